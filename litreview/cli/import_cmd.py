@@ -1,0 +1,67 @@
+"""`litreview import`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+from litreview.cli._common import echo_json, json_option, open_from_context
+
+
+def _query_text(query: str | None, query_file: str | None) -> str | None:
+    if query and query_file:
+        raise click.UsageError("give --query or --query-file, not both")
+    if query_file:
+        return Path(query_file).read_text(encoding="utf-8").strip()
+    return query
+
+
+@click.command("import")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("--database", help="Database searched (default: recognised from the file).")
+@click.option("--platform", help="Platform or interface, e.g. ProQuest, EBSCOhost, Ovid.")
+@click.option("--searched-on", help="Date the search was run (YYYY-MM-DD).")
+@click.option("--query", help="The exact query as run.")
+@click.option("--query-file", type=click.Path(exists=True, dir_okay=False),
+              help="A file holding the exact query.")
+@click.option("--limits", help="Limits applied, e.g. 'English; 2000-2015'.")
+@click.option("--reported-hits", type=int, help="Hits the database reported.")
+@click.option("--other-method", help="Not a database search: e.g. 'citation searching'.")
+@click.option("--register", is_flag=True, help="The source is a trials register.")
+@click.option("--strict", is_flag=True, help="Fail on any per-record problem.")
+@json_option
+@click.pass_context
+def import_(ctx: click.Context, files: tuple[str, ...], **opts: Any) -> None:
+    """Import reference files (RIS, MEDLINE/nbib, BibTeX, WoS, CSV/TSV)."""
+    from litreview.importing import ImportOptions, import_files
+
+    arm = "other" if opts["other_method"] else "register" if opts["register"] else "database"
+    options = ImportOptions(
+        database=opts["database"], platform=opts["platform"], searched_on=opts["searched_on"],
+        query=_query_text(opts["query"], opts["query_file"]), limits=opts["limits"],
+        reported_hits=opts["reported_hits"], arm=arm, method=opts["other_method"],
+        strict=opts["strict"],
+    )
+    results = import_files(open_from_context(ctx), [Path(f) for f in files], options)
+    if opts["as_json"]:
+        echo_json({
+            "files": [
+                {"path": r.path, "format": r.format, "database": r.database,
+                 "records": r.records, "already_imported": r.already_imported,
+                 "problems": [{"line": p.line, "message": p.message} for p in r.problems]}
+                for r in results
+            ],
+            "records_total": sum(r.records for r in results if not r.already_imported),
+        })
+        return
+    for r in results:
+        if r.already_imported:
+            click.echo(f"{r.path}: already imported ({r.records} records); nothing changed")
+            continue
+        click.echo(f"{r.path}: {r.records} records from {r.database} ({r.format})")
+        for p in r.problems[:20]:
+            click.echo(f"  warning: {Path(r.path).name}:{p.line or '?'}: {p.message}", err=True)
+        if len(r.problems) > 20:
+            click.echo(f"  ... and {len(r.problems) - 20} more warnings (see --json)", err=True)

@@ -1,0 +1,62 @@
+"""`litreview init` and `litreview status`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+from litreview.cli._common import echo_json, json_option, open_from_context
+
+
+@click.command()
+@click.option(
+    "--protocol", "protocol_file", type=click.Path(dir_okay=False), help="Your protocol TOML."
+)
+@click.option("--template", default=None, help="A built-in protocol: safeguarding or default.")
+@click.option("--force", is_flag=True, help="Replace an existing review file.")
+@click.pass_context
+def init(ctx: click.Context, protocol_file: str | None, template: str | None, force: bool) -> None:
+    """Create the review file with a protocol."""
+    from litreview.protocol import load_protocol_file, load_template
+    from litreview.review import create_review
+
+    if protocol_file and template:
+        raise click.UsageError("give --protocol or --template, not both")
+    if protocol_file:
+        text = load_protocol_file(Path(protocol_file)).text
+    else:
+        text, _ = load_template(template or "default")
+    review = create_review(ctx.obj["db_path"], text, force=force)
+    click.echo(f"Created {review.path} ({review.protocol.title})", err=True)
+    review.close()
+
+
+def print_status(data: dict[str, Any]) -> None:
+    click.echo(f"{data['review']['title']}  ({data['review']['path']})")
+    click.echo(f"records {data['records']}  sources {data['sources']}  "
+               f"duplicates {data['duplicates']}  works {data['works']}  "
+               f"ineligible {data['ineligible']}  "
+               f"pairs to review {data['duplicates_needing_review']}")
+    for source in data["sources_detail"]:
+        click.echo(f"  [{source['source_id']}] {source['database']}: {source['records']} records"
+                   f" ({source['format']}, {source['file_name'] or 'api'})")
+    click.echo("stage        screened included excluded maybe remaining")
+    for name, c in data["stages"].items():
+        click.echo(f"{name:<12} {c['screened']:>8} {c['included']:>8} {c['excluded']:>8} "
+                   f"{c['maybe']:>5} {c['remaining']:>9}")
+
+
+@click.command()
+@json_option
+@click.pass_context
+def status(ctx: click.Context, as_json: bool) -> None:
+    """Counts per source and stage."""
+    from litreview.status import review_status
+
+    data = review_status(open_from_context(ctx))
+    if as_json:
+        echo_json(data)
+    else:
+        print_status(data)

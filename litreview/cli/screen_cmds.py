@@ -1,0 +1,94 @@
+"""`litreview next`, `decide` and `undo`: screening without the TUI."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import asdict
+
+import click
+
+from litreview.cli._common import echo_json, json_option, open_from_context
+from litreview.review import Review
+
+
+def resolve_reviewer(review: Review, given: str | None) -> str | None:
+    """--reviewer, else $LITREVIEW_REVIEWER, else the name remembered for this review."""
+    from litreview.screen.session import remembered_reviewer
+
+    return given or os.environ.get("LITREVIEW_REVIEWER") or remembered_reviewer(review)
+
+
+def _stage(review: Review, stage: str | None) -> str:
+    from litreview.screen.session import default_stage
+
+    return stage or default_stage(review)
+
+
+@click.command("next")
+@click.option("--stage", help="Stage to screen (default: the first with records left).")
+@json_option
+@click.pass_context
+def next_(ctx: click.Context, stage: str | None, as_json: bool) -> None:
+    """The next record to screen, in ranked order, with its score."""
+    from litreview.screen.session import next_records, refresh_ranking
+
+    review = open_from_context(ctx)
+    stage = _stage(review, stage)
+    refresh_ranking(review, stage)
+    found = next_records(review, stage)
+    if not found:
+        if as_json:
+            echo_json({"record_id": None, "stage": stage, "rank": None, "score": None,
+                       "title": None, "remaining": 0})
+        else:
+            click.echo(f"Nothing left to screen at stage {stage}.")
+        return
+    view = found[0]
+    if as_json:
+        echo_json(asdict(view))
+        return
+    score = "" if view.score is None else f"  score {view.score:.3f}"
+    click.echo(f"[{view.record_id}] rank {view.rank}{score}  ({stage})")
+    click.echo(view.title or "(no title)")
+    click.echo("; ".join(view.authors[:6]) + (" et al." if len(view.authors) > 6 else ""))
+    click.echo(" ".join(str(x) for x in (view.journal, view.year) if x))
+    if view.abstract:
+        click.echo("\n" + view.abstract)
+
+
+@click.command()
+@click.argument("record_id", type=int)
+@click.argument("decision", type=click.Choice(["include", "exclude", "maybe"]))
+@click.option("--stage", help="Stage (default: the first where the record is open).")
+@click.option("--reason", help="Exclusion reason: its number, code or label.")
+@click.option("--reviewer", help="Who decides (default: $LITREVIEW_REVIEWER or remembered).")
+@click.option("--note", help="A note kept with the decision.")
+@click.pass_context
+def decide(ctx: click.Context, record_id: int, decision: str, stage: str | None,
+           reason: str | None, reviewer: str | None, note: str | None) -> None:
+    """Record a screening decision."""
+    from litreview.screen.session import decide as record_decision
+    from litreview.screen.session import stage_for_record
+
+    review = open_from_context(ctx)
+    stage = stage or stage_for_record(review, record_id)
+    event_id = record_decision(review, record_id, decision, stage=stage,
+                               reviewer=resolve_reviewer(review, reviewer),
+                               reason=reason, note=note)
+    click.echo(f"{decision} {record_id} at {stage} (event {event_id})", err=True)
+
+
+@click.command()
+@click.option("--reviewer", help="Whose last decision to undo.")
+@click.option("--stage", help="Only undo a decision at this stage.")
+@click.pass_context
+def undo(ctx: click.Context, reviewer: str | None, stage: str | None) -> None:
+    """Undo the last decision."""
+    from litreview.screen.session import undo as undo_last
+
+    review = open_from_context(ctx)
+    reopened = undo_last(review, reviewer=resolve_reviewer(review, reviewer), stage=stage)
+    if reopened is None:
+        click.echo("Nothing to undo.", err=True)
+    else:
+        click.echo(f"Undid the decision on {reopened.record_id} at {reopened.stage}", err=True)

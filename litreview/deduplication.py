@@ -1,0 +1,158 @@
+"""Deduplicating a review: run the engine over every record, keep manual decisions,
+and mark records outside the protocol's eligibility limits.
+
+Merging links records into groups and never deletes one; every manual decision
+(merge, unmerge, not-duplicate) is an event that later runs replay, so a re-run
+never undoes a reviewer's call.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from litreview.errors import InvalidValue
+from litreview.review import Review
+from litreview.storage import events as events_store
+from litreview.storage import records as records_store
+from litreview.storage import works
+
+
+@dataclass(frozen=True)
+class DedupSummary:
+    records: int
+    groups: int  # works after deduplication (groups and singletons)
+    duplicates_removed: int
+    needs_review: int
+    ineligible: int
+    conflicts: int = 0
+
+
+def manual_pairs(review: Review) -> tuple[set[tuple[int, int]], set[tuple[int, int]]]:
+    """Replay the manual dedup events into (same, different) pairs."""
+    same: set[tuple[int, int]] = set()
+    different: set[tuple[int, int]] = set()
+    reverted = {e.reverts_event_id for e in events_store.iter_events(review.db, kind="undo")}
+    for event in events_store.iter_events(review.db, kind="dedup"):
+        if event.event_id in reverted:
+            continue
+        a, b = event.record_id, event.other_record_id
+        if event.value == "unmerge" and a is not None:
+            members = (event.payload or {}).get("members", [])
+            assert isinstance(members, list)
+            same = {p for p in same if a not in p}
+            different |= {_pair(a, int(m)) for m in members if int(m) != a}
+            continue
+        if a is None or b is None:
+            continue
+        pair = _pair(a, b)
+        if event.value == "merge":
+            same.add(pair)
+            different.discard(pair)
+        elif event.value == "not_duplicate":
+            different.add(pair)
+            same.discard(pair)
+    return same, different
+
+
+def _pair(a: int, b: int) -> tuple[int, int]:
+    return (a, b) if a < b else (b, a)
+
+
+def _ineligible(review: Review, fields_by_work: dict[int, object]) -> dict[int, str]:
+    limits = review.protocol.eligibility
+    reasons: dict[int, str] = {}
+    languages = {lang.lower() for lang in limits.languages}
+    for work_id, fields in fields_by_work.items():
+        year = getattr(fields, "year", None)
+        language = getattr(fields, "language", None)
+        if limits.year_from is not None and year is not None and year < limits.year_from:
+            reasons[work_id] = f"published before {limits.year_from}"
+        elif limits.year_to is not None and year is not None and year > limits.year_to:
+            reasons[work_id] = f"published after {limits.year_to}"
+        elif languages and language and language.lower() not in languages:
+            reasons[work_id] = f"language {language} not in {', '.join(sorted(languages))}"
+    return reasons
+
+
+def run_dedup(review: Review, *, dry_run: bool = False) -> DedupSummary:
+    """Deduplicate every record of the review (new imports against everything)."""
+    from litreview.dedup import DedupRecord, find_duplicates, merge_fields
+
+    records = list(records_store.iter_records(review.db))
+    same, different = manual_pairs(review)
+    result = find_duplicates(
+        [DedupRecord.from_fields(r.record_id, r.fields) for r in records],
+        same=same, different=different,
+    )
+    by_id = {r.record_id: r.fields for r in records}
+    members: dict[int, list[int]] = defaultdict(list)
+    for record_id, group in result.groups.items():
+        members[group].append(record_id)
+    merged = {g: merge_fields([by_id[m] for m in sorted(ms)])
+              for g, ms in members.items() if len(ms) > 1}
+    fields_by_work = {g: merged.get(g, by_id[g]) for g in members}
+    ineligible = _ineligible(review, fields_by_work)
+    pairs = [(p.a, p.b, p.verdict, p.score, list(p.reasons)) for p in result.pairs
+             if p.verdict == "needs_review" and _pair(p.a, p.b) not in same | different]
+    if not dry_run:
+        with review.db.atomic():
+            works.replace_groups(review.db, result.groups, merged, pairs)
+            works.replace_ineligible(review.db, ineligible)
+    return DedupSummary(
+        records=len(records), groups=len(members),
+        duplicates_removed=len(records) - len(members),
+        needs_review=len(pairs), ineligible=len(ineligible),
+    )
+
+
+def _check_records(review: Review, *record_ids: int) -> None:
+    for record_id in record_ids:
+        records_store.get_record(review.db, record_id)  # raises RecordNotFound
+
+
+def merge_records(review: Review, a: int, b: int, *, reviewer: str | None) -> DedupSummary:
+    """Say that records ``a`` and ``b`` are the same work."""
+    if a == b:
+        raise InvalidValue("a record cannot be merged with itself")
+    _check_records(review, a, b)
+    with review.db.atomic():
+        events_store.append_event(review.db, "dedup", value="merge", record_id=a,
+                                  other_record_id=b, reviewer=reviewer)
+    return run_dedup(review)
+
+
+def mark_not_duplicate(review: Review, a: int, b: int, *, reviewer: str | None) -> DedupSummary:
+    """Say that records ``a`` and ``b`` are different works (never grouped again)."""
+    if a == b:
+        raise InvalidValue("a record is always the same work as itself")
+    _check_records(review, a, b)
+    with review.db.atomic():
+        events_store.append_event(review.db, "dedup", value="not_duplicate", record_id=a,
+                                  other_record_id=b, reviewer=reviewer)
+    return run_dedup(review)
+
+
+def unmerge_record(review: Review, record_id: int, *, reviewer: str | None) -> DedupSummary:
+    """Take ``record_id`` out of its duplicate group; it becomes a work of its own."""
+    _check_records(review, record_id)
+    group = works.members_of(review.db, works.work_of(review.db, record_id))
+    if len(group) < 2:
+        raise InvalidValue(f"record {record_id} is not in a duplicate group")
+    with review.db.atomic():
+        events_store.append_event(review.db, "dedup", value="unmerge", record_id=record_id,
+                                  reviewer=reviewer, payload={"members": group})
+    return run_dedup(review)
+
+
+def undo_dedup(review: Review, *, reviewer: str | None) -> DedupSummary | None:
+    """Revert the newest live manual dedup decision and re-run; None if there is none."""
+    reverted = {e.reverts_event_id for e in events_store.iter_events(review.db, kind="undo")}
+    live = [e for e in events_store.iter_events(review.db, kind="dedup")
+            if e.event_id not in reverted]
+    if not live:
+        return None
+    with review.db.atomic():
+        events_store.append_event(review.db, "undo", record_id=live[-1].record_id,
+                                  reviewer=reviewer, reverts_event_id=live[-1].event_id)
+    return run_dedup(review)

@@ -1,0 +1,255 @@
+"""Screening a stage: the queue, decisions, undo and the ranking behind them.
+
+The CLI (`next`, `decide`, `undo`) and the TUI call these functions. Decisions
+are events; the state of a stage is derived from them. Works (records or
+duplicate groups) are what gets screened; a work's id is its canonical record id.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+from typing import Literal
+
+from litreview.errors import InvalidValue, RecordNotFound
+from litreview.review import Review
+from litreview.storage import decisions as decisions_store
+from litreview.storage import events as events_store
+from litreview.storage import meta
+from litreview.storage import rankings as rankings_store
+from litreview.storage import views, works
+
+Decision = Literal["include", "exclude", "maybe"]
+DECISIONS: tuple[str, ...] = ("include", "exclude", "maybe")
+
+
+@dataclass(frozen=True)
+class RecordView:
+    record_id: int
+    stage: str
+    rank: int | None
+    score: float | None
+    title: str | None
+    authors: list[str]
+    year: int | None
+    journal: str | None
+    keywords: list[str]
+    abstract: str | None
+    doi: str | None
+    urls: list[str]
+    sources: list[str]
+    decision: str | None
+    reason: str | None
+    note: str | None
+
+
+def _stage_names(review: Review) -> list[str]:
+    return [s.name for s in review.protocol.stages]
+
+
+def _check_stage(review: Review, stage: str) -> None:
+    names = _stage_names(review)
+    if stage not in names:
+        raise InvalidValue(f"unknown stage {stage!r}", hint=f"stages: {', '.join(names)}")
+
+
+def stage_works(review: Review, stage: str) -> list[int]:
+    """Works that belong to ``stage``: all eligible works at the first stage, else
+    those included at the previous stage."""
+    _check_stage(review, stage)
+    names = _stage_names(review)
+    index = names.index(stage)
+    eligible = works.list_work_ids(review.db)
+    if index == 0:
+        return eligible
+    previous = decisions_store.current_decisions(review.db, names[index - 1])
+    eligible_set = set(eligible)
+    return sorted(w for w, d in previous.items() if d.value == "include" and w in eligible_set)
+
+
+def stage_counts(review: Review, stage: str) -> dict[str, int]:
+    members = stage_works(review, stage)
+    current = decisions_store.current_decisions(review.db, stage)
+    values = [current[w].value for w in members if w in current]
+    counts = {
+        "screened": len(values),
+        "included": values.count("include"),
+        "excluded": values.count("exclude"),
+        "maybe": values.count("maybe"),
+    }
+    counts["remaining"] = len(members) - len(values)
+    return counts
+
+
+def default_stage(review: Review) -> str:
+    """The first stage with works left to decide (else the last stage)."""
+    names = _stage_names(review)
+    for name in names:
+        counts = stage_counts(review, name)
+        if counts["remaining"] or counts["maybe"]:
+            return name
+    return names[-1]
+
+
+def stage_for_record(review: Review, record_id: int) -> str:
+    """The earliest stage where the record's work is still open (undecided or maybe),
+    else the last stage it reached."""
+    work_id = works.work_of(review.db, record_id)
+    reached: str | None = None
+    for name in _stage_names(review):
+        if work_id not in set(stage_works(review, name)):
+            break
+        reached = name
+        current = decisions_store.current_decisions(review.db, name).get(work_id)
+        if current is None or current.value == "maybe":
+            return name
+    if reached is None:
+        raise RecordNotFound(
+            f"record {record_id} is not open for screening",
+            hint="it may be ineligible (see 'litreview status') or not exist",
+        )
+    return reached
+
+
+def _view(review: Review, work_id: int, stage: str, rank: int | None,
+          score: float | None) -> RecordView:
+    fields = views.work_fields(review.db, work_id)
+    current = decisions_store.current_decisions(review.db, stage).get(work_id)
+    return RecordView(
+        record_id=work_id, stage=stage, rank=rank, score=score, title=fields.title,
+        authors=list(fields.authors), year=fields.year, journal=fields.journal,
+        keywords=list(fields.keywords), abstract=fields.abstract, doi=fields.doi,
+        urls=list(fields.urls), sources=views.work_sources(review.db, work_id),
+        decision=current.value if current else None,
+        reason=current.reason if current else None,
+        note=current.note if current else None,
+    )
+
+
+def get_view(review: Review, record_id: int, stage: str) -> RecordView:
+    _check_stage(review, stage)
+    work_id = works.work_of(review.db, record_id)
+    if work_id not in set(stage_works(review, stage)):
+        raise RecordNotFound(
+            f"record {record_id} is not in stage {stage!r}",
+            hint="it was excluded earlier, is ineligible, or the stage is wrong",
+        )
+    return _view(review, work_id, stage, None, None)
+
+
+def queue(review: Review, stage: str) -> list[tuple[int, int, float | None]]:
+    """(work id, rank, score) for every open work: unscreened in ranked order, then maybes."""
+    members = stage_works(review, stage)
+    current = decisions_store.current_decisions(review.db, stage)
+    open_works = [w for w in members if w not in current]
+    maybes = [w for w in members if w in current and current[w].value == "maybe"]
+    stored = rankings_store.find_latest_ranking(review.db, stage)
+    order: list[tuple[int, float | None]] = []
+    if stored is not None:
+        wanted = set(open_works)
+        order = [(w, s) for w, s in stored.ranked if w in wanted]
+    placed = {w for w, _ in order}
+    order += [(w, None) for w in open_works if w not in placed]
+    order += [(w, None) for w in maybes]
+    return [(w, i + 1, s) for i, (w, s) in enumerate(order)]
+
+
+def next_records(
+    review: Review, stage: str, *, n: int = 1, skip: Collection[int] = ()
+) -> list[RecordView]:
+    """The next ``n`` works to screen, from the last stored ranking (cheap)."""
+    picked = [(w, r, s) for w, r, s in queue(review, stage) if w not in skip][:n]
+    return [_view(review, w, stage, r, s) for w, r, s in picked]
+
+
+def _check_reason(review: Review, stage: str, decision: str, reason: str | None) -> str | None:
+    stage_def = review.protocol.stage(stage)
+    if decision != "exclude":
+        return reason
+    allowed = {r.code: r.label for r in stage_def.exclusion_reasons}
+    if reason is None:
+        if stage_def.reason_required:
+            raise InvalidValue(
+                f"stage {stage!r} needs an exclusion reason",
+                hint="give --reason with one of: " + "; ".join(allowed) if allowed else None,
+            )
+        return None
+    if reason.isdigit() and 1 <= int(reason) <= len(stage_def.exclusion_reasons):
+        return stage_def.exclusion_reasons[int(reason) - 1].code
+    by_label = {label.casefold(): code for code, label in allowed.items()}
+    if reason in allowed:
+        return reason
+    if reason.casefold() in by_label:
+        return by_label[reason.casefold()]
+    if allowed:
+        raise InvalidValue(
+            f"{reason!r} is not an exclusion reason of stage {stage!r}",
+            hint="use a number or code: " + "; ".join(
+                f"{i}={code}" for i, code in enumerate(allowed, 1)),
+        )
+    return reason
+
+
+def decide(
+    review: Review,
+    record_id: int,
+    decision: str,
+    *,
+    stage: str,
+    reviewer: str | None,
+    reason: str | None = None,
+    note: str | None = None,
+    rank: int | None = None,
+    score: float | None = None,
+) -> int:
+    """Record a decision on the work holding ``record_id``; returns the event id."""
+    if decision not in DECISIONS:
+        raise InvalidValue(f"unknown decision {decision!r}", hint="include, exclude or maybe")
+    get_view(review, record_id, stage)  # raises if the record is not in this stage
+    reason = _check_reason(review, stage, decision, reason)
+    work_id = works.work_of(review.db, record_id)
+    stored = rankings_store.find_latest_ranking(review.db, stage)
+    payload = {"rank": rank, "score": score,
+               "ranking_run": stored.run_id if stored else None}
+    with review.db.atomic():
+        return events_store.append_event(
+            review.db, "decision", record_id=work_id, stage=stage, value=decision,
+            reason=reason, note=note, reviewer=reviewer, payload=payload,
+        )
+
+
+def undo(review: Review, *, reviewer: str | None, stage: str | None = None) -> RecordView | None:
+    """Revert ``reviewer``'s newest live decision; returns the reopened work, or None."""
+    with review.db.atomic():
+        event_id = decisions_store.last_live_decision(review.db, reviewer=reviewer, stage=stage)
+        if event_id is None:
+            return None
+        event = events_store.get_event(review.db, event_id)
+        events_store.append_event(
+            review.db, "undo", record_id=event.record_id, stage=event.stage,
+            reviewer=reviewer, reverts_event_id=event_id,
+        )
+    assert event.record_id is not None and event.stage is not None
+    return _view(review, works.work_of(review.db, event.record_id), event.stage, None, None)
+
+
+def search_records(review: Review, text: str, *, limit: int = 50) -> list[RecordView]:
+    stage = default_stage(review)
+    return [_view(review, w, stage, None, None)
+            for w in views.search_work_ids(review.db, text, limit)]
+
+
+def refresh_ranking(review: Review, stage: str, *, random_state: int = 0) -> None:
+    """Retrain and rerank ``stage`` and store the run. Slow: run it off the UI thread."""
+    from litreview.screen.live import refresh_stage_ranking
+
+    refresh_stage_ranking(review, stage, stage_works(review, stage), random_state=random_state)
+
+
+def remembered_reviewer(review: Review) -> str | None:
+    return meta.get_meta(review.db, "reviewer")
+
+
+def remember_reviewer(review: Review, name: str) -> None:
+    with review.db.atomic():
+        meta.set_meta(review.db, "reviewer", name)

@@ -1,0 +1,53 @@
+"""The review at a glance, for `litreview status` and the TUI home screen."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litreview.review import Review
+from litreview.storage import decisions as decisions_store
+from litreview.storage import events as events_store
+from litreview.storage import records as records_store
+from litreview.storage import sources as sources_store
+from litreview.storage import works
+
+
+def review_status(review: Review) -> dict[str, Any]:
+    """Counts that `litreview status --json` prints (CLI.md keys first)."""
+    from litreview.screen.session import stage_counts
+
+    records = records_store.count_records(review.db)
+    sources = sources_store.list_sources(review.db)
+    per_source = records_store.count_records_by_source(review.db)
+    stages = {s.name: stage_counts(review, s.name) for s in review.protocol.stages}
+    conflicts = {
+        s.name: len(decisions_store.conflicting_works(review.db, s.name))
+        for s in review.protocol.stages
+    }
+    return {
+        "records": records,
+        "sources": len(sources),
+        "duplicates": works.count_duplicates(review.db),
+        "stages": stages,
+        "works": len(works.list_work_ids(review.db, eligible_only=False)),
+        "ineligible": len(works.ineligible_reasons(review.db)),
+        "duplicates_needing_review": len(works.list_pairs(review.db, "needs_review")),
+        "decision_conflicts": conflicts,
+        "review": {"path": str(review.path), "title": review.protocol.title},
+        "sources_detail": [
+            {
+                "source_id": s.source_id,
+                "database": s.database,
+                "platform": s.platform,
+                "arm": s.arm,
+                "method": s.method,
+                "format": s.format,
+                "file_name": s.file_name,
+                "records": per_source.get(s.source_id, 0),
+                "reported_hits": s.reported_hits,
+                "searched_on": s.searched_on,
+            }
+            for s in sources
+        ],
+        "events": events_store.count_events(review.db),
+    }

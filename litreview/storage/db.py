@@ -1,0 +1,81 @@
+"""Opening a review file: pragmas, migrations, schema version checks."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import sqlite_utils
+
+from litreview.errors import ReviewExists, ReviewNotFound, SchemaTooNew
+from litreview.storage.migrations import MIGRATIONS
+
+BUSY_TIMEOUT_MS = 30_000
+
+
+def _connect(path: Path) -> sqlite_utils.Database:
+    conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+    db = sqlite_utils.Database(conn)
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA synchronous = NORMAL")
+    return db
+
+
+def _check_not_newer(db: sqlite_utils.Database, path: Path) -> None:
+    known = {m.name for m in MIGRATIONS._migrations}
+    unknown = [m.name for m in MIGRATIONS.applied(db) if m.name not in known]
+    if unknown:
+        raise SchemaTooNew(
+            f"{path} was written by a newer litreview (schema step {unknown[-1]!r})",
+            hint="upgrade litreview (pip install -U litreview); the file was not changed",
+        )
+
+
+def _is_review(db: sqlite_utils.Database) -> bool:
+    return "_sqlite_migrations" in db.table_names() and bool(MIGRATIONS.applied(db))
+
+
+def open_db(path: str | Path, *, create: bool = False, force: bool = False) -> sqlite_utils.Database:
+    """Open (and migrate) the review at ``path``.
+
+    ``create`` makes a new review; an existing review is an error unless
+    ``force``, which replaces it. Without ``create`` a missing file is an error.
+    """
+    path = Path(path)
+    if create:
+        if path.exists() and path.stat().st_size > 0:
+            if not force:
+                raise ReviewExists(
+                    f"a review already exists at {path}",
+                    hint="use --force to replace it, or --db to choose another file",
+                )
+            for suffix in ("", "-wal", "-shm"):
+                Path(str(path) + suffix).unlink(missing_ok=True)
+        path.parent.mkdir(parents=True, exist_ok=True)
+    elif not path.exists():
+        raise ReviewNotFound(
+            f"no review at {path}",
+            hint="run 'litreview init' to create one, or pass --db / set LITREVIEW_DB",
+        )
+    try:
+        db = _connect(path)
+        if not create and not _is_review(db):
+            db.close()
+            raise ReviewNotFound(
+                f"{path} is not a litreview review",
+                hint="pass --db with the review file, or run 'litreview init'",
+            )
+        _check_not_newer(db, path)
+        MIGRATIONS.apply(db)
+    except sqlite3.DatabaseError as exc:
+        if "file is not a database" in str(exc) or "malformed" in str(exc):
+            raise ReviewNotFound(f"{path} is not a SQLite review file ({exc})") from exc
+        raise
+    return db
+
+
+def integrity_ok(db: sqlite_utils.Database) -> bool:
+    row = db.execute("PRAGMA integrity_check").fetchone()
+    return bool(row and row[0] == "ok")

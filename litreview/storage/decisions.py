@@ -1,0 +1,75 @@
+"""Current screening decisions, derived from the event log (never stored as state)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlite_utils
+
+from litreview.storage.works import group_map
+
+_LIVE_DECISIONS_SQL = """
+    SELECT e.event_id, e.record_id, e.value, e.reason, e.note, e.reviewer
+    FROM events e
+    WHERE e.kind = 'decision' AND e.stage = ?
+      AND e.event_id NOT IN (
+          SELECT reverts_event_id FROM events
+          WHERE kind = 'undo' AND reverts_event_id IS NOT NULL)
+    ORDER BY e.event_id
+"""
+
+
+@dataclass(frozen=True)
+class CurrentDecision:
+    event_id: int
+    record_id: int  # the record the decision was made on
+    value: str
+    reason: str | None
+    note: str | None
+    reviewer: str | None
+
+
+def current_decisions(
+    db: sqlite_utils.Database, stage: str, *, reviewer: str | None = None
+) -> dict[int, CurrentDecision]:
+    """work id -> the latest live decision on any of its records at ``stage``."""
+    groups = group_map(db)
+    latest: dict[int, CurrentDecision] = {}
+    for event_id, record_id, value, reason, note, who in db.execute(_LIVE_DECISIONS_SQL, [stage]):
+        if reviewer is not None and who != reviewer:
+            continue
+        work = groups.get(record_id, record_id)
+        latest[work] = CurrentDecision(event_id, record_id, value, reason, note, who)
+    return latest
+
+
+def conflicting_works(db: sqlite_utils.Database, stage: str) -> dict[int, set[str]]:
+    """Works whose records carry different live decisions at ``stage`` (after a merge)."""
+    groups = group_map(db)
+    per_record: dict[int, str] = {}
+    for _, record_id, value, *_ in db.execute(_LIVE_DECISIONS_SQL, [stage]):
+        per_record[record_id] = value
+    values: dict[int, set[str]] = {}
+    for record_id, value in per_record.items():
+        values.setdefault(groups.get(record_id, record_id), set()).add(value)
+    return {work: v for work, v in values.items() if len(v) > 1}
+
+
+def last_live_decision(
+    db: sqlite_utils.Database, *, reviewer: str | None, stage: str | None
+) -> int | None:
+    """The event id of the newest live decision by ``reviewer`` (at ``stage`` if given)."""
+    sql = (
+        "SELECT event_id FROM events WHERE kind = 'decision'"
+        " AND event_id NOT IN (SELECT reverts_event_id FROM events"
+        "  WHERE kind = 'undo' AND reverts_event_id IS NOT NULL)"
+    )
+    params: list[object] = []
+    if reviewer is not None:
+        sql += " AND reviewer = ?"
+        params.append(reviewer)
+    if stage is not None:
+        sql += " AND stage = ?"
+        params.append(stage)
+    row = db.execute(sql + " ORDER BY event_id DESC LIMIT 1", params).fetchone()
+    return None if row is None else int(row[0])

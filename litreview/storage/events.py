@@ -1,0 +1,69 @@
+"""The append-only event log: every decision any stage makes."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import sqlite_utils
+
+from litreview.models import Event
+from litreview.storage._clock import now_iso
+
+_COLUMNS = (
+    "kind", "record_id", "other_record_id", "stage", "value", "reason", "note",
+    "reviewer", "payload", "reverts_event_id", "created_at",
+)  # fmt: skip
+
+
+def append_event(db: sqlite_utils.Database, kind: str, **values: Any) -> int:
+    unknown = set(values) - set(_COLUMNS)
+    if unknown:
+        raise TypeError(f"unknown event columns: {sorted(unknown)}")
+    row = {"kind": kind, **values}
+    if row.get("payload") is not None:
+        row["payload"] = json.dumps(row["payload"], ensure_ascii=False, sort_keys=True)
+    row.setdefault("created_at", now_iso())
+    cols = [c for c in _COLUMNS if c in row]
+    sql = f"INSERT INTO events ({', '.join(cols)}) VALUES ({', '.join('?' for _ in cols)})"
+    return int(db.execute(sql, [row[c] for c in cols]).lastrowid or 0)
+
+
+def _to_event(row: dict[str, Any]) -> Event:
+    payload = row.pop("payload")
+    return Event(payload=json.loads(payload) if payload else None, **row)
+
+
+def iter_events(
+    db: sqlite_utils.Database,
+    *,
+    kind: str | None = None,
+    stage: str | None = None,
+    record_id: int | None = None,
+) -> Iterator[Event]:
+    clauses, params = [], []
+    for column, value in (("kind", kind), ("stage", stage), ("record_id", record_id)):
+        if value is not None:
+            clauses.append(f"{column} = ?")
+            params.append(value)
+    where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+    cur = db.execute(f"SELECT * FROM events {where} ORDER BY event_id", params)
+    names = [d[0] for d in cur.description]
+    for row in cur:
+        yield _to_event(dict(zip(names, row, strict=True)))
+
+
+def count_events(db: sqlite_utils.Database, kind: str | None = None) -> int:
+    if kind is None:
+        return int(db.execute("SELECT count(*) FROM events").fetchone()[0])
+    return int(db.execute("SELECT count(*) FROM events WHERE kind = ?", [kind]).fetchone()[0])
+
+
+def get_event(db: sqlite_utils.Database, event_id: int) -> Event:
+    cur = db.execute("SELECT * FROM events WHERE event_id = ?", [event_id])
+    names = [d[0] for d in cur.description]
+    row = cur.fetchone()
+    if row is None:
+        raise KeyError(event_id)
+    return _to_event(dict(zip(names, row, strict=True)))

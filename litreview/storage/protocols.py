@@ -1,0 +1,24 @@
+"""The protocol text, stored verbatim; the newest row is in force."""
+
+from __future__ import annotations
+
+import sqlite_utils
+
+from litreview.storage._clock import now_iso
+
+
+def save_protocol_text(db: sqlite_utils.Database, text: str, sha256: str, title: str | None) -> int:
+    cur = db.execute(
+        "INSERT INTO protocols (title, text, sha256, loaded_at) VALUES (?, ?, ?, ?)",
+        [title, text, sha256, now_iso()],
+    )
+    return int(cur.lastrowid or 0)
+
+
+def find_protocol_text(db: sqlite_utils.Database) -> str | None:
+    row = db.execute("SELECT text FROM protocols ORDER BY protocol_id DESC LIMIT 1").fetchone()
+    return None if row is None else str(row[0])
+
+
+def count_protocol_versions(db: sqlite_utils.Database) -> int:
+    return int(db.execute("SELECT count(*) FROM protocols").fetchone()[0])

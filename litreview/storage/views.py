@@ -1,0 +1,65 @@
+"""Fields of works for display and ranking: merged fields for groups, else the record's."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import sqlite_utils
+
+from litreview.models import RecordFields
+from litreview.storage.records import get_record
+from litreview.storage.works import members_of, merged_fields
+
+
+def work_fields(db: sqlite_utils.Database, work_id: int) -> RecordFields:
+    merged = db.execute("SELECT 1 FROM dedup_merged WHERE group_id = ?", [work_id]).fetchone()
+    if merged:
+        return merged_fields_one(db, work_id)
+    return get_record(db, work_id).fields
+
+
+def merged_fields_one(db: sqlite_utils.Database, work_id: int) -> RecordFields:
+    import json
+
+    row = db.execute("SELECT fields FROM dedup_merged WHERE group_id = ?", [work_id]).fetchone()
+    return RecordFields(**json.loads(row[0]))
+
+
+def work_texts(
+    db: sqlite_utils.Database, work_ids: Sequence[int]
+) -> list[tuple[str | None, str | None]]:
+    """(title, abstract) per work, in the order given; one query for plain records."""
+    merged = merged_fields(db)
+    wanted = set(work_ids)
+    texts: dict[int, tuple[str | None, str | None]] = {}
+    for record_id, title, abstract in db.execute("SELECT record_id, title, abstract FROM records"):
+        if record_id in wanted:
+            texts[record_id] = (title, abstract)
+    for work_id, fields in merged.items():
+        if work_id in wanted:
+            texts[work_id] = (fields.title, fields.abstract)
+    return [texts.get(w, (None, None)) for w in work_ids]
+
+
+def work_sources(db: sqlite_utils.Database, work_id: int) -> list[str]:
+    members = members_of(db, work_id)
+    marks = ",".join("?" for _ in members)
+    rows = db.execute(
+        f"SELECT DISTINCT s.database FROM records r JOIN sources s ON s.source_id = r.source_id "
+        f"WHERE r.record_id IN ({marks}) ORDER BY s.database",
+        members,
+    ).fetchall()
+    return [str(r[0]) for r in rows]
+
+
+def search_work_ids(db: sqlite_utils.Database, text: str, limit: int) -> list[int]:
+    """Works whose title, authors, DOI or id match ``text`` (case-insensitive)."""
+    pattern = f"%{text}%"
+    rows = db.execute(
+        "SELECT DISTINCT coalesce(g.group_id, r.record_id) FROM records r "
+        "LEFT JOIN dedup_groups g ON g.record_id = r.record_id "
+        "WHERE r.title LIKE ? OR r.authors LIKE ? OR r.doi LIKE ? OR CAST(r.record_id AS TEXT) = ? "
+        "ORDER BY 1 LIMIT ?",
+        [pattern, pattern, pattern, text.strip(), limit],
+    ).fetchall()
+    return [int(r[0]) for r in rows]
