@@ -93,8 +93,9 @@ def run_dedup(review: Review, *, dry_run: bool = False) -> DedupSummary:
               for g, ms in members.items() if len(ms) > 1}
     fields_by_work = {g: merged.get(g, by_id[g]) for g in members}
     ineligible = _ineligible(review, fields_by_work)
-    pairs = [(p.a, p.b, p.verdict, p.score, list(p.reasons)) for p in result.pairs
-             if p.verdict == "needs_review" and _pair(p.a, p.b) not in same | different]
+    decided = same | different
+    pairs = [(p.a, p.b, p.verdict, p.score, list(p.reasons)) for p in result.needs_review
+             if _pair(p.a, p.b) not in decided]
     if not dry_run:
         with review.db.atomic():
             works.replace_groups(review.db, result.groups, merged, pairs)

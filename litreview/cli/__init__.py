@@ -38,13 +38,14 @@ def cli(ctx: click.Context, db_path: str, debug: bool, verbose: int) -> None:
 
 
 def _register() -> None:
-    from litreview.cli import dedup_cmds, demo, import_cmd, review_cmds, screen_cmds
+    from litreview.cli import dedup_cmds, dedup_eval, demo, import_cmd, review_cmds, screen_cmds
 
     for command in (
         review_cmds.init,
         review_cmds.status,
         import_cmd.import_,
         dedup_cmds.dedup,
+        dedup_eval.dedup_eval,
         dedup_cmds.duplicates,
         dedup_cmds.merge,
         dedup_cmds.unmerge,

@@ -1,0 +1,69 @@
+"""Candidate pairs by blocking: only records that share a key are ever compared.
+
+Keys: each DOI and PMID; the first and the last four content words of the
+title; the whole compact title; first-author surname + year (and + next year);
+volume + start page. A block larger than ``max_block`` is not compared
+all-against-all: its members are sorted by title and each is paired with its
+next ``window`` neighbours (sorted neighbourhood), so the work stays linear in
+the number of records.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+
+from litreview.dedup.keys import RecordKeys
+from litreview.dedup.text import STOPWORDS
+
+MAX_BLOCK = 60
+WINDOW = 12
+
+
+def block_keys(keys: RecordKeys) -> Iterator[str]:
+    """Every blocking key of one record, each prefixed by its kind."""
+    for doi in keys.dois:
+        yield "doi:" + doi
+    if keys.pmid:
+        yield "pmid:" + keys.pmid
+    content = [w for w in keys.title.split() if w not in STOPWORDS]
+    if keys.compact:
+        yield "t:" + keys.compact
+    if len(content) >= 2:
+        yield "tf:" + " ".join(content[:4])
+        yield "tl:" + " ".join(content[-4:])
+    if keys.main_title and len(keys.main_title) >= 20:
+        yield "t:" + keys.main_title
+    if keys.surnames and keys.year is not None:
+        yield f"ay:{keys.surnames[0]}:{keys.year}"
+        yield f"ay:{keys.surnames[0]}:{keys.year + 1}"
+    if keys.volume and keys.page:
+        yield f"vp:{keys.volume}:{keys.page}"
+
+
+def candidate_pairs(
+    records: Sequence[RecordKeys], *, max_block: int = MAX_BLOCK, window: int = WINDOW
+) -> list[tuple[int, int]]:
+    """Sorted, unique ``(i, j)`` index pairs (``i < j``) of records sharing a block.
+
+    ``records`` should be sorted by record id so that the result does not
+    depend on input order.
+    """
+    blocks: dict[str, list[int]] = defaultdict(list)
+    for index, keys in enumerate(records):
+        for key in set(block_keys(keys)):
+            blocks[key].append(index)
+    pairs: set[tuple[int, int]] = set()
+    for members in blocks.values():
+        if len(members) < 2:
+            continue
+        if len(members) <= max_block:
+            for pos, i in enumerate(members):
+                for j in members[pos + 1 :]:
+                    pairs.add((i, j))
+            continue
+        ordered = sorted(members, key=lambda k: (records[k].compact, records[k].record_id))
+        for pos, i in enumerate(ordered):
+            for j in ordered[pos + 1 : pos + 1 + window]:
+                pairs.add((i, j) if i < j else (j, i))
+    return sorted(pairs)
