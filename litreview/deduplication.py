@@ -12,6 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from litreview.errors import InvalidValue
+from litreview.models import RecordFields
 from litreview.review import Review
 from litreview.storage import events as events_store
 from litreview.storage import records as records_store
@@ -59,19 +60,33 @@ def _pair(a: int, b: int) -> tuple[int, int]:
     return (a, b) if a < b else (b, a)
 
 
-def _ineligible(review: Review, fields_by_work: dict[int, object]) -> dict[int, str]:
+def _limit_reasons(review: Review) -> dict[str, str]:
+    """The protocol's reason code for each eligibility limit, where a stage names one."""
+    codes: dict[str, str] = {}
+    for stage in review.protocol.stages:
+        for reason in stage.exclusion_reasons:
+            if reason.limit and reason.limit not in codes:
+                codes[reason.limit] = reason.code
+    return codes
+
+
+def _ineligible(review: Review, fields_by_work: dict[int, RecordFields]) -> dict[int, str]:
+    """Works outside the protocol's limits; unknown years or languages stay eligible."""
     limits = review.protocol.eligibility
-    reasons: dict[int, str] = {}
+    codes = _limit_reasons(review)
     languages = {lang.lower() for lang in limits.languages}
+    types = {t.upper() for t in limits.document_types}
+    reasons: dict[int, str] = {}
     for work_id, fields in fields_by_work.items():
-        year = getattr(fields, "year", None)
-        language = getattr(fields, "language", None)
+        year, language = fields.year, fields.language
         if limits.year_from is not None and year is not None and year < limits.year_from:
-            reasons[work_id] = f"published before {limits.year_from}"
+            reasons[work_id] = codes.get("year", f"published before {limits.year_from}")
         elif limits.year_to is not None and year is not None and year > limits.year_to:
-            reasons[work_id] = f"published after {limits.year_to}"
+            reasons[work_id] = codes.get("year", f"published after {limits.year_to}")
         elif languages and language and language.lower() not in languages:
-            reasons[work_id] = f"language {language} not in {', '.join(sorted(languages))}"
+            reasons[work_id] = codes.get("language", f"language {language}")
+        elif types and fields.type and fields.type.upper() not in types:
+            reasons[work_id] = codes.get("document_type", f"document type {fields.type}")
     return reasons
 
 

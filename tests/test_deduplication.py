@@ -139,3 +139,24 @@ def test_demo_exports_deduplicate_to_the_true_works(tmp_path: Path) -> None:
     pending = len(works.list_pairs(review.db, "needs_review"))
     assert len(predicted) - pending <= len(set(true_work.values())) <= len(predicted)
     review.close()
+
+
+def test_eligibility_limits_mark_works_ineligible(tmp_path: Path) -> None:
+    from litreview.protocol import load_template
+    from litreview.review import create_review
+
+    review = create_review(tmp_path / "r.db", load_template("safeguarding")[0])
+    path = tmp_path / "limits.ris"
+    path.write_text(
+        "TY  - JOUR\nTI  - Old child protection study\nPY  - 1995\nER  - \n\n"
+        "TY  - JOUR\nTI  - A German study of child protection\nPY  - 2005\nLA  - German\n"
+        "ER  - \n\n"
+        "TY  - JOUR\nTI  - Undated inter-agency working paper\nER  - \n",
+        encoding="utf-8",
+    )
+    import_files(review, [path])
+    summary = run_dedup(review)
+    assert summary.ineligible == 2
+    assert works.ineligible_reasons(review.db) == {1: "before-2000", 2: "not-english"}
+    assert session.stage_works(review, "title") == [3]  # unknown year is not a reason
+    review.close()
