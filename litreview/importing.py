@@ -94,7 +94,7 @@ def import_files(
     """Import ``paths``: all of them or, on any error, none of them."""
     options = options or ImportOptions()
     _validate(options)
-    planned: list[tuple[FileImport, ParsedFile | None, str, int]] = []
+    planned: list[tuple[FileImport, ParsedFile | None, str | None, int]] = []
     seen: set[str] = set()
     for path in paths:
         data = _read(path)
@@ -123,10 +123,30 @@ def import_files(
     return [item[0] for item in planned]
 
 
+def import_parsed(
+    review: Review,
+    parsed: ParsedFile,
+    options: ImportOptions,
+    *,
+    kind: str = "api",
+    sha256: str | None = None,
+) -> FileImport:
+    """Store records already parsed (e.g. from an API search) as one new source."""
+    _validate(options)
+    if not parsed.records:
+        raise ImportFormatError("no records to import", path=parsed.path)
+    result = FileImport(parsed.path, parsed.format, _database_name(parsed, options,
+                        Path(parsed.path)), len(parsed.records), False, list(parsed.problems))
+    _write(review, [(result, parsed, sha256, 0)], options, kind=kind)
+    return result
+
+
 def _write(
     review: Review,
-    planned: list[tuple[FileImport, ParsedFile | None, str, int]],
+    planned: list[tuple[FileImport, ParsedFile | None, str | None, int]],
     options: ImportOptions,
+    *,
+    kind: str = "file",
 ) -> None:
     with review.db.atomic():
         for result, parsed, digest, size in planned:
@@ -134,7 +154,7 @@ def _write(
                 continue
             result.source_id = sources_store.insert_source(
                 review.db,
-                kind="file",
+                kind=kind,
                 arm=options.arm,
                 method=options.method,
                 database=result.database,
@@ -143,9 +163,9 @@ def _write(
                 query=options.query,
                 limits=options.limits,
                 reported_hits=options.reported_hits,
-                file_name=Path(result.path).name,
+                file_name=Path(result.path).name if kind == "file" else None,
                 sha256=digest,
-                size_bytes=size,
+                size_bytes=size or None,
                 format=parsed.format,
                 encoding=parsed.encoding,
                 records_parsed=len(parsed.records),
