@@ -50,4 +50,13 @@ def review_status(review: Review) -> dict[str, Any]:
             for s in sources
         ],
         "events": events_store.count_events(review.db),
+        "screening_mode": review.protocol.screening.mode,
+        "agreement": _agreement(review),
     }
+
+
+def _agreement(review: Review) -> list[dict[str, Any]]:
+    from litreview.screen.team import is_dual_stage, stage_agreement
+
+    return [stage_agreement(review, s.name) for s in review.protocol.stages
+            if is_dual_stage(review, s.name)]

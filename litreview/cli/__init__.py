@@ -38,7 +38,15 @@ def cli(ctx: click.Context, db_path: str, debug: bool, verbose: int) -> None:
 
 
 def _register() -> None:
-    from litreview.cli import dedup_cmds, dedup_eval, demo, import_cmd, review_cmds, screen_cmds
+    from litreview.cli import (
+        dedup_cmds,
+        dedup_eval,
+        demo,
+        import_cmd,
+        review_cmds,
+        screen_cmds,
+        team_cmds,
+    )
 
     for command in (
         review_cmds.init,
@@ -53,6 +61,11 @@ def _register() -> None:
         screen_cmds.next_,
         screen_cmds.decide,
         screen_cmds.undo,
+        team_cmds.conflicts,
+        team_cmds.resolve,
+        team_cmds.agreement,
+        team_cmds.export_decisions,
+        team_cmds.merge_decisions,
         demo.demo,
     ):
         cli.add_command(command)

@@ -26,16 +26,18 @@ def _stage(review: Review, stage: str | None) -> str:
 
 @click.command("next")
 @click.option("--stage", help="Stage to screen (default: the first with records left).")
+@click.option("--reviewer", help="Whose queue (matters in dual screening).")
 @json_option
 @click.pass_context
-def next_(ctx: click.Context, stage: str | None, as_json: bool) -> None:
+def next_(ctx: click.Context, stage: str | None, reviewer: str | None, as_json: bool) -> None:
     """The next record to screen, in ranked order, with its score."""
     from litreview.screen.session import next_records, refresh_ranking
 
     review = open_from_context(ctx)
     stage = _stage(review, stage)
-    refresh_ranking(review, stage)
-    found = next_records(review, stage)
+    reviewer = resolve_reviewer(review, reviewer)
+    refresh_ranking(review, stage, reviewer=reviewer)
+    found = next_records(review, stage, reviewer=reviewer)
     if not found:
         if as_json:
             echo_json({"record_id": None, "stage": stage, "rank": None, "score": None,

@@ -11,7 +11,7 @@ from collections import OrderedDict
 from typing import TYPE_CHECKING
 
 from litreview.review import Review
-from litreview.storage import decisions as decisions_store
+from litreview.storage.decisions import CurrentDecision
 from litreview.storage import rankings as rankings_store
 from litreview.storage import views
 
@@ -47,14 +47,20 @@ def _features(review: Review, stage: str, work_ids: list[int]) -> Features:
 
 
 def refresh_stage_ranking(
-    review: Review, stage: str, work_ids: list[int], *, random_state: int = 0
+    review: Review,
+    stage: str,
+    work_ids: list[int],
+    current: dict[int, CurrentDecision],
+    *,
+    random_state: int = 0,
+    reviewer: str | None = None,
 ) -> int:
-    """Rank the open works of ``stage`` and store the run; returns the run id."""
+    """Rank the works of ``stage`` not yet decided in ``current`` (whose includes and
+    excludes are the labels) and store the run; returns the run id."""
     from litreview.screen.ranking import ModelConfig, rank
 
     config = ModelConfig()
     index = {w: i for i, w in enumerate(work_ids)}
-    current = decisions_store.current_decisions(review.db, stage)
     labels = {
         index[w]: 1 if d.value == "include" else 0
         for w, d in current.items()
@@ -73,5 +79,5 @@ def refresh_stage_ranking(
     with review.db.atomic():
         return rankings_store.save_ranking(
             review.db, stage=stage, mode=mode, config=config.to_json(),
-            random_state=random_state, n_labels=len(labels), ranked=ranked,
+            random_state=random_state, n_labels=len(labels), ranked=ranked, reviewer=reviewer,
         )

@@ -11,13 +11,15 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Literal
 
-from litreview.errors import InvalidValue, RecordNotFound
+from litreview.errors import InvalidTransition, InvalidValue, RecordNotFound
 from litreview.review import Review
 from litreview.storage import decisions as decisions_store
 from litreview.storage import events as events_store
 from litreview.storage import meta
 from litreview.storage import rankings as rankings_store
 from litreview.storage import views, works
+from litreview.storage.decisions import CurrentDecision
+from litreview.screen.team import effective_decisions, is_dual_stage, list_conflicts
 
 Decision = Literal["include", "exclude", "maybe"]
 DECISIONS: tuple[str, ...] = ("include", "exclude", "maybe")
@@ -62,14 +64,14 @@ def stage_works(review: Review, stage: str) -> list[int]:
     eligible = works.list_work_ids(review.db)
     if index == 0:
         return eligible
-    previous = decisions_store.current_decisions(review.db, names[index - 1])
+    previous = effective_decisions(review, names[index - 1])
     eligible_set = set(eligible)
     return sorted(w for w, d in previous.items() if d.value == "include" and w in eligible_set)
 
 
 def stage_counts(review: Review, stage: str) -> dict[str, int]:
     members = stage_works(review, stage)
-    current = decisions_store.current_decisions(review.db, stage)
+    current = effective_decisions(review, stage)
     values = [current[w].value for w in members if w in current]
     counts = {
         "screened": len(values),
@@ -78,6 +80,8 @@ def stage_counts(review: Review, stage: str) -> dict[str, int]:
         "maybe": values.count("maybe"),
     }
     counts["remaining"] = len(members) - len(values)
+    if is_dual_stage(review, stage):
+        counts["conflicts"] = len(list_conflicts(review, stage))
     return counts
 
 
@@ -100,7 +104,7 @@ def stage_for_record(review: Review, record_id: int) -> str:
         if work_id not in set(stage_works(review, name)):
             break
         reached = name
-        current = decisions_store.current_decisions(review.db, name).get(work_id)
+        current = effective_decisions(review, name).get(work_id)
         if current is None or current.value == "maybe":
             return name
     if reached is None:
@@ -111,10 +115,22 @@ def stage_for_record(review: Review, record_id: int) -> str:
     return reached
 
 
+def _visible_decision(
+    review: Review, work_id: int, stage: str, reviewer: str | None
+) -> CurrentDecision | None:
+    """What this reviewer may see: only their own decision while blinded, else the
+    effective one."""
+    if is_dual_stage(review, stage) and review.protocol.screening.blinded:
+        own = decisions_store.decisions_by_reviewer(review.db, stage).get(work_id, {})
+        if reviewer is None or len(own) < 2:
+            return own.get(reviewer or "")
+    return effective_decisions(review, stage).get(work_id)
+
+
 def _view(review: Review, work_id: int, stage: str, rank: int | None,
-          score: float | None) -> RecordView:
+          score: float | None, reviewer: str | None = None) -> RecordView:
     fields = views.work_fields(review.db, work_id)
-    current = decisions_store.current_decisions(review.db, stage).get(work_id)
+    current = _visible_decision(review, work_id, stage, reviewer)
     return RecordView(
         record_id=work_id, stage=stage, rank=rank, score=score, title=fields.title,
         authors=list(fields.authors), year=fields.year, journal=fields.journal,
@@ -126,7 +142,9 @@ def _view(review: Review, work_id: int, stage: str, rank: int | None,
     )
 
 
-def get_view(review: Review, record_id: int, stage: str) -> RecordView:
+def get_view(
+    review: Review, record_id: int, stage: str, *, reviewer: str | None = None
+) -> RecordView:
     _check_stage(review, stage)
     work_id = works.work_of(review.db, record_id)
     if work_id not in set(stage_works(review, stage)):
@@ -134,16 +152,39 @@ def get_view(review: Review, record_id: int, stage: str) -> RecordView:
             f"record {record_id} is not in stage {stage!r}",
             hint="it was excluded earlier, is ineligible, or the stage is wrong",
         )
-    return _view(review, work_id, stage, None, None)
+    return _view(review, work_id, stage, None, None, reviewer)
 
 
-def queue(review: Review, stage: str) -> list[tuple[int, int, float | None]]:
+def _ranking_owner(review: Review, stage: str, reviewer: str | None) -> str | None:
+    """Blinded dual screening ranks with each reviewer's own labels, so neither
+    reviewer's order leaks the other's judgements; otherwise one shared model."""
+    blinded = is_dual_stage(review, stage) and review.protocol.screening.blinded
+    return reviewer if blinded else None
+
+
+def _open_works(
+    review: Review, stage: str, members: list[int], reviewer: str | None
+) -> tuple[list[int], list[int]]:
+    """(undecided, maybe) works for ``reviewer`` at ``stage``."""
+    effective = effective_decisions(review, stage)
+    if not is_dual_stage(review, stage) or reviewer is None:
+        open_works = [w for w in members if w not in effective]
+        maybes = [w for w in members if w in effective and effective[w].value == "maybe"]
+        return open_works, maybes
+    mine = decisions_store.current_decisions(review.db, stage, reviewer=reviewer)
+    open_works = [w for w in members if w not in effective and w not in mine]
+    maybes = [w for w in members if w not in effective and w in mine
+              and mine[w].value == "maybe"]
+    return open_works, maybes
+
+
+def queue(
+    review: Review, stage: str, *, reviewer: str | None = None
+) -> list[tuple[int, int, float | None]]:
     """(work id, rank, score) for every open work: unscreened in ranked order, then maybes."""
-    members = stage_works(review, stage)
-    current = decisions_store.current_decisions(review.db, stage)
-    open_works = [w for w in members if w not in current]
-    maybes = [w for w in members if w in current and current[w].value == "maybe"]
-    stored = rankings_store.find_latest_ranking(review.db, stage)
+    open_works, maybes = _open_works(review, stage, stage_works(review, stage), reviewer)
+    owner = _ranking_owner(review, stage, reviewer)
+    stored = rankings_store.find_latest_ranking(review.db, stage, owner)
     order: list[tuple[int, float | None]] = []
     if stored is not None:
         wanted = set(open_works)
@@ -155,11 +196,17 @@ def queue(review: Review, stage: str) -> list[tuple[int, int, float | None]]:
 
 
 def next_records(
-    review: Review, stage: str, *, n: int = 1, skip: Collection[int] = ()
+    review: Review,
+    stage: str,
+    *,
+    n: int = 1,
+    skip: Collection[int] = (),
+    reviewer: str | None = None,
 ) -> list[RecordView]:
-    """The next ``n`` works to screen, from the last stored ranking (cheap)."""
-    picked = [(w, r, s) for w, r, s in queue(review, stage) if w not in skip][:n]
-    return [_view(review, w, stage, r, s) for w, r, s in picked]
+    """The next ``n`` works for ``reviewer`` to screen, from the last stored ranking (cheap)."""
+    picked = [(w, r, s) for w, r, s in queue(review, stage, reviewer=reviewer)
+              if w not in skip][:n]
+    return [_view(review, w, stage, r, s, reviewer) for w, r, s in picked]
 
 
 def _check_reason(review: Review, stage: str, decision: str, reason: str | None) -> str | None:
@@ -203,19 +250,40 @@ def decide(
     score: float | None = None,
 ) -> int:
     """Record a decision on the work holding ``record_id``; returns the event id."""
+    return _record(review, "decision", record_id, decision, stage=stage, reviewer=reviewer,
+                   reason=reason, note=note, rank=rank, score=score)
+
+
+def _record(review: Review, kind: str, record_id: int, decision: str, *, stage: str,
+            reviewer: str | None, reason: str | None, note: str | None,
+            rank: int | None = None, score: float | None = None) -> int:
     if decision not in DECISIONS:
         raise InvalidValue(f"unknown decision {decision!r}", hint="include, exclude or maybe")
     get_view(review, record_id, stage)  # raises if the record is not in this stage
     reason = _check_reason(review, stage, decision, reason)
     work_id = works.work_of(review.db, record_id)
-    stored = rankings_store.find_latest_ranking(review.db, stage)
+    stored = rankings_store.find_latest_ranking(
+        review.db, stage, _ranking_owner(review, stage, reviewer))
     payload = {"rank": rank, "score": score,
                "ranking_run": stored.run_id if stored else None}
     with review.db.atomic():
         return events_store.append_event(
-            review.db, "decision", record_id=work_id, stage=stage, value=decision,
+            review.db, kind, record_id=work_id, stage=stage, value=decision,
             reason=reason, note=note, reviewer=reviewer, payload=payload,
         )
+
+
+def resolve(review: Review, record_id: int, decision: str, *, stage: str,
+            reviewer: str | None, reason: str | None = None, note: str | None = None) -> int:
+    """Settle a conflict between reviewers; the resolution is an event of its own."""
+    work_id = works.work_of(review.db, record_id)
+    if work_id not in {c.work_id for c in list_conflicts(review, stage, include_resolved=True)}:
+        raise InvalidTransition(
+            f"record {record_id} has no conflict at stage {stage!r}",
+            hint="'litreview conflicts' lists them",
+        )
+    return _record(review, "resolution", record_id, decision, stage=stage, reviewer=reviewer,
+                   reason=reason, note=note)
 
 
 def undo(review: Review, *, reviewer: str | None, stage: str | None = None) -> RecordView | None:
@@ -239,11 +307,19 @@ def search_records(review: Review, text: str, *, limit: int = 50) -> list[Record
             for w in views.search_work_ids(review.db, text, limit)]
 
 
-def refresh_ranking(review: Review, stage: str, *, random_state: int = 0) -> None:
+def refresh_ranking(
+    review: Review, stage: str, *, random_state: int = 0, reviewer: str | None = None
+) -> None:
     """Retrain and rerank ``stage`` and store the run. Slow: run it off the UI thread."""
     from litreview.screen.live import refresh_stage_ranking
 
-    refresh_stage_ranking(review, stage, stage_works(review, stage), random_state=random_state)
+    owner = _ranking_owner(review, stage, reviewer)
+    if owner is None:
+        labels = decisions_store.current_decisions(review.db, stage)
+    else:
+        labels = decisions_store.current_decisions(review.db, stage, reviewer=owner)
+    refresh_stage_ranking(review, stage, stage_works(review, stage), labels,
+                          random_state=random_state, reviewer=owner)
 
 
 def remembered_reviewer(review: Review) -> str | None:

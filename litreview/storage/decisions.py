@@ -8,10 +8,10 @@ import sqlite_utils
 
 from litreview.storage.works import group_map
 
-_LIVE_DECISIONS_SQL = """
+_LIVE_SQL = """
     SELECT e.event_id, e.record_id, e.value, e.reason, e.note, e.reviewer
     FROM events e
-    WHERE e.kind = 'decision' AND e.stage = ?
+    WHERE e.kind = ? AND e.stage = ?
       AND e.event_id NOT IN (
           SELECT reverts_event_id FROM events
           WHERE kind = 'undo' AND reverts_event_id IS NOT NULL)
@@ -35,19 +35,36 @@ def current_decisions(
     """work id -> the latest live decision on any of its records at ``stage``."""
     groups = group_map(db)
     latest: dict[int, CurrentDecision] = {}
-    for event_id, record_id, value, reason, note, who in db.execute(_LIVE_DECISIONS_SQL, [stage]):
-        if reviewer is not None and who != reviewer:
+    for row in db.execute(_LIVE_SQL, ["decision", stage]):
+        if reviewer is not None and row[5] != reviewer:
             continue
-        work = groups.get(record_id, record_id)
-        latest[work] = CurrentDecision(event_id, record_id, value, reason, note, who)
+        latest[groups.get(row[1], row[1])] = CurrentDecision(*row)
     return latest
+
+
+def decisions_by_reviewer(
+    db: sqlite_utils.Database, stage: str
+) -> dict[int, dict[str, CurrentDecision]]:
+    """work id -> reviewer -> that reviewer's latest live decision at ``stage``."""
+    groups = group_map(db)
+    found: dict[int, dict[str, CurrentDecision]] = {}
+    for row in db.execute(_LIVE_SQL, ["decision", stage]):
+        found.setdefault(groups.get(row[1], row[1]), {})[row[5] or ""] = CurrentDecision(*row)
+    return found
+
+
+def current_resolutions(db: sqlite_utils.Database, stage: str) -> dict[int, CurrentDecision]:
+    """work id -> the latest live resolution of a conflict at ``stage``."""
+    groups = group_map(db)
+    return {groups.get(row[1], row[1]): CurrentDecision(*row)
+            for row in db.execute(_LIVE_SQL, ["resolution", stage])}
 
 
 def conflicting_works(db: sqlite_utils.Database, stage: str) -> dict[int, set[str]]:
     """Works whose records carry different live decisions at ``stage`` (after a merge)."""
     groups = group_map(db)
     per_record: dict[int, str] = {}
-    for _, record_id, value, *_ in db.execute(_LIVE_DECISIONS_SQL, [stage]):
+    for _, record_id, value, *_ in db.execute(_LIVE_SQL, ["decision", stage]):
         per_record[record_id] = value
     values: dict[int, set[str]] = {}
     for record_id, value in per_record.items():
@@ -60,7 +77,7 @@ def last_live_decision(
 ) -> int | None:
     """The event id of the newest live decision by ``reviewer`` (at ``stage`` if given)."""
     sql = (
-        "SELECT event_id FROM events WHERE kind = 'decision'"
+        "SELECT event_id FROM events WHERE kind IN ('decision', 'resolution')"
         " AND event_id NOT IN (SELECT reverts_event_id FROM events"
         "  WHERE kind = 'undo' AND reverts_event_id IS NOT NULL)"
     )

@@ -160,3 +160,9 @@ def m002_works_and_rankings(db: sqlite_utils.Database) -> None:
         CREATE INDEX ranking_runs_stage ON ranking_runs(stage, run_id);
         """,
     )
+
+
+@MIGRATIONS()
+def m003_reviewer_rankings(db: sqlite_utils.Database) -> None:
+    # blinded dual screening trains one model per reviewer on that reviewer's own labels
+    db.execute("ALTER TABLE ranking_runs ADD COLUMN reviewer TEXT")

@@ -31,27 +31,31 @@ def save_ranking(
     random_state: int | None,
     n_labels: int,
     ranked: list[tuple[int, float]],
+    reviewer: str | None = None,
 ) -> int:
     cur = db.execute(
-        "INSERT INTO ranking_runs (stage, mode, config, random_state, n_labels, n_records, "
-        "ranked, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        [stage, mode, config, random_state, n_labels, n_labels + len(ranked),
+        "INSERT INTO ranking_runs (stage, reviewer, mode, config, random_state, n_labels, "
+        "n_records, ranked, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [stage, reviewer, mode, config, random_state, n_labels, n_labels + len(ranked),
          json.dumps(ranked), now_iso()],
     )
     run_id = int(cur.lastrowid or 0)
     # keep every run's settings for the audit trail, but only the newest orders
     db.execute(
-        "UPDATE ranking_runs SET ranked = '[]' WHERE stage = ? AND run_id < ? AND ranked != '[]'",
-        [stage, run_id - 1],
+        "UPDATE ranking_runs SET ranked = '[]' WHERE stage = ? AND reviewer IS ? "
+        "AND run_id < ? AND ranked != '[]'",
+        [stage, reviewer, run_id - 1],
     )
     return run_id
 
 
-def find_latest_ranking(db: sqlite_utils.Database, stage: str) -> StoredRanking | None:
+def find_latest_ranking(
+    db: sqlite_utils.Database, stage: str, reviewer: str | None = None
+) -> StoredRanking | None:
     row = db.execute(
         "SELECT run_id, stage, mode, config, n_labels, n_records, ranked, created_at "
-        "FROM ranking_runs WHERE stage = ? ORDER BY run_id DESC LIMIT 1",
-        [stage],
+        "FROM ranking_runs WHERE stage = ? AND reviewer IS ? ORDER BY run_id DESC LIMIT 1",
+        [stage, reviewer],
     ).fetchone()
     if row is None:
         return None

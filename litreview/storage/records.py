@@ -88,3 +88,12 @@ def count_records(db: sqlite_utils.Database, source_id: int | None = None) -> in
 def count_records_by_source(db: sqlite_utils.Database) -> dict[int, int]:
     cur = db.execute("SELECT source_id, count(*) FROM records GROUP BY source_id")
     return {int(sid): int(n) for sid, n in cur.fetchall()}
+
+
+def record_provenance(db: sqlite_utils.Database) -> dict[int, tuple[str, int]]:
+    """record_id -> (sha256 of its source file or search id, position): stable across copies."""
+    cur = db.execute(
+        "SELECT r.record_id, coalesce(s.sha256, 'source:' || s.source_id), r.position "
+        "FROM records r JOIN sources s ON s.source_id = r.source_id"
+    )
+    return {int(rid): (str(key), int(pos)) for rid, key, pos in cur.fetchall()}

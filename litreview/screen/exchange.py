@@ -1,0 +1,117 @@
+"""Moving one reviewer's decisions between copies of a review (offline dual screening).
+
+Records are identified by their provenance (source file hash and position), and
+events by a fingerprint of what they say, so merging the same file twice
+changes nothing and a file from another review or protocol version is refused.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+from litreview.errors import ImportFormatError, InvalidValue
+from litreview.models import Event
+from litreview.review import Review
+from litreview.storage import events as events_store
+from litreview.storage import protocols
+from litreview.storage.records import record_provenance
+
+FORMAT = "litreview-decisions"
+KINDS = ("decision", "resolution", "undo")
+
+
+def _fingerprint(event: Event, where: tuple[str, int] | None, reverts: str | None) -> str:
+    data = [event.kind, where, event.stage, event.value, event.reason, event.note,
+            event.reviewer, event.created_at, reverts]
+    return hashlib.sha256(json.dumps(data).encode()).hexdigest()
+
+
+def _fingerprints(review: Review) -> tuple[dict[int, str], dict[int, tuple[str, int]]]:
+    """event id -> fingerprint for every exchangeable event of this copy."""
+    where = record_provenance(review.db)
+    found: dict[int, str] = {}
+    for event in events_store.iter_events(review.db):
+        if event.kind not in KINDS:
+            continue
+        reverts = found.get(event.reverts_event_id) if event.reverts_event_id else None
+        key = where.get(event.record_id) if event.record_id is not None else None
+        found[event.event_id] = _fingerprint(event, key, reverts)
+    return found, where
+
+
+def _protocol_sha(review: Review) -> str:
+    return review.protocol.sha256
+
+
+def export_decisions(review: Review, reviewer: str, path: Path) -> int:
+    """Write ``reviewer``'s decisions, resolutions and undos to ``path``; returns the count."""
+    prints, where = _fingerprints(review)
+    rows: list[dict[str, Any]] = []
+    for event in events_store.iter_events(review.db):
+        if event.kind not in KINDS or event.reviewer != reviewer:
+            continue
+        rows.append({
+            "fingerprint": prints[event.event_id], "kind": event.kind,
+            "record": list(where[event.record_id]) if event.record_id is not None else None,
+            "stage": event.stage, "value": event.value, "reason": event.reason,
+            "note": event.note, "reviewer": event.reviewer, "payload": event.payload,
+            "created_at": event.created_at,
+            "reverts": prints.get(event.reverts_event_id) if event.reverts_event_id else None,
+        })
+    document = {"format": FORMAT, "version": 1, "review_id": review.review_id,
+                "protocol_sha256": _protocol_sha(review),
+                "protocol_versions": protocols.count_protocol_versions(review.db),
+                "reviewer": reviewer, "events": rows}
+    path.write_text(json.dumps(document, indent=1, ensure_ascii=False), encoding="utf-8")
+    return len(rows)
+
+
+def _load(path: Path) -> dict[str, Any]:
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ImportFormatError(f"not a decisions file ({exc})", path=str(path)) from exc
+    if not isinstance(document, dict) or document.get("format") != FORMAT:
+        raise ImportFormatError("not a litreview decisions file", path=str(path),
+                                hint="make one with 'litreview export-decisions'")
+    return document
+
+
+def merge_decisions(review: Review, path: Path) -> dict[str, int]:
+    """Append the events of ``path`` that this copy lacks. Idempotent."""
+    document = _load(path)
+    if document.get("review_id") != review.review_id:
+        raise InvalidValue(f"{path} comes from a different review",
+                           hint="merge only files exported from a copy of this review")
+    if document.get("protocol_sha256") != _protocol_sha(review):
+        raise InvalidValue(f"{path} was made under a different protocol version",
+                           hint="bring both copies to the same protocol first")
+    prints, where = _fingerprints(review)
+    by_print = {fp: event_id for event_id, fp in prints.items()}
+    by_place = {place: rid for rid, place in where.items()}
+    added = skipped = 0
+    with review.db.atomic():
+        for row in document["events"]:
+            if row["fingerprint"] in by_print:
+                skipped += 1
+                continue
+            record_id = None
+            if row["record"] is not None:
+                place = (row["record"][0], int(row["record"][1]))
+                if place not in by_place:
+                    raise InvalidValue(
+                        f"{path}: a decision names a record this copy does not have",
+                        hint="import the same search files into this copy first")
+                record_id = by_place[place]
+            reverts = by_print.get(row["reverts"]) if row["reverts"] else None
+            new_id = events_store.append_event(
+                review.db, row["kind"], record_id=record_id, stage=row["stage"],
+                value=row["value"], reason=row["reason"], note=row["note"],
+                reviewer=row["reviewer"], payload=row["payload"],
+                reverts_event_id=reverts, created_at=row["created_at"])
+            by_print[row["fingerprint"]] = new_id
+            added += 1
+    return {"added": added, "already_present": skipped}
