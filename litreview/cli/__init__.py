@@ -51,6 +51,7 @@ def _register() -> None:
     for command in (
         review_cmds.init,
         review_cmds.status,
+        review_cmds.backup,
         import_cmd.import_,
         dedup_cmds.dedup,
         dedup_eval.dedup_eval,

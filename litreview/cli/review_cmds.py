@@ -60,3 +60,22 @@ def status(ctx: click.Context, as_json: bool) -> None:
         echo_json(data)
     else:
         print_status(data)
+
+
+@click.command()
+@click.argument("target", type=click.Path(dir_okay=False))
+@click.pass_context
+def backup(ctx: click.Context, target: str) -> None:
+    """Copy the review to TARGET with SQLite's online backup (safe while in use)."""
+    from litreview.errors import InvalidValue
+    from litreview.storage.db import backup_review
+
+    review = open_from_context(ctx)
+    path = Path(target)
+    if path.resolve() == review.path.resolve():
+        raise InvalidValue("the backup would overwrite the review itself",
+                           hint="choose another file name")
+    if path.exists():
+        raise InvalidValue(f"{path} exists", hint="choose a new file name")
+    backup_review(review.db, path)
+    click.echo(f"backed up {review.path} to {path}", err=True)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
+from collections.abc import Generator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import sqlite_utils
@@ -13,9 +16,33 @@ from litreview.storage.migrations import MIGRATIONS
 BUSY_TIMEOUT_MS = 30_000
 
 
+class ReviewDatabase(sqlite_utils.Database):
+    """sqlite-utils' Database whose write transactions take the write lock up front.
+
+    ``BEGIN IMMEDIATE`` waits (busy timeout) for other writers instead of failing
+    with "database is locked" when a read transaction later needs to write.
+    """
+
+    @contextlib.contextmanager
+    def atomic(self) -> Generator[sqlite_utils.Database, None, None]:
+        if self.conn.in_transaction:
+            with super().atomic() as db:
+                yield db
+            return
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self
+        except BaseException:
+            if self.conn.in_transaction:
+                self.conn.rollback()
+            raise
+        else:
+            self.conn.commit()
+
+
 def _connect(path: Path) -> sqlite_utils.Database:
     conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
-    db = sqlite_utils.Database(conn)
+    db = ReviewDatabase(conn)
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     conn.execute("PRAGMA journal_mode = WAL")
@@ -68,6 +95,9 @@ def open_db(path: str | Path, *, create: bool = False, force: bool = False) -> s
                 hint="pass --db with the review file, or run 'litreview init'",
             )
         _check_not_newer(db, path)
+        pending = MIGRATIONS.pending(db)
+        if pending and not create and MIGRATIONS.applied(db):
+            backup_review(db, backup_path(path, f"before-{pending[0].name}"))
         MIGRATIONS.apply(db)
     except sqlite3.DatabaseError as exc:
         if "file is not a database" in str(exc) or "malformed" in str(exc):
@@ -79,3 +109,19 @@ def open_db(path: str | Path, *, create: bool = False, force: bool = False) -> s
 def integrity_ok(db: sqlite_utils.Database) -> bool:
     row = db.execute("PRAGMA integrity_check").fetchone()
     return bool(row and row[0] == "ok")
+
+
+def backup_path(path: Path, label: str) -> Path:
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    return path.with_name(f"{path.stem}.{stamp}.{label}{path.suffix or '.db'}")
+
+
+def backup_review(db: sqlite_utils.Database, target: Path) -> Path:
+    """Copy the open review to ``target`` with SQLite's online backup API."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    dest = sqlite3.connect(str(target))
+    try:
+        db.conn.backup(dest)
+    finally:
+        dest.close()
+    return target
