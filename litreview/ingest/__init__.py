@@ -1,0 +1,130 @@
+"""Read reference files into ``ParsedFile``: pure, no database, no UI.
+
+    parse_file(path)          -> ParsedFile
+    parse_bytes(data, path)   -> ParsedFile
+    detect_format(text)       -> "ris" | "nbib" | "wos" | "bibtex" | "csv" | "tsv" | "enw" | "ovid"
+
+Unreadable input raises ``ImportFormatError``; recoverable problems are
+listed in ``ParsedFile.problems`` with 1-based line numbers.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import re
+from collections import Counter
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from litreview.errors import ImportFormatError
+from litreview.ingest import bibtex, enw, nbib, ris, tabular, wos
+from litreview.ingest._decode import decode_bytes
+from litreview.ingest._tagged import ParseResult
+from litreview.models import ParsedFile, ParsedRecord
+
+__all__ = ["FORMATS", "detect_format", "parse_bytes", "parse_file"]
+
+Parser = Callable[[str, str], ParseResult]
+
+_PARSERS: dict[str, Parser] = {
+    "ris": ris.parse_ris,
+    "ovid": ris.parse_ovid,
+    "nbib": nbib.parse_nbib,
+    "wos": wos.parse_wos,
+    "bibtex": bibtex.parse_bibtex,
+    "csv": tabular.parse_csv,
+    "tsv": tabular.parse_tsv,
+    "enw": enw.parse_enw,
+}
+FORMATS = tuple(_PARSERS)
+
+_LINE_SIGNATURES = (  # checked in order on each line until one matches
+    (re.compile(r"\s*@[A-Za-z]+\s*[{(]"), "bibtex"),
+    (re.compile(r"<\d+\.\s*>\s*$"), "ovid"),
+    (re.compile(r"PMID- *\d"), "nbib"),
+    (re.compile(r"(?:FN|VR|PT) \S"), "wos"),
+    (enw.ENW_LINE, "enw"),
+)
+
+
+def parse_file(path: str | Path) -> ParsedFile:
+    """Read and parse one reference file (format detected from its content)."""
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise ImportFormatError(f"cannot read the file: {exc.strerror}", path=str(path)) from exc
+    return parse_bytes(data, str(path))
+
+
+def parse_bytes(data: bytes, path: str) -> ParsedFile:
+    """Parse a reference file's bytes; ``path`` names it in messages."""
+    decoded = decode_bytes(data, path)
+    if not decoded.text.strip():
+        raise ImportFormatError("the file is empty: no records", path=path)
+    fmt = _detect(decoded.text)
+    if fmt is None:
+        raise ImportFormatError(
+            "not a recognised reference format (RIS, MEDLINE/nbib, Web of Science, "
+            "BibTeX, EndNote tagged, CSV or TSV)",
+            path=path,
+            hint="export the references again from the database, as RIS if it offers it",
+        )
+    with _gc_paused():
+        records, problems, hint = _PARSERS[fmt](decoded.text, path)
+    if not records:
+        raise ImportFormatError(f"no records found in this {fmt} file", path=path)
+    return ParsedFile(
+        path=path,
+        format=fmt,
+        encoding=decoded.encoding,
+        records=records,
+        problems=[*decoded.problems, *problems],
+        database_hint=hint or _most_common_database(records),
+    )
+
+
+def detect_format(text: str) -> str:
+    """The format of a decoded reference file, from its content alone."""
+    fmt = _detect(text)
+    if fmt is None:
+        raise ImportFormatError("not a recognised reference format")
+    return fmt
+
+
+def _detect(text: str) -> str | None:
+    lines = text.split("\n", 5000)[:5000]
+    header = next((line for line in lines if line.strip()), "")
+    tabular_format = tabular.detect_header(header)
+    if tabular_format is not None:
+        return tabular_format
+    for line in lines:
+        for pattern, fmt in _LINE_SIGNATURES:
+            if pattern.match(line):
+                return fmt
+        if ris.split_ris_line(line) is not None:
+            return "ris"
+    return None
+
+
+@contextlib.contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while one file's records are built.
+
+    A large import creates millions of container objects that all stay
+    alive; CPython's full collections would traverse them again and again
+    (about a third of the parse time at 100,000 records). Parsing creates
+    no reference cycles, so nothing is lost by collecting once at the end.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _most_common_database(records: list[ParsedRecord]) -> str | None:
+    counts = Counter(r.fields.database for r in records if r.fields.database)
+    return counts.most_common(1)[0][0] if counts else None

@@ -1,0 +1,220 @@
+"""BibTeX files, read with bibtexparser v2.
+
+``raw`` keeps every field as written (keys in their original case, enclosing
+braces removed, LaTeX untouched); the mapped fields are LaTeX-decoded to
+Unicode, with braces removed and ``and``-joined names split.
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+import logging
+import re
+
+from bibtexparser.entrypoint import parse_string
+from bibtexparser.library import Library
+from bibtexparser.middlewares import (
+    LatexDecodingMiddleware,
+    NormalizeFieldKeys,
+    RemoveEnclosingMiddleware,
+    SeparateCoAuthors,
+)
+from bibtexparser.middlewares.middleware import BlockMiddleware
+from bibtexparser.model import Block, Entry, ExplicitComment, ImplicitComment, ParsingFailedBlock
+
+from litreview.ingest import normalize as n
+from litreview.ingest._tagged import ParseResult
+from litreview.models import ImportIssue, ParsedRecord, RecordFields
+
+__all__ = ["parse_bibtex"]
+
+# Problems are reported as ImportIssues; keep bibtexparser's own warnings off stderr
+# unless the application configures logging (the library-logging convention).
+logging.getLogger("bibtexparser").addHandler(logging.NullHandler())
+
+_PMID_NOTE = re.compile(r"\bPMID:?\s*(\d{1,9})", re.IGNORECASE)
+_SOURCES = (
+    (re.compile(r"\bWOS:\d", re.IGNORECASE), "Web of Science"),
+    (re.compile(r"scopus", re.IGNORECASE), "Scopus"),
+    (re.compile(r"ebsco", re.IGNORECASE), "EBSCOhost"),
+    (re.compile(r"pubmed", re.IGNORECASE), "PubMed"),
+)
+_ENTRY_HEAD = re.compile(r"\s*@(\w+)\s*[{(]\s*([^,\s]*)\s*,")
+_FIELD_LINE = re.compile(r"^\s*([A-Za-z][\w:.-]*)\s*=\s*[{\"]?(.*?)[}\"]?,?\s*$", re.MULTILINE)
+_VERBATIM = frozenset({"url", "doi", "eprint", "pdf", "file", "unique-id", "eid"})
+_BARE_AMPERSAND = re.compile(r"(?<!\\)&")
+_COMMENTS = (ImplicitComment, ExplicitComment)
+_AND = re.compile(r"\s+and\s+")
+Fields = dict[str, "str | list[str]"]
+
+
+@functools.cache
+def _decoding_stack() -> tuple[BlockMiddleware, ...]:
+    return (
+        NormalizeFieldKeys(),
+        LatexDecodingMiddleware(keep_braced_groups=True),
+        SeparateCoAuthors(),
+    )
+
+
+def parse_bibtex(text: str, path: str) -> ParseResult:
+    library = parse_string(text)
+    records: list[ParsedRecord] = []
+    issues: list[ImportIssue] = []
+    blocks = library.blocks
+    for index, block in enumerate(blocks):
+        line = block.start_line + 1 if block.start_line is not None else None
+        position = len(records) + 1
+        entry = block.ignore_error_block if isinstance(block, ParsingFailedBlock) else block
+        if isinstance(entry, Entry):
+            if isinstance(block, ParsingFailedBlock):
+                issues.append(
+                    ImportIssue(line, f"BibTeX entry read despite: {block.error}", position)
+                )
+                entry = RemoveEnclosingMiddleware().transform_entry(copy.deepcopy(entry), library)
+            raw = [("ENTRYTYPE", entry.entry_type), ("ID", entry.key)]
+            raw += [(f.key, str(f.value)) for f in entry.fields]
+            fields = bibtex_fields(entry.entry_type, _decoded(entry, library, issues, line))
+            records.append(ParsedRecord(position, line, fields, raw))
+        elif isinstance(block, ParsingFailedBlock):
+            record = _salvage(_block_text(text, blocks, index), position, line)
+            if record is None:
+                issues.append(ImportIssue(line, f"unreadable BibTeX block skipped: {block.error}"))
+                continue
+            issues.append(
+                ImportIssue(line, "malformed BibTeX entry: fields read line by line", position)
+            )
+            records.append(record)
+    return records, issues, None
+
+
+def _block_text(text: str, blocks: list[Block], index: int) -> str:
+    """The source of ``blocks[index]`` up to the next entry (comments after it included)."""
+    following = (b.start_line for b in blocks[index + 1 :] if not isinstance(b, _COMMENTS))
+    start = blocks[index].start_line or 0
+    end = next((line for line in following if line is not None), None)
+    return "\n".join(text.split("\n")[start:end])
+
+
+def _salvage(block: str, position: int, line: int | None) -> ParsedRecord | None:
+    """Read a block bibtexparser rejected (unbalanced braces) one ``key = {value}`` line a time."""
+    head = _ENTRY_HEAD.match(block)
+    if head is None:
+        return None
+    raw = [("ENTRYTYPE", head.group(1)), ("ID", head.group(2))]
+    raw += [(m.group(1), m.group(2).strip()) for m in _FIELD_LINE.finditer(block)]
+    fields: Fields = {key.lower(): value for key, value in raw[2:]}
+    for key in ("author", "editor"):
+        if isinstance(value := fields.get(key), str):
+            fields[key] = [p.replace("{", "").replace("}", "") for p in _AND.split(value)]
+    return ParsedRecord(position, line, bibtex_fields(head.group(1), fields), raw)
+
+
+def _decoded(entry: Entry, library: Library, issues: list[ImportIssue], line: int | None) -> Fields:
+    """Lower-case keys, LaTeX decoded, names split, braces dropped."""
+    block = copy.deepcopy(entry)
+    verbatim = {f.key.lower(): f.value for f in entry.fields if f.key.lower() in _VERBATIM}
+    for field in block.fields:
+        if isinstance(field.value, str):  # exporters rarely escape "&" (a LaTeX tab stop)
+            field.value = _BARE_AMPERSAND.sub(r"\&", field.value)
+    for middleware in _decoding_stack():
+        result = middleware.transform_entry(block, library)
+        if isinstance(result, ParsingFailedBlock):
+            issues.append(ImportIssue(line, f"entry {entry.key!r}: {result.error}"))
+            result = result.ignore_error_block
+        if isinstance(result, Entry):
+            block = result
+    decoded = {f.key.lower(): _unbrace(f.value) for f in block.fields}
+    return decoded | {key: _unbrace(value) for key, value in verbatim.items()}
+
+
+def _unbrace(value: object) -> str | list[str]:
+    if isinstance(value, list):
+        return [str(v).replace("{", "").replace("}", "") for v in value]
+    return str(value).replace("{", "").replace("}", "")
+
+
+def _text(fields: Fields, *keys: str) -> str | None:
+    for key in keys:
+        value = fields.get(key)
+        text = n.clean_text(" ".join(value) if isinstance(value, list) else value)
+        if text is not None:
+            return text
+    return None
+
+
+def _people(fields: Fields, key: str) -> list[str]:
+    value = fields.get(key)
+    people = value if isinstance(value, list) else [value] if value else []
+    cleaned = (n.clean_name(p) for p in people)
+    return [p for p in cleaned if p]
+
+
+def bibtex_fields(entry_type: str, fields: Fields) -> RecordFields:
+    sp, ep = n.split_pages(_text(fields, "pages", "art_number", "article-number", "eid"))
+    issn, isbn = n.split_serials(
+        t for t in (_text(fields, "issn"), _text(fields, "eissn"), _text(fields, "isbn")) if t
+    )
+    note = _text(fields, "note")
+    urls = [
+        u
+        for u in (_text(fields, "url"), _text(fields, "eprint"), _text(fields, "pdf"))
+        if u and u.startswith("http")
+    ]
+    return RecordFields(
+        type=n.type_code([entry_type]),
+        title=_text(fields, "title"),
+        authors=_people(fields, "author"),
+        editors=_people(fields, "editor"),
+        year=n.parse_year(_text(fields, "year", "date")),
+        date=n.normalize_date(
+            _text(fields, "date")
+            or " ".join(t for t in (_text(fields, "year"), _text(fields, "month")) if t)
+        ),
+        journal=_text(fields, "journal", "journaltitle", "booktitle"),
+        journal_abbrev=_text(fields, "journal-iso", "shortjournal", "abbrev_source_title"),
+        volume=_text(fields, "volume"),
+        issue=_text(fields, "number", "issue"),
+        start_page=sp,
+        end_page=ep,
+        doi=n.normalize_doi(_text(fields, "doi")) or next(iter(n.find_dois(" ".join(urls))), None),
+        abstract=n.clean_abstract(_text(fields, "abstract")),
+        keywords=_keywords(fields),
+        language=n.normalize_language(_text(fields, "language", "langid")),
+        database=_database(fields),
+        accession=_text(fields, "unique-id", "eid", "accession-number"),
+        urls=n.split_urls(urls),
+        issn=issn,
+        isbn=isbn,
+        publisher=_text(fields, "publisher"),
+        place=_text(fields, "address", "location"),
+        pmid=_pmid(fields, note),
+        notes=[note] if note else [],
+    )
+
+
+def _keywords(fields: Fields) -> list[str]:
+    found: list[str] = []
+    for key in ("keywords", "author_keywords", "author-keywords", "keywords-plus"):
+        text = _text(fields, key)
+        if text:
+            separator = ";" if ";" in text else ","
+            found.extend(n.split_keywords(text.split(separator)))
+    return list(dict.fromkeys(found))
+
+
+def _database(fields: Fields) -> str | None:
+    source = _text(fields, "source")
+    if source and source.lower() not in {"crossref"}:
+        return source
+    text = " ".join(t for t in (_text(fields, k) for k in ("unique-id", "url", "note")) if t)
+    return next((name for pattern, name in _SOURCES if pattern.search(text)), None)
+
+
+def _pmid(fields: Fields, note: str | None) -> str | None:
+    pmid = _text(fields, "pmid", "pubmed")
+    if pmid and pmid.isdigit():
+        return pmid
+    match = _PMID_NOTE.search(note or "")
+    return match.group(1) if match else None
