@@ -70,14 +70,22 @@ def _limit_reasons(review: Review) -> dict[str, str]:
     return codes
 
 
-def _ineligible(review: Review, fields_by_work: dict[int, RecordFields]) -> dict[int, str]:
-    """Works outside the protocol's limits; unknown years or languages stay eligible."""
+def _ineligible(
+    review: Review, fields_by_work: dict[int, RecordFields], members: dict[int, list[int]]
+) -> dict[int, str]:
+    """Works outside the protocol's limits; unknown years or languages stay eligible,
+    and so do works a reviewer kept on purpose (an ``eligibility`` override event)."""
+    from litreview.storage.fulltext import list_eligibility_overrides
+
+    kept = list_eligibility_overrides(review.db)
     limits = review.protocol.eligibility
     codes = _limit_reasons(review)
     languages = {lang.lower() for lang in limits.languages}
     types = {t.upper() for t in limits.document_types}
     reasons: dict[int, str] = {}
     for work_id, fields in fields_by_work.items():
+        if kept.intersection(members.get(work_id, [work_id])):
+            continue
         year, language = fields.year, fields.language
         if limits.year_from is not None and year is not None and year < limits.year_from:
             reasons[work_id] = codes.get("year", f"published before {limits.year_from}")
@@ -107,7 +115,7 @@ def run_dedup(review: Review, *, dry_run: bool = False) -> DedupSummary:
     merged = {g: merge_fields([by_id[m] for m in sorted(ms)])
               for g, ms in members.items() if len(ms) > 1}
     fields_by_work = {g: merged.get(g, by_id[g]) for g in members}
-    ineligible = _ineligible(review, fields_by_work)
+    ineligible = _ineligible(review, fields_by_work, members)
     decided = same | different
     pairs = [(p.a, p.b, p.verdict, p.score, list(p.reasons)) for p in result.needs_review
              if _pair(p.a, p.b) not in decided]

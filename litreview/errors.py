@@ -13,6 +13,7 @@ CLI and the TUI are the only places that catch it. Bugs propagate.
     ├── InvalidValue            a bad option value (stage, decision, reason, ...)
     ├── InvalidTransition       e.g. appraising an excluded record
     ├── ModelNotReady           too few labels to rank
+    ├── PrismaInconsistent(violations)  the flow numbers break a PRISMA identity
     └── SourceError             a search API failed
         ├── RateLimited
         └── SourceUnavailable
@@ -97,6 +98,18 @@ class InvalidTransition(LitreviewError):
 
 class ModelNotReady(LitreviewError):
     pass
+
+
+class PrismaInconsistent(LitreviewError):
+    """The flow numbers break a PRISMA identity; ``violations`` names each one."""
+
+    def __init__(self, violations: list[str]) -> None:
+        super().__init__(
+            "the PRISMA numbers do not add up:\n  " + "\n  ".join(violations),
+            hint="finish screening and the full-text stage (litreview status), or record "
+            "that screening stopped; --partial prints the numbers anyway",
+        )
+        self.violations = violations
 
 
 class SourceError(LitreviewError):

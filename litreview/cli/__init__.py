@@ -43,6 +43,7 @@ def _register() -> None:
         dedup_eval,
         demo,
         import_cmd,
+        report_cmds,
         review_cmds,
         screen_cmds,
         team_cmds,
@@ -67,6 +68,9 @@ def _register() -> None:
         team_cmds.agreement,
         team_cmds.export_decisions,
         team_cmds.merge_decisions,
+        report_cmds.prisma,
+        report_cmds.table,
+        report_cmds.export,
         demo.demo,
     ):
         cli.add_command(command)
