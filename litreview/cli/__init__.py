@@ -46,6 +46,7 @@ def _register() -> None:
         report_cmds,
         review_cmds,
         screen_cmds,
+        search_cmds,
         team_cmds,
     )
 
@@ -71,6 +72,9 @@ def _register() -> None:
         report_cmds.prisma,
         report_cmds.table,
         report_cmds.export,
+        search_cmds.query,
+        search_cmds.search,
+        search_cmds.chase,
         demo.demo,
     ):
         cli.add_command(command)

@@ -166,3 +166,48 @@ def m002_works_and_rankings(db: sqlite_utils.Database) -> None:
 def m003_reviewer_rankings(db: sqlite_utils.Database) -> None:
     # blinded dual screening trains one model per reviewer on that reviewer's own labels
     db.execute("ALTER TABLE ranking_runs ADD COLUMN reviewer TEXT")
+
+
+@MIGRATIONS()
+def m004_search_runs(db: sqlite_utils.Database) -> None:
+    # checkpoints of API searches (litreview search): resumable without duplicating records
+    _run_script(
+        db,
+        """
+        CREATE TABLE search_runs (
+            search_run_id INTEGER PRIMARY KEY,
+            api TEXT NOT NULL,
+            strategy_sha256 TEXT NOT NULL,
+            strategy_title TEXT,
+            base_url TEXT NOT NULL,
+            max_records INTEGER,
+            started_at TEXT NOT NULL,
+            finished_at TEXT
+        );
+        CREATE INDEX search_runs_key ON search_runs(api, strategy_sha256, base_url);
+        CREATE TABLE search_run_queries (
+            search_run_id INTEGER NOT NULL REFERENCES search_runs(search_run_id),
+            query_no INTEGER NOT NULL,
+            label TEXT NOT NULL,
+            request TEXT NOT NULL,
+            searched_on TEXT NOT NULL,
+            state TEXT,
+            is_fetched INTEGER NOT NULL DEFAULT 0,
+            pages_fetched INTEGER NOT NULL DEFAULT 0,
+            records_fetched INTEGER NOT NULL DEFAULT 0,
+            reported_hits INTEGER,
+            source_id INTEGER REFERENCES sources(source_id),
+            PRIMARY KEY (search_run_id, query_no)
+        );
+        CREATE TABLE search_run_pages (
+            search_run_id INTEGER NOT NULL,
+            query_no INTEGER NOT NULL,
+            page_no INTEGER NOT NULL,
+            records TEXT NOT NULL,
+            keys TEXT NOT NULL,
+            PRIMARY KEY (search_run_id, query_no, page_no),
+            FOREIGN KEY (search_run_id, query_no)
+                REFERENCES search_run_queries(search_run_id, query_no)
+        );
+        """,
+    )
