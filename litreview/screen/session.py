@@ -127,10 +127,16 @@ def _visible_decision(
     return effective_decisions(review, stage).get(work_id)
 
 
+_UNSET: object = object()
+
+
 def _view(review: Review, work_id: int, stage: str, rank: int | None,
-          score: float | None, reviewer: str | None = None) -> RecordView:
+          score: float | None, reviewer: str | None = None,
+          current: CurrentDecision | None | object = _UNSET) -> RecordView:
     fields = views.work_fields(review.db, work_id)
-    current = _visible_decision(review, work_id, stage, reviewer)
+    if current is _UNSET:
+        current = _visible_decision(review, work_id, stage, reviewer)
+    assert current is None or isinstance(current, CurrentDecision)
     return RecordView(
         record_id=work_id, stage=stage, rank=rank, score=score, title=fields.title,
         authors=list(fields.authors), year=fields.year, journal=fields.journal,
@@ -142,16 +148,33 @@ def _view(review: Review, work_id: int, stage: str, rank: int | None,
     )
 
 
-def get_view(
-    review: Review, record_id: int, stage: str, *, reviewer: str | None = None
-) -> RecordView:
+def _work_in_stage(review: Review, work_id: int, stage: str) -> bool:
+    """Cheap membership test for one work (``stage_works`` lists them all)."""
+    if not works.is_eligible_work(review.db, work_id):
+        return False
+    names = _stage_names(review)
+    index = names.index(stage)
+    if index == 0:
+        return True
+    previous = effective_decisions(review, names[index - 1]).get(work_id)
+    return previous is not None and previous.value == "include"
+
+
+def _require_in_stage(review: Review, record_id: int, stage: str) -> int:
     _check_stage(review, stage)
     work_id = works.work_of(review.db, record_id)
-    if work_id not in set(stage_works(review, stage)):
+    if not _work_in_stage(review, work_id, stage):
         raise RecordNotFound(
             f"record {record_id} is not in stage {stage!r}",
             hint="it was excluded earlier, is ineligible, or the stage is wrong",
         )
+    return work_id
+
+
+def get_view(
+    review: Review, record_id: int, stage: str, *, reviewer: str | None = None
+) -> RecordView:
+    work_id = _require_in_stage(review, record_id, stage)
     return _view(review, work_id, stage, None, None, reviewer)
 
 
@@ -178,17 +201,30 @@ def _open_works(
     return open_works, maybes
 
 
+_RANKED_CACHE: dict[tuple[str, int], list[tuple[int, float]]] = {}
+
+
+def _ranked(review: Review, run_id: int) -> list[tuple[int, float]]:
+    """A stored ranking, parsed once per process (runs never change once stored)."""
+    key = (review.review_id, run_id)
+    if key not in _RANKED_CACHE:
+        if len(_RANKED_CACHE) > 8:
+            _RANKED_CACHE.clear()
+        _RANKED_CACHE[key] = rankings_store.get_ranked(review.db, run_id)
+    return _RANKED_CACHE[key]
+
+
 def queue(
     review: Review, stage: str, *, reviewer: str | None = None
 ) -> list[tuple[int, int, float | None]]:
     """(work id, rank, score) for every open work: unscreened in ranked order, then maybes."""
     open_works, maybes = _open_works(review, stage, stage_works(review, stage), reviewer)
     owner = _ranking_owner(review, stage, reviewer)
-    stored = rankings_store.find_latest_ranking(review.db, stage, owner)
+    run_id = rankings_store.find_latest_ranking_id(review.db, stage, owner)
     order: list[tuple[int, float | None]] = []
-    if stored is not None:
+    if run_id is not None:
         wanted = set(open_works)
-        order = [(w, s) for w, s in stored.ranked if w in wanted]
+        order = [(w, s) for w, s in _ranked(review, run_id) if w in wanted]
     placed = {w for w, _ in order}
     order += [(w, None) for w in open_works if w not in placed]
     order += [(w, None) for w in maybes]
@@ -206,7 +242,11 @@ def next_records(
     """The next ``n`` works for ``reviewer`` to screen, from the last stored ranking (cheap)."""
     picked = [(w, r, s) for w, r, s in queue(review, stage, reviewer=reviewer)
               if w not in skip][:n]
-    return [_view(review, w, stage, r, s, reviewer) for w, r, s in picked]
+    if is_dual_stage(review, stage):
+        mine = decisions_store.current_decisions(review.db, stage, reviewer=reviewer or "")
+    else:
+        mine = effective_decisions(review, stage)
+    return [_view(review, w, stage, r, s, reviewer, mine.get(w)) for w, r, s in picked]
 
 
 def _check_reason(review: Review, stage: str, decision: str, reason: str | None) -> str | None:
@@ -259,13 +299,11 @@ def _record(review: Review, kind: str, record_id: int, decision: str, *, stage: 
             rank: int | None = None, score: float | None = None) -> int:
     if decision not in DECISIONS:
         raise InvalidValue(f"unknown decision {decision!r}", hint="include, exclude or maybe")
-    get_view(review, record_id, stage)  # raises if the record is not in this stage
+    work_id = _require_in_stage(review, record_id, stage)
     reason = _check_reason(review, stage, decision, reason)
-    work_id = works.work_of(review.db, record_id)
-    stored = rankings_store.find_latest_ranking(
+    run_id = rankings_store.find_latest_ranking_id(
         review.db, stage, _ranking_owner(review, stage, reviewer))
-    payload = {"rank": rank, "score": score,
-               "ranking_run": stored.run_id if stored else None}
+    payload = {"rank": rank, "score": score, "ranking_run": run_id}
     with review.db.atomic():
         return events_store.append_event(
             review.db, kind, record_id=work_id, stage=stage, value=decision,

@@ -62,3 +62,18 @@ def find_latest_ranking(
     run_id, stage_, mode, config, n_labels, n_records, ranked, created_at = row
     pairs = [(int(w), float(s)) for w, s in json.loads(ranked)]
     return StoredRanking(run_id, stage_, mode, config, n_labels, n_records, pairs, created_at)
+
+
+def find_latest_ranking_id(
+    db: sqlite_utils.Database, stage: str, reviewer: str | None = None
+) -> int | None:
+    row = db.execute(
+        "SELECT max(run_id) FROM ranking_runs WHERE stage = ? AND reviewer IS ?",
+        [stage, reviewer],
+    ).fetchone()
+    return None if row is None or row[0] is None else int(row[0])
+
+
+def get_ranked(db: sqlite_utils.Database, run_id: int) -> list[tuple[int, float]]:
+    row = db.execute("SELECT ranked FROM ranking_runs WHERE run_id = ?", [run_id]).fetchone()
+    return [] if row is None else [(int(w), float(s)) for w, s in json.loads(row[0])]

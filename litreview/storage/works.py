@@ -109,3 +109,14 @@ def replace_ineligible(db: sqlite_utils.Database, reasons: dict[int, str]) -> No
 
 def ineligible_reasons(db: sqlite_utils.Database) -> dict[int, str]:
     return {int(r): str(w) for r, w in db.execute("SELECT record_id, reason FROM ineligible")}
+
+
+def is_eligible_work(db: sqlite_utils.Database, work_id: int) -> bool:
+    """Whether ``work_id`` is a stored work (canonical record) not marked ineligible."""
+    row = db.execute(
+        "SELECT 1 FROM records r LEFT JOIN dedup_groups g ON g.record_id = r.record_id "
+        "WHERE r.record_id = ? AND (g.group_id IS NULL OR g.group_id = r.record_id) "
+        "AND r.record_id NOT IN (SELECT record_id FROM ineligible)",
+        [work_id],
+    ).fetchone()
+    return row is not None
