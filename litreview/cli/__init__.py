@@ -48,6 +48,7 @@ def _register() -> None:
         screen_cmds,
         search_cmds,
         team_cmds,
+        tui_cmds,
     )
 
     for command in (
@@ -75,6 +76,8 @@ def _register() -> None:
         search_cmds.query,
         search_cmds.search,
         search_cmds.chase,
+        tui_cmds.tui,
+        tui_cmds.screen,
         demo.demo,
     ):
         cli.add_command(command)

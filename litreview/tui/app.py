@@ -1,0 +1,168 @@
+"""The Textual app: a thin shell that owns the open review and the screens.
+
+``make_app`` is the one way to build it (the CLI and the tests share it);
+``run_tui`` builds and runs it. Every stage function the screens call comes
+from the core (``litreview.screen.session``, ``litreview.status``); nothing
+here touches SQL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Literal
+
+from textual import on
+from textual.app import App
+from textual.binding import Binding
+from textual.worker import Worker, WorkerState
+
+from litreview.errors import LitreviewError
+from litreview.screen import session
+from litreview.tui.ranker import RankerProcess
+from litreview.tui.screens.help import HelpScreen
+from litreview.tui.screens.home import HomeScreen
+from litreview.tui.screens.modals import ReviewerPrompt
+from litreview.tui.screens.screening import ScreeningScreen
+
+if TYPE_CHECKING:
+    from litreview.review import Review
+
+__all__ = ["LitreviewApp", "make_app", "run_tui"]
+
+Start = Literal["home", "screen"]
+
+
+class LitreviewApp(App[None]):
+    """The litreview terminal UI over one open review."""
+
+    TITLE = "litreview"
+    CSS_PATH = [
+        "styles/app.tcss",
+        "styles/home.tcss",
+        "styles/screening.tcss",
+        "styles/modals.tcss",
+        "styles/help.tcss",
+    ]
+    BINDINGS = [
+        Binding("q", "quit", "Quit", id="app.quit"),
+        Binding("question_mark", "help", "Help", key_display="?", id="app.help"),
+    ]
+
+    def __init__(
+        self,
+        review: Review,
+        *,
+        reviewer: str | None = None,
+        start: Start = "home",
+        stage: str | None = None,
+        rank_in_subprocess: bool = True,
+    ) -> None:
+        super().__init__()
+        self.review = review
+        self.ranker = RankerProcess() if rank_in_subprocess else None
+        self.reviewer = reviewer
+        self.start = start
+        self.start_stage = stage
+        self.sub_title = review.protocol.title
+
+    def get_default_screen(self) -> HomeScreen:
+        return HomeScreen()
+
+    def on_mount(self) -> None:
+        if self.start == "screen":
+            self.open_screening(self.start_stage)
+        if self.reviewer is None:
+            self.reviewer = session.remembered_reviewer(self.review)
+        if self.reviewer is None:
+            self.ask_reviewer()
+
+    def on_unmount(self) -> None:
+        if self.ranker is not None:
+            self.ranker.close()
+
+    def ask_reviewer(self, then: Callable[[], None] | None = None) -> None:
+        """Ask for the reviewer's name, remember it for this review, then call ``then``."""
+
+        def answered(name: object) -> None:
+            if isinstance(name, str) and name:
+                self.reviewer = name
+                session.remember_reviewer(self.review, name)
+                self.notify(f"Decisions are recorded as {name}.", title="Reviewer", markup=False)
+                for screen in self.screen_stack:
+                    if isinstance(screen, ScreeningScreen):
+                        screen.reviewer_changed()
+                if then is not None:
+                    then()
+
+        self.push_screen(ReviewerPrompt(), answered)
+
+    def open_screening(self, stage: str | None = None) -> None:
+        """Push the screening screen for ``stage`` (default: the first with records left)."""
+        try:
+            stage = stage or session.default_stage(self.review)
+            self.review.protocol.stage(stage)
+        except LitreviewError as exc:
+            self.report_error(exc)
+            return
+        self.push_screen(ScreeningScreen(stage))
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.screen))
+
+    def report_error(self, error: LitreviewError) -> None:
+        """Show a user-facing error (with its hint) as a notification."""
+        message = error.message + (f"\n{error.hint}" if error.hint else "")
+        self.notify(message, title="Error", severity="error", timeout=8, markup=False)
+
+    @on(Worker.StateChanged)
+    def _worker_failed(self, event: Worker.StateChanged) -> None:
+        """The one place worker errors land: user errors notify, bugs crash loudly."""
+        if event.state != WorkerState.ERROR:
+            return
+        error = event.worker.error
+        if isinstance(error, LitreviewError):
+            self.report_error(error)
+        elif error is not None:
+            raise error
+
+
+def make_app(
+    review: Review,
+    *,
+    reviewer: str | None = None,
+    start: Start = "home",
+    stage: str | None = None,
+    keymap: Mapping[str, str] | None = None,
+    rank_in_subprocess: bool = True,
+) -> LitreviewApp:
+    """Build the app over an open review.
+
+    ``keymap`` maps binding ids (``screen.include``...) to keys. With
+    ``rank_in_subprocess`` (the default) retraining runs in a helper process, so
+    it never slows the UI; tests on tiny reviews may turn it off.
+    """
+    app = LitreviewApp(
+        review, reviewer=reviewer, start=start, stage=stage,
+        rank_in_subprocess=rank_in_subprocess,
+    )  # fmt: skip
+    if keymap:
+        app.set_keymap(dict(keymap))
+    return app
+
+
+def run_tui(
+    review: Review,
+    *,
+    reviewer: str | None = None,
+    start: Start = "home",
+    stage: str | None = None,
+    keymap: Mapping[str, str] | None = None,
+) -> None:
+    """Run the TUI until the user quits. The caller opens and closes ``review``."""
+    app = make_app(review, reviewer=reviewer, start=start, stage=stage, keymap=keymap)
+    try:
+        app.run()
+    finally:
+        if app.ranker is not None:
+            app.ranker.close()

@@ -1,0 +1,1 @@
+"""Widgets of the litreview TUI, one per module."""
