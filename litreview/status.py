@@ -19,7 +19,15 @@ def review_status(review: Review) -> dict[str, Any]:
     records = records_store.count_records(review.db)
     sources = sources_store.list_sources(review.db)
     per_source = records_store.count_records_by_source(review.db)
+    from litreview.screen.progress import stopping_report
+
     stages = {s.name: stage_counts(review, s.name) for s in review.protocol.stages}
+    stopping = {}
+    for s in review.protocol.stages:
+        if s.kind == "screening":
+            total = stages[s.name]["screened"] + stages[s.name]["remaining"] + \
+                stages[s.name].get("excluded_by_stopping_rule", 0)
+            stopping[s.name] = stopping_report(review, s.name, total)
     conflicts = {
         s.name: len(decisions_store.conflicting_works(review.db, s.name))
         for s in review.protocol.stages
@@ -29,6 +37,7 @@ def review_status(review: Review) -> dict[str, Any]:
         "sources": len(sources),
         "duplicates": works.count_duplicates(review.db),
         "stages": stages,
+        "stopping": stopping,
         "works": len(works.list_work_ids(review.db, eligible_only=False)),
         "ineligible": len(works.ineligible_reasons(review.db)),
         "duplicates_needing_review": len(works.list_pairs(review.db, "needs_review")),

@@ -47,6 +47,7 @@ def _register() -> None:
         review_cmds,
         screen_cmds,
         search_cmds,
+        simulate,
         team_cmds,
         tui_cmds,
     )
@@ -65,6 +66,8 @@ def _register() -> None:
         screen_cmds.next_,
         screen_cmds.decide,
         screen_cmds.undo,
+        screen_cmds.stop,
+        simulate.simulate,
         team_cmds.conflicts,
         team_cmds.resolve,
         team_cmds.agreement,

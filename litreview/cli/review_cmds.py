@@ -46,6 +46,16 @@ def print_status(data: dict[str, Any]) -> None:
     for name, c in data["stages"].items():
         click.echo(f"{name:<12} {c['screened']:>8} {c['included']:>8} {c['excluded']:>8} "
                    f"{c['maybe']:>5} {c['remaining']:>9}")
+    for name, s in data.get("stopping", {}).items():
+        if not s["screened"]:
+            continue
+        rule = s["default_rule"]
+        verdict = "stop" if s["rules"][rule]["stop"] else "keep screening"
+        estimate = s["recall_estimate"]
+        recall = (f"estimated recall {estimate['recall']:.2f} (at least {estimate['lower']:.2f})"
+                  if estimate else "no relevant record found yet")
+        stopped = " [stopped]" if s["stopped"] else ""
+        click.echo(f"{name}: {recall}; {rule} says {verdict}{stopped}")
 
 
 @click.command()

@@ -94,3 +94,31 @@ def undo(ctx: click.Context, reviewer: str | None, stage: str | None) -> None:
         click.echo("Nothing to undo.", err=True)
     else:
         click.echo(f"Undid the decision on {reopened.record_id} at {reopened.stage}", err=True)
+
+
+@click.command()
+@click.option("--stage", help="Stage to stop (default: the first with records left).")
+@click.option("--rule", help="The stopping rule you rely on (default: the protocol's).")
+@click.option("--reviewer", help="Who decides to stop.")
+@click.option("--note", help="Why, for the audit trail.")
+@click.option("--resume", is_flag=True, help="Revert a stop: the rest is open again.")
+@click.pass_context
+def stop(ctx: click.Context, stage: str | None, rule: str | None, reviewer: str | None,
+         note: str | None, resume: bool) -> None:
+    """Stop screening a stage; what is left counts as excluded by the stopping rule."""
+    from litreview.screen.progress import resume_screening, stop_screening, stopping_report
+    from litreview.screen.session import stage_works
+
+    review = open_from_context(ctx)
+    stage = _stage(review, stage)
+    who = resolve_reviewer(review, reviewer)
+    if resume:
+        resume_screening(review, stage, reviewer=who)
+        click.echo(f"screening of {stage} resumed", err=True)
+        return
+    report = stopping_report(review, stage, len(stage_works(review, stage)))
+    rule = rule or report["default_rule"]
+    stop_screening(review, stage, reviewer=who, rule=rule, note=note)
+    says = "says stop" if report["rules"].get(rule, {}).get("stop") else "does NOT yet say stop"
+    click.echo(f"screening of {stage} stopped after {report['screened']} of "
+               f"{report['total']} records; {rule} {says}", err=True)

@@ -19,6 +19,7 @@ from litreview.storage import meta
 from litreview.storage import rankings as rankings_store
 from litreview.storage import views, works
 from litreview.storage.decisions import CurrentDecision
+from litreview.screen.progress import find_stop
 from litreview.screen.team import effective_decisions, is_dual_stage, list_conflicts
 
 Decision = Literal["include", "exclude", "maybe"]
@@ -80,6 +81,9 @@ def stage_counts(review: Review, stage: str) -> dict[str, int]:
         "maybe": values.count("maybe"),
     }
     counts["remaining"] = len(members) - len(values)
+    if find_stop(review, stage) is not None:
+        counts["excluded_by_stopping_rule"] = counts["remaining"]
+        counts["remaining"] = 0
     if is_dual_stage(review, stage):
         counts["conflicts"] = len(list_conflicts(review, stage))
     return counts
@@ -218,6 +222,8 @@ def queue(
     review: Review, stage: str, *, reviewer: str | None = None
 ) -> list[tuple[int, int, float | None]]:
     """(work id, rank, score) for every open work: unscreened in ranked order, then maybes."""
+    if find_stop(review, stage) is not None:
+        return []
     open_works, maybes = _open_works(review, stage, stage_works(review, stage), reviewer)
     owner = _ranking_owner(review, stage, reviewer)
     run_id = rankings_store.find_latest_ranking_id(review.db, stage, owner)

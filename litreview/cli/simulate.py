@@ -1,0 +1,77 @@
+"""``litreview simulate``: replay screening on labelled CSVs (CLI.md, Screening)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+from litreview.cli._common import echo_json, json_option
+
+
+def _parse_seeds(ctx: click.Context, param: click.Parameter, value: str) -> list[int]:
+    try:
+        seeds = [int(part) for part in value.split(",") if part.strip()]
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a comma-separated list of integers") from None
+    if not seeds:
+        raise click.BadParameter("give at least one seed, e.g. --seeds 1,2,3")
+    return seeds
+
+
+def _summary(result: dict[str, Any]) -> str:
+    lines = [
+        f"{result['file']}: {result['records']} records, {result['included']} included, "
+        f"seeds {','.join(map(str, result['seeds']))} ({result['seconds']:.1f} s)",
+        f"  WSS@95 {result['wss95']:.3f}   WSS@100 {result['wss100']:.3f}   "
+        f"recall at 10% {result['recall_at_10pct']:.3f}   ATD {result['atd_pct']:.1f}%",
+        f"  screened to 95%: {result['screened_to_95']:.0f}   to 100%: "
+        f"{result['screened_to_100']:.0f}",
+        "  stopping rule          stopped after   recall",
+    ]
+    for name, stop in result["stops"].items():
+        after = "never" if stop["stopped_after"] is None else f"{stop['stopped_after']:.0f}"
+        mark = "  (default)" if name == result["default_stop"] else ""
+        lines.append(f"  {name:<22} {after:>13}   {stop['recall']:.3f}{mark}")
+    return "\n".join(lines)
+
+
+@click.command("simulate")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("--seeds", default="1,2,3,4,5", show_default=True, callback=_parse_seeds,
+              help="Comma-separated seeds; each draws its own priors.")
+@click.option("--prior-included", default=1, show_default=True, type=click.IntRange(min=0),
+              help="Included records given as known before screening.")
+@click.option("--prior-excluded", default=1, show_default=True, type=click.IntRange(min=0),
+              help="Excluded records given as known before screening.")
+@click.option("--trace-out", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write file,seed,position,record_id,label,is_prior for every record.")
+@json_option
+def simulate(
+    files: tuple[str, ...],
+    seeds: list[int],
+    prior_included: int,
+    prior_excluded: int,
+    trace_out: Path | None,
+    as_json: bool,
+) -> None:
+    """Replay screening on labelled CSVs (title, abstract, label_included) and measure it."""
+    from litreview.screen.simulate import simulate as run_simulation
+
+    trace = trace_out.open("w", encoding="utf-8", newline="") if trace_out else None
+    try:
+        if trace is not None:
+            trace.write("file,seed,position,record_id,label,is_prior\n")
+        results = [
+            run_simulation(path, seeds=seeds, prior_included=prior_included,
+                           prior_excluded=prior_excluded, trace=trace)
+            for path in files
+        ]
+    finally:
+        if trace is not None:
+            trace.close()
+    if as_json:
+        echo_json(results)
+    else:
+        click.echo("\n\n".join(_summary(result) for result in results))

@@ -1,0 +1,4 @@
+"""Screening: ranking records by predicted relevance, stopping rules, simulation.
+
+Heavy dependencies (scikit-learn, scipy) load only when a function needs them.
+"""

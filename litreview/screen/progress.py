@@ -1,0 +1,82 @@
+"""How far screening of a stage has got: the live recall estimate, what each stopping
+rule says, and the reviewer's decision to stop (an event of kind ``stop_screening``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litreview.errors import InvalidTransition
+from litreview.review import Review
+from litreview.storage import events as events_store
+
+STOP_EVENT = "stop_screening"
+LIVE_RULES = ("buscar", "knee", "consecutive", "counting", "buscar_or_counting")
+
+
+def labels_in_screening_order(review: Review, stage: str) -> list[int]:
+    """1/0 per work in the order its first live include/exclude was recorded."""
+    from litreview.screen.team import effective_decisions
+
+    current = effective_decisions(review, stage)
+    order = sorted((d.event_id, w) for w, d in current.items()
+                   if d.value in ("include", "exclude"))
+    return [1 if current[w].value == "include" else 0 for _, w in order]
+
+
+def find_stop(review: Review, stage: str) -> dict[str, Any] | None:
+    """The live stop_screening event of ``stage``, if screening was stopped."""
+    reverted = {e.reverts_event_id for e in events_store.iter_events(review.db, kind="undo")}
+    stops = [e for e in events_store.iter_events(review.db, kind=STOP_EVENT, stage=stage)
+             if e.event_id not in reverted]
+    if not stops:
+        return None
+    last = stops[-1]
+    return {"event_id": last.event_id, "rule": last.value, "reviewer": last.reviewer,
+            "at": last.created_at, "note": last.note}
+
+
+def stopping_report(review: Review, stage: str, n_total: int) -> dict[str, Any]:
+    """Recall estimate and every live rule's verdict for ``stage``."""
+    from litreview.screen.stopping import default_rule, estimate_recall, make_rule
+
+    target = review.protocol.screening.recall_target
+    labels = labels_in_screening_order(review, stage)
+    estimate = estimate_recall(labels, n_total) if n_total else None
+    rules: dict[str, Any] = {}
+    for name in LIVE_RULES:
+        verdict = make_rule(name, recall_target=target).check(labels, n_total) if n_total \
+            else None
+        rules[name] = {"stop": bool(verdict.stop) if verdict else False,
+                       "estimate": verdict.estimate if verdict else None,
+                       "recall": verdict.recall if verdict else None}
+    chosen = review.protocol.screening.stopping_rule or default_rule(target).name
+    return {
+        "screened": len(labels), "total": n_total, "found": sum(labels),
+        "recall_estimate": None if estimate is None or estimate.recall is None else
+        {"recall": round(estimate.recall, 4), "lower": round(estimate.lower or 0.0, 4)},
+        "recall_target": target, "default_rule": chosen, "rules": rules,
+        "stopped": find_stop(review, stage),
+    }
+
+
+def stop_screening(review: Review, stage: str, *, reviewer: str | None, rule: str | None,
+                   note: str | None = None) -> int:
+    """Record that screening of ``stage`` stops here; what is left counts as excluded by
+    automation (PRISMA). ``resume_screening`` reverts it."""
+    review.protocol.stage(stage)
+    if find_stop(review, stage) is not None:
+        raise InvalidTransition(f"screening of {stage!r} is already stopped",
+                                hint="'litreview stop --resume' reverts the stop")
+    with review.db.atomic():
+        return events_store.append_event(review.db, STOP_EVENT, stage=stage, value=rule,
+                                         reviewer=reviewer, note=note)
+
+
+def resume_screening(review: Review, stage: str, *, reviewer: str | None) -> None:
+    """Revert the stop of ``stage``: its unscreened records are open again."""
+    stop = find_stop(review, stage)
+    if stop is None:
+        raise InvalidTransition(f"screening of {stage!r} is not stopped")
+    with review.db.atomic():
+        events_store.append_event(review.db, "undo", stage=stage, reviewer=reviewer,
+                                  reverts_event_id=stop["event_id"])

@@ -1,0 +1,78 @@
+"""The ranker: reproducible, cold start by topic, empty texts, config round-trip."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from litreview.screen.ranking import ModelConfig, build_features, make_ranker, rank, record_text
+from litreview.screen.simulate import load_labelled_csv
+
+TOPIC = "reward based dog training obedience behaviour"
+
+
+@pytest.fixture
+def texts(tiny_csv: Path) -> list[tuple[str, str]]:
+    return load_labelled_csv(tiny_csv).texts
+
+
+def test_rank_is_reproducible_for_a_seed(texts: list[tuple[str, str]]) -> None:
+    labels = {0: 1, 1: 0}
+    a, b = rank(texts, labels, random_state=7), rank(texts, labels, random_state=7)
+    assert a.mode == "learned"
+    assert np.array_equal(a.order, b.order) and np.array_equal(a.scores, b.scores)
+    features = build_features(texts)
+    c = rank(None, labels, random_state=7, features=features)
+    assert np.array_equal(a.order, c.order)
+
+
+def test_learned_model_puts_relevant_records_first(texts: list[tuple[str, str]]) -> None:
+    ranking = rank(texts, {0: 1, 1: 0}, random_state=1)
+    assert set(ranking.order.tolist()) == set(range(2, 12))
+    assert set(ranking.order[:3].tolist()) == {2, 4, 6}  # the other dog-training records
+
+
+def test_cold_start_ranks_topic_similar_records_first(texts: list[tuple[str, str]]) -> None:
+    ranking = rank(texts, {}, topic=TOPIC)
+    assert ranking.mode == "topic"
+    assert set(ranking.order[:4].tolist()) == {0, 2, 4, 6}
+
+
+def test_only_excludes_still_uses_the_topic(texts: list[tuple[str, str]]) -> None:
+    ranking = rank(texts, {1: 0, 3: 0}, topic=TOPIC)
+    assert ranking.mode == "topic" and 1 not in ranking.order and 3 not in ranking.order
+
+
+def test_no_topic_and_no_labels_gives_a_seeded_shuffle(texts: list[tuple[str, str]]) -> None:
+    a, b = rank(texts, {}, random_state=3), rank(texts, {}, random_state=3)
+    assert a.mode == "random" and np.array_equal(a.order, b.order)
+
+
+def test_empty_texts_are_handled() -> None:
+    texts = [("", ""), (None, None), ("dog training", ""), ("", "stock prices"), ("a", None)]
+    ranking = rank(texts, {2: 1, 3: 0}, random_state=0)
+    assert ranking.mode == "learned" and sorted(ranking.order.tolist()) == [0, 1, 4]
+    nothing = rank([("", ""), (None, "")], {0: 1}, random_state=0)
+    assert nothing.mode == "random" and nothing.order.tolist() == [1]
+
+
+def test_record_text_repeats_the_title() -> None:
+    assert record_text("T", "A", 2) == "T T A"
+    assert record_text(None, "A", 3) == "A"
+    assert record_text("T", None, 1) == "T"
+
+
+def test_config_round_trips_through_json() -> None:
+    config = ModelConfig(pseudo_negatives=50, extra={"note": "x"})
+    assert ModelConfig.from_json(config.to_json()) == config
+
+
+def test_make_ranker_is_a_plain_pipeline() -> None:
+    pipe = make_ranker(ModelConfig(), random_state=0)
+    assert [name for name, _ in pipe.steps] == ["features", "clf"]
+    docs = ["dog training reward", "stock market prices", "dog obedience reward",
+            "bond prices market"]
+    pipe.fit(docs, [1, 0, 1, 0])
+    assert pipe.decision_function(["reward dog"])[0] > pipe.decision_function(["market"])[0]
