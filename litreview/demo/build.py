@@ -93,4 +93,7 @@ def build_demo(directory: Path) -> Review:
     for source in DEMO_SOURCES:
         import_files(review, [DEMO_DIR / source.file], source.options)
     run_dedup(review)
+    from litreview.demo.coding import code_demo
+
+    code_demo(review)
     return review

@@ -1,0 +1,231 @@
+"""Code the demo review as the worked example: its appendix table (Table 14) and its
+concept-by-domain findings (Table 8), linked to the demo's references.
+
+For every study of the two tables the demo records what the reviewer did:
+include at every screening stage and at full text, full text retrieved, the
+reports of one study linked, the codes, and each Table 8 finding as the
+``findings`` note. Cells become codebook values by the value labels (and, for
+data sources, the values' keywords); the exact cell text is kept as the code's
+detail or text, so the tables can be printed cell for cell.
+"""
+
+from __future__ import annotations
+
+import csv
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from litreview.coding import CodeValue, current_codes, find_dimension, set_codes
+from litreview.demo import DEMO_DIR
+from litreview.fulltext import (
+    current_notes,
+    get_fulltext_stage,
+    get_study_links,
+    link_report,
+    mark_retrieved,
+    override_eligibility,
+    set_notes,
+)
+from litreview.protocol import Dimension, Protocol, compile_terms
+from litreview.review import Review
+from litreview.storage import records as records_store
+from litreview.storage import sources as sources_store
+from litreview.storage import works
+
+REVIEWER = "Quin (2015)"
+OVERRIDE_REASON = (
+    "Published before 2000 but included by the reviewer: found by other methods "
+    "(citation chasing, hand searching)"
+)
+log = logging.getLogger(__name__)
+
+# Table 14 column -> codebook dimension; the matrix columns of Table 8
+TABLE14_CODES = {
+    "Safeguarding context": "safeguarding_context",
+    "Nature of study": "nature_of_study",
+    "Data source(s)": "data_sources",
+    "How success is conceptualised": "success_conceptualised",
+}
+TABLE8_CODES = {"concept": "success_concept", "domain": "collaboration_domain"}
+KEYWORD_DIMENSIONS = ("data_sources",)  # cells name these loosely: match keywords too
+
+
+@dataclass
+class DemoStudy:
+    study_id: int
+    reports: list[int]
+    codes: dict[str, CodeValue] = field(default_factory=dict)
+    findings: dict[int, str] = field(default_factory=dict)  # report -> finding text
+
+
+@dataclass(frozen=True)
+class DemoCoding:
+    studies: int
+    reports: int
+    coded: int
+    skipped: tuple[str, ...]  # bib ids the review could not include (see the log)
+
+
+def _read(name: str) -> list[dict[str, str]]:
+    with open(DEMO_DIR / name, encoding="utf-8", newline="") as stream:
+        return list(csv.DictReader(stream))
+
+
+def map_bib_ids(review: Review, truth: Path | None = None) -> dict[str, int]:
+    """bib_id -> the demo review's work holding it (via truth.csv's file and position)."""
+    files = {s.source_id: s.file_name for s in sources_store.list_sources(review.db)}
+    by_position = {
+        (files[r.source_id], r.position): r.record_id for r in records_store.iter_records(review.db)
+    }
+    found: dict[str, int] = {}
+    rows = _read("truth.csv") if truth is None else list(csv.DictReader(truth.open()))
+    for row in rows:
+        record = by_position.get((row["file"], int(row["position"])))
+        if record is not None:
+            found.setdefault(row["bib_id"], works.work_of(review.db, record))
+    return found
+
+
+def match_values(dimension: Dimension, cell: str, *, keywords: bool = False) -> list[str]:
+    """Value names a table cell names, in the order it names them: by label (longest
+    first, so "Referral / reporting" is one value) and optionally by keyword."""
+    text = cell
+    hits: list[tuple[int, str]] = []
+    terms = [(v.label, v.name) for v in dimension.values]
+    if keywords:
+        terms += [(k, v.name) for v in dimension.values for k in v.keywords]
+    for term, name in sorted(terms, key=lambda t: -len(t[0])):
+        pattern = compile_terms([term])
+        if pattern is None:
+            continue
+        for match in pattern.finditer(text):
+            hits.append((match.start(), name))
+            text = text[: match.start()] + " " * len(match.group()) + text[match.end() :]
+    return list(dict.fromkeys(name for _, name in sorted(hits)))
+
+
+def _separator(protocol: Protocol, dimension: str) -> str:
+    for column in protocol.report.studies_columns:
+        if column.source == f"dimension:{dimension}":
+            return column.separator
+    return "; "
+
+
+def code_cell(protocol: Protocol, dimension_name: str, cell: str) -> CodeValue:
+    """A table cell as a code; the wording is kept where the labels would differ."""
+    dim = find_dimension(protocol, dimension_name)
+    cell = cell.strip()
+    if dim.kind == "text":
+        return CodeValue((), None, cell)
+    values = match_values(dim, cell, keywords=dim.name in KEYWORD_DIMENSIONS)
+    if not values:
+        raise ValueError(f"demo table cell {cell!r} names no value of {dim.name}")
+    labels = _separator(protocol, dim.name).join(dim.value(v).label for v in values)
+    detail = cell if dim.detail and cell != labels else None
+    return CodeValue(tuple(values), detail)
+
+
+def _merge(dim: Dimension, old: CodeValue | None, new: CodeValue) -> CodeValue:
+    if old is None or old == new:
+        return new
+    if dim.kind == "multi":
+        return CodeValue(tuple(dict.fromkeys(old.values + new.values)), old.detail or new.detail)
+    raise ValueError(f"demo tables code one study twice on {dim.name}: {old} / {new}")
+
+
+def plan_studies(review: Review, works_by_bib: dict[str, int]) -> list[DemoStudy]:
+    """The studies of Table 14 (in its order) then those only in Table 8."""
+    protocol = review.protocol
+    studies: dict[int, DemoStudy] = {}
+    study_of: dict[int, int] = {}
+    for row in _read("table14.csv"):
+        reports = [works_by_bib[b] for b in row["bib_id"].split(";")]
+        study = studies.setdefault(reports[0], DemoStudy(reports[0], []))
+        for report in reports:
+            if report not in study.reports:
+                study.reports.append(report)
+            study_of[report] = study.study_id
+        for column, name in TABLE14_CODES.items():
+            study.codes[name] = code_cell(protocol, name, row[column])
+    for row in _read("table8.csv"):
+        report = works_by_bib[row["bib_id"]]
+        sid = study_of.setdefault(report, report)
+        study = studies.setdefault(sid, DemoStudy(sid, [report]))
+        for column, name in TABLE8_CODES.items():
+            dim = find_dimension(protocol, name)
+            study.codes[name] = _merge(
+                dim, study.codes.get(name), code_cell(protocol, name, row[column])
+            )
+        study.findings[report] = row["finding_text"].strip()
+    return list(studies.values())
+
+
+def _keep_older_works(review: Review, wanted: Iterable[int]) -> None:
+    """Works outside the protocol's year limit that the reviewer included anyway."""
+    from litreview.deduplication import run_dedup
+
+    ineligible = works.ineligible_reasons(review.db)
+    kept = [w for w in wanted if w in ineligible]
+    for work in kept:
+        override_eligibility(review, work, reason=OVERRIDE_REASON, reviewer=REVIEWER)
+    if kept:
+        run_dedup(review)
+
+
+def _include_everywhere(review: Review, order: list[int]) -> set[int]:
+    """Include ``order`` at every stage (retrieving full texts); returns works that
+    could not enter the first stage."""
+    from litreview.screen.session import decide, stage_works
+    from litreview.screen.team import effective_decisions
+
+    fulltext = get_fulltext_stage(review).name
+    for stage in review.protocol.stages:
+        members = set(stage_works(review, stage.name))
+        decided = effective_decisions(review, stage.name)
+        for work in order:
+            if work not in members or (work in decided and decided[work].value == "include"):
+                continue
+            if stage.name == fulltext:
+                mark_retrieved(review, work, reviewer=REVIEWER)
+            decide(review, work, "include", stage=stage.name, reviewer=REVIEWER)
+    first = set(stage_works(review, review.protocol.stages[0].name))
+    return {w for w in order if w not in first}
+
+
+def _record_studies(review: Review, studies: list[DemoStudy], missing: set[int]) -> int:
+    """Link reports, write findings and codes where they differ; returns studies coded."""
+    links = get_study_links(review)
+    notes = current_notes(review)
+    existing = current_codes(review)
+    coded = 0
+    for study in studies:
+        for report in study.reports[1:]:
+            if report not in missing and links.get(report) != study.study_id:
+                link_report(review, report, study.study_id, reviewer=REVIEWER)
+        for report, finding in study.findings.items():
+            if finding not in notes.get(study.study_id, {}).get("findings", ""):
+                set_notes(review, report, {"findings": finding}, reviewer=REVIEWER)
+        if existing.get(study.study_id) != study.codes:
+            set_codes(review, study.study_id, study.codes, reviewer=REVIEWER)
+            coded += 1
+    return coded
+
+
+def code_demo(review: Review) -> DemoCoding:
+    """Make the demo review hold the worked example's included, coded studies.
+
+    Safe to run again: what is already recorded is not recorded twice.
+    """
+    works_by_bib = map_bib_ids(review)
+    studies = plan_studies(review, works_by_bib)
+    order = [r for s in studies for r in s.reports]
+    with review.db.atomic():
+        _keep_older_works(review, order)
+        missing = _include_everywhere(review, order)
+        coded = _record_studies(review, [s for s in studies if s.study_id not in missing], missing)
+    skipped = tuple(sorted(b for b, w in works_by_bib.items() if w in missing and w in set(order)))
+    if skipped:
+        log.warning("demo studies outside the review's eligible works: %s", ", ".join(skipped))
+    return DemoCoding(len(studies), len(order), coded, skipped)
