@@ -21,7 +21,8 @@ renamed or dropped).
 def render() -> str:
     from litreview.cli import cli
 
-    ctx = click.Context(cli, info_name="litreview", terminal_width=100, max_content_width=100)
+    ctx = click.Context(cli, info_name="litreview", terminal_width=100, max_content_width=100,
+                        help_option_names=["-h", "--help"])
     parts = [HEADER, "## litreview\n", "```text", cli.get_help(ctx), "```\n"]
     for name in sorted(cli.list_commands(ctx)):
         command = cli.get_command(ctx, name)
@@ -33,6 +34,9 @@ def render() -> str:
 
 
 def main() -> None:
+    if "--stdout" in sys.argv:
+        sys.stdout.write(render())
+        return
     target = Path(__file__).resolve().parent / "cli.md"
     target.write_text(render(), encoding="utf-8")
     print(f"wrote {target}", file=sys.stderr)

@@ -60,6 +60,7 @@ def review_status(review: Review) -> dict[str, Any]:
         ],
         "events": events_store.count_events(review.db),
         "screening_mode": review.protocol.screening.mode,
+        **_studies(review),
         "agreement": _agreement(review),
     }
 
@@ -69,3 +70,29 @@ def _agreement(review: Review) -> list[dict[str, Any]]:
 
     return [stage_agreement(review, s.name) for s in review.protocol.stages
             if is_dual_stage(review, s.name)]
+
+
+def _studies(review: Review) -> dict[str, Any]:
+    """Full text, grades and coding progress of the included studies."""
+    from litreview.appraisal import count_grades
+    from litreview.coding import current_codes
+    from litreview.fulltext import fulltext_counts, list_included_studies
+
+    if not any(s.kind == "fulltext" for s in review.protocol.stages):
+        return {}
+    studies = list_included_studies(review)
+    codes = current_codes(review)
+    dimensions = [d.name for d in review.protocol.codebook]
+    coded = {
+        d: sum(1 for s in studies if codes.get(s.study_id, {}).get(d) is not None)
+        for d in dimensions
+    }
+    return {
+        "fulltext": fulltext_counts(review),
+        "studies": len(studies),
+        "grades": count_grades(review),
+        "coding": {"studies": len(studies), "coded_per_dimension": coded,
+                   "fully_coded": sum(1 for s in studies
+                                      if all(codes.get(s.study_id, {}).get(d) is not None
+                                             for d in dimensions))},
+    }

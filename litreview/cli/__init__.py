@@ -39,6 +39,7 @@ def cli(ctx: click.Context, db_path: str, debug: bool, verbose: int) -> None:
 
 def _register() -> None:
     from litreview.cli import (
+        appraise_cmds,
         dedup_cmds,
         dedup_eval,
         demo,
@@ -73,6 +74,7 @@ def _register() -> None:
         team_cmds.agreement,
         team_cmds.export_decisions,
         team_cmds.merge_decisions,
+        *appraise_cmds.COMMANDS,
         report_cmds.prisma,
         report_cmds.table,
         report_cmds.export,

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
+
+if TYPE_CHECKING:
+    from litreview.review import Review
 
 
 @click.command()
@@ -23,9 +27,28 @@ def demo(directory: str | None, no_tui: bool) -> None:
     try:
         if no_tui:
             print_status(review_status(review))
+            _print_reports(review)
             return
         from litreview.tui.app import run_tui
 
         run_tui(review)
     finally:
         review.close()
+
+
+def _print_reports(review: Review) -> None:
+    """PRISMA counts so far and the worked example's summary tables."""
+    from litreview.cli.report_cmds import print_prisma
+    from litreview.report.counts import get_prisma_counts
+    from litreview.report.formats import render_markdown
+    from litreview.report.tables import build_table
+
+    counts = get_prisma_counts(review, partial=True)
+    click.echo("\nPRISMA 2020 flow so far")
+    print_prisma(counts)
+    if counts.get("violations"):
+        click.echo("  (screening is not finished, so the flow does not add up yet: "
+                   "screen the rest with 'litreview screen', or 'litreview stop')")
+    for name in ("sources", "grades", "matrix"):
+        click.echo("")
+        click.echo(render_markdown(build_table(review, name)))
