@@ -20,6 +20,9 @@ from litreview.screen import session
 from litreview.storage import works
 from litreview.storage.records import count_records
 
+# RIS fixture lines are as long as the exporters write them
+# ruff: noqa: E501
+
 DATA = Path(__file__).resolve().parent / "data"
 
 DUPES = """TY  - JOUR

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from sklearn.metrics import cohen_kappa_score
 
-from litreview.demo.build import DEMO_SOURCES
 from litreview.demo import DEMO_DIR
+from litreview.demo.build import DEMO_SOURCES
 from litreview.errors import InvalidTransition, InvalidValue
 from litreview.importing import import_files
 from litreview.protocol import load_template

@@ -33,7 +33,7 @@ def _query_text(query: str | None, query_file: str | None) -> str | None:
 @click.option("--strict", is_flag=True, help="Fail on any per-record problem.")
 @json_option
 @click.pass_context
-def import_(ctx: click.Context, files: tuple[str, ...], **opts: Any) -> None:
+def import_(ctx: click.Context, /, files: tuple[str, ...], **opts: Any) -> None:
     """Import reference files (RIS, MEDLINE/nbib, BibTeX, WoS, CSV/TSV)."""
     from litreview.importing import ImportOptions, import_files
 

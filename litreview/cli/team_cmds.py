@@ -69,7 +69,8 @@ def agreement(ctx: click.Context, stage: str | None, as_json: bool) -> None:
         return
     for r in results:
         if r["both_decided"]:
-            click.echo(f"{r['stage']}: {' & '.join(r['reviewers'])} both decided "
+            names = " & ".join(str(x) for x in r["reviewers"])  # type: ignore[attr-defined]
+            click.echo(f"{r['stage']}: {names} both decided "
                        f"{r['both_decided']}; agreement {r['percent_agreement']}%, "
                        f"kappa {r['cohen_kappa']}, PABAK {r['pabak']}; conflicts "
                        f"{r['conflicts']} ({r['resolved']} resolved)")

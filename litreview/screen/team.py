@@ -84,7 +84,8 @@ def list_conflicts(review: Review, stage: str, *, include_resolved: bool = False
     fulltext = review.protocol.stage(stage).kind == "fulltext"
     resolutions = decisions_store.current_resolutions(review.db, stage)
     found = []
-    for work_id, decisions in sorted(decisions_store.decisions_by_reviewer(review.db, stage).items()):
+    by_reviewer = decisions_store.decisions_by_reviewer(review.db, stage)
+    for work_id, decisions in sorted(by_reviewer.items()):
         if len(decisions) < 2 or _agreeing(decisions, fulltext) is not None:
             continue
         resolution = resolutions.get(work_id)

@@ -64,7 +64,9 @@ def _is_review(db: sqlite_utils.Database) -> bool:
     return "_sqlite_migrations" in db.table_names() and bool(MIGRATIONS.applied(db))
 
 
-def open_db(path: str | Path, *, create: bool = False, force: bool = False) -> sqlite_utils.Database:
+def open_db(
+    path: str | Path, *, create: bool = False, force: bool = False
+) -> sqlite_utils.Database:
     """Open (and migrate) the review at ``path``.
 
     ``create`` makes a new review; an existing review is an error unless

@@ -38,7 +38,7 @@ def test_two_writers_and_an_importer(tmp_path: Path, make_ris) -> None:
     for proc in deciders:
         proc.terminate()
     outputs = [proc.communicate(timeout=60) for proc in deciders]
-    for out, err in outputs:
+    for _, err in outputs:
         assert "locked" not in err.lower()
     acknowledged = {name: [int(x) for x in out.split()]
                     for name, (out, _) in zip(("ann", "bob"), outputs, strict=True)}
