@@ -139,8 +139,8 @@ def test_demo_exports_deduplicate_to_the_true_works(tmp_path: Path) -> None:
         predicted[works.work_of(review.db, rid)].add(work)
     mixed = [g for g, ws in predicted.items() if len(ws) > 1]
     assert mixed == []
-    pending = len(works.list_pairs(review.db, "needs_review"))
-    assert len(predicted) - pending <= len(set(true_work.values())) <= len(predicted)
+    assert len(predicted) == len(set(true_work.values())) == 396
+    assert works.list_pairs(review.db, "needs_review") == []
     review.close()
 
 

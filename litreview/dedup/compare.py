@@ -345,6 +345,8 @@ def decide(e: Evidence, vetoes: list[str]) -> Verdict:
     venue = e.journal == "same" or e.placed or e.ident == "shared"
     if e.first == "same" and e.year_gap == 0 and venue:
         return "duplicate"
+    if e.first == "same" and e.year_gap == 0 and e.overlap is not None and e.overlap >= 0.8:
+        return "duplicate"  # books and reports have no venue: the whole author list must agree
     if e.first == "same" and e.year_gap == 1 and (e.page == "same" or e.volume == "same"):
         return "duplicate"  # online-first and print years
     if e.first == "same" and e.year_gap is None and e.placed and e.journal == "same":

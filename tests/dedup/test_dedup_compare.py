@@ -86,3 +86,15 @@ def test_judgement_is_symmetric() -> None:
     a = make_keys(rec(1, **BASE))
     b = make_keys(rec(2, **{**BASE, "title": TITLE.upper(), "end_page": None}))
     assert judge(a, b) == judge(b, a)
+
+
+def test_books_need_the_whole_author_list_to_agree() -> None:
+    book = {"title": "Improving inter-professional collaborations in children's services",
+            "authors": ("Edwards, A.", "Daniels, H.", "Gallagher, T.", "Leadbetter, J."),
+            "year": 2009, "type": "BOOK"}
+    same_people = {**book, "authors": ("EDWARDS A", "Daniels H", "Gallagher T", "Leadbetter J")}
+    assert verdict(book, same_people)[0] == "duplicate"
+    other_coauthors = {**book, "authors": ("Edwards, A.", "Brown, K.", "Patel, R.", "Ng, S.")}
+    assert verdict(book, other_coauthors)[0] != "duplicate"
+    single = {**book, "authors": ("Edwards, A.",)}
+    assert verdict(single, single)[0] == "needs_review"  # one author, no venue: ask
