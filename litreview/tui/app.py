@@ -8,17 +8,24 @@ here touches SQL.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Literal
 
 from textual import on
 from textual.app import App
 from textual.binding import Binding
+from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from litreview.errors import LitreviewError
 from litreview.screen import session
 from litreview.tui.ranker import RankerProcess
+from litreview.tui.screens.browse import BrowseScreen
+from litreview.tui.screens.coding import CodingScreen
+from litreview.tui.screens.conflicts import ConflictsScreen
+from litreview.tui.screens.duplicates import DuplicatesScreen
+from litreview.tui.screens.fulltext import FulltextScreen
 from litreview.tui.screens.help import HelpScreen
 from litreview.tui.screens.home import HomeScreen
 from litreview.tui.screens.modals import ReviewerPrompt
@@ -31,6 +38,17 @@ __all__ = ["LitreviewApp", "make_app", "run_tui"]
 
 Start = Literal["home", "screen"]
 
+GC_THRESHOLDS = (20_000, 20, 50)  # CPython's default is (700, 10, 10)
+
+#: The screens the home screen opens by name (``open_screen``).
+SCREENS: dict[str, Callable[[], Screen[None]]] = {
+    "duplicates": DuplicatesScreen,
+    "fulltext": FulltextScreen,
+    "coding": CodingScreen,
+    "browse": BrowseScreen,
+    "conflicts": ConflictsScreen,
+}
+
 
 class LitreviewApp(App[None]):
     """The litreview terminal UI over one open review."""
@@ -42,6 +60,7 @@ class LitreviewApp(App[None]):
         "styles/screening.tcss",
         "styles/modals.tcss",
         "styles/help.tcss",
+        "styles/review_screens.tcss",
     ]
     BINDINGS = [
         Binding("q", "quit", "Quit", id="app.quit"),
@@ -63,12 +82,14 @@ class LitreviewApp(App[None]):
         self.reviewer = reviewer
         self.start = start
         self.start_stage = stage
+        self._gc_thresholds: tuple[int, int, int] | None = None
         self.sub_title = review.protocol.title
 
     def get_default_screen(self) -> HomeScreen:
         return HomeScreen()
 
     def on_mount(self) -> None:
+        self._tune_gc()
         if self.start == "screen":
             self.open_screening(self.start_stage)
         if self.reviewer is None:
@@ -79,6 +100,18 @@ class LitreviewApp(App[None]):
     def on_unmount(self) -> None:
         if self.ranker is not None:
             self.ranker.close()
+        if self._gc_thresholds is not None:
+            gc.set_threshold(*self._gc_thresholds)
+            gc.unfreeze()
+
+    def _tune_gc(self) -> None:
+        """Full garbage collections of a UI's many small objects stalled the event loop for
+        up to 250 ms while screening (bench/tui_bench.py): freeze what exists at start-up
+        and collect less often; restored on exit."""
+        self._gc_thresholds = gc.get_threshold()
+        gc.collect()
+        gc.freeze()
+        gc.set_threshold(*GC_THRESHOLDS)
 
     def ask_reviewer(self, then: Callable[[], None] | None = None) -> None:
         """Ask for the reviewer's name, remember it for this review, then call ``then``."""
@@ -105,6 +138,10 @@ class LitreviewApp(App[None]):
             self.report_error(exc)
             return
         self.push_screen(ScreeningScreen(stage))
+
+    def open_screen(self, name: str) -> None:
+        """Push one of :data:`SCREENS` (duplicates, fulltext, coding, browse, conflicts)."""
+        self.push_screen(SCREENS[name]())
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):

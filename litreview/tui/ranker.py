@@ -31,6 +31,9 @@ if TYPE_CHECKING:
 
 __all__ = ["RankerProcess", "rerank_and_fetch"]
 
+HELPER_NICENESS = 10  # added to the helper's niceness: the UI process goes first
+_THREAD_LIMITS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+
 
 def rerank_and_fetch(
     path: str, stage: str, n: int, skip: Collection[int], reviewer: str | None
@@ -96,6 +99,8 @@ class RankerProcess:
             return self._process
         self._stderr = tempfile.TemporaryFile()  # noqa: SIM115 (lives as long as the helper)
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
+        # one BLAS/OpenMP thread: a retrain must leave a core to the UI on small machines
+        env.update(dict.fromkeys(_THREAD_LIMITS, "1"))
         self._process = subprocess.Popen(
             [sys.executable, "-m", "litreview.tui.ranker"],
             stdin=subprocess.PIPE,
@@ -114,7 +119,12 @@ class RankerProcess:
 
 
 def main() -> None:
-    """The helper: answer pickled requests from stdin on stdout until stdin closes."""
+    """The helper: answer pickled requests from stdin on stdout until stdin closes.
+
+    It runs at a lower priority than the UI, so a retrain never takes the CPU the
+    next record needs to appear."""
+    if hasattr(os, "nice"):
+        os.nice(HELPER_NICENESS)
     requests, answers = sys.stdin.buffer, sys.stdout.buffer
     sys.stdout = sys.stderr  # nothing but answers may reach the pipe
     while True:

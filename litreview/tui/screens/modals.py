@@ -5,6 +5,7 @@ Each returns its result through ``dismiss``; ``None`` always means cancelled.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -53,9 +54,14 @@ class ReasonPicker(_Dialog):
         Binding("enter", "no_reason", "No reason", id="reason.none"),
     ]
 
-    def __init__(self, stage: Stage) -> None:
+    def __init__(
+        self, stage: Stage, *, on_choice: Callable[[ReasonChoice], None] | None = None
+    ) -> None:
+        """``on_choice`` runs before the dialog closes, so the screen underneath can show
+        its next state in the same frame the dialog disappears (one repaint, not two)."""
         super().__init__()
         self.stage = stage
+        self.on_choice = on_choice
         self.keys = dict(zip(reason_keys(stage), stage.exclusion_reasons, strict=False))
 
     def compose(self) -> ComposeResult:
@@ -77,10 +83,15 @@ class ReasonPicker(_Dialog):
         reason = self.keys.get(event.character or "")
         if reason is not None:
             event.stop()
-            self.dismiss(ReasonChoice(reason.code))
+            self._choose(ReasonChoice(reason.code))
 
     def action_no_reason(self) -> None:
-        self.dismiss(ReasonChoice(None))
+        self._choose(ReasonChoice(None))
+
+    def _choose(self, choice: ReasonChoice) -> None:
+        if self.on_choice is not None:
+            self.on_choice(choice)
+        self.dismiss(choice)
 
 
 class NoteEditor(_Dialog):

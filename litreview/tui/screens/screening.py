@@ -32,9 +32,11 @@ from litreview.screen.session import (
     decide,
     get_view,
     next_records,
+    stage_counts,
     undo,
 )
-from litreview.status import review_status
+from litreview.screen.session import queue as stage_queue
+from litreview.screen.team import is_dual_stage
 from litreview.tui.ranker import rerank_and_fetch
 from litreview.tui.screens.modals import NoteEditor, ReasonChoice, ReasonPicker, SearchDialog
 from litreview.tui.widgets.criteria_panel import CriteriaPanel
@@ -65,6 +67,14 @@ class _Decide:
 class _Undo:
     generation: int
     reviewer: str
+
+
+def stage_progress(review: Review, stage: str, reviewer: str | None) -> dict[str, int]:
+    """The stage's counts. In blinded dual screening only what is left for ``reviewer``:
+    the stage's counts would tell, decision by decision, whether the other agreed."""
+    if is_dual_stage(review, stage) and review.protocol.screening.blinded:
+        return {"remaining": len(stage_queue(review, stage, reviewer=reviewer)), "blinded": 1}
+    return stage_counts(review, stage)
 
 
 def record_url(view: RecordView) -> str | None:
@@ -142,6 +152,9 @@ class ScreeningScreen(Screen[None]):
         self._ranking_dirty = False
         self._writes: queue.Queue[_Decide | _Undo] = queue.Queue()
         self._write_lock = threading.Lock()
+        self._enabled: tuple[bool, bool] | None = None  # (has a record, has a link) shown
+        self._picker: ReasonPicker | None = None
+        self._excluding: RecordView | None = None
 
     @property
     def litreview(self) -> LitreviewApp:
@@ -182,7 +195,11 @@ class ScreeningScreen(Screen[None]):
                 "Nothing left to screen in this stage. Press Escape for the home screen."
             )
         self.query_one(ProgressHeader).show_record(view, ranking=self._ranking_busy)
-        self.refresh_bindings()
+        # the footer rebuilds its keys on every refresh: only when one is enabled or disabled
+        enabled = (view is not None, view is not None and record_url(view) is not None)
+        if enabled != self._enabled:
+            self._enabled = enabled
+            self.refresh_bindings()
 
     def _advance(self) -> None:
         """Show the next queued record that is neither decided nor skipped."""
@@ -258,13 +275,16 @@ class ScreeningScreen(Screen[None]):
         if not stage.exclusion_reasons and not stage.reason_required:
             self.action_decide("exclude")
             return
-        view = self.current
+        self._excluding = self.current
+        if self._picker is None:  # one picker, kept: no building and tearing down per key
+            self._picker = ReasonPicker(stage, on_choice=self._reason_chosen)
+            self.app.install_screen(self._picker, f"reasons-{id(self)}")
+        self.app.push_screen(self._picker)
 
-        def chosen(choice: object) -> None:
-            if isinstance(choice, ReasonChoice) and self.current is view:
-                self.action_decide("exclude", choice.code)
-
-        self.app.push_screen(ReasonPicker(stage), chosen)
+    def _reason_chosen(self, choice: ReasonChoice) -> None:
+        """Runs before the picker closes, so the next record is there in its first frame."""
+        if self.current is not None and self.current is self._excluding:
+            self.action_decide("exclude", choice.code)
 
     def action_undo(self) -> None:
         reviewer = self.litreview.reviewer
@@ -359,6 +379,11 @@ class ScreeningScreen(Screen[None]):
     def on_unmount(self) -> None:
         """Save what no worker has picked up yet: ``i`` then an instant ``q`` (or Escape)
         must not lose the decision. Runs on the UI thread, so it uses the app's review."""
+        picker = self._picker
+        if picker is not None and picker not in self.app.screen_stack:
+            self.app.uninstall_screen(picker)
+            if picker.is_attached:
+                picker.remove()
         with self._write_lock:
             while not self._writes.empty():
                 command = self._writes.get_nowait()
@@ -370,7 +395,7 @@ class ScreeningScreen(Screen[None]):
     def _run(self, review: Review, command: _Decide | _Undo) -> None:
         if isinstance(command, _Undo):
             reopened = undo(review, reviewer=command.reviewer, stage=self.stage_name)
-            counts = review_status(review)["stages"][self.stage_name]
+            counts = stage_progress(review, self.stage_name, command.reviewer)
             self.post_message(self.Undone(reopened, counts, command.generation))
             return
         view = command.view
@@ -389,7 +414,7 @@ class ScreeningScreen(Screen[None]):
             records = next_records(
                 review, self.stage_name, n=QUEUE_SIZE, skip=skip, reviewer=reviewer
             )
-            counts = review_status(review)["stages"][self.stage_name]
+            counts = stage_progress(review, self.stage_name, reviewer)
         if not get_current_worker().is_cancelled:
             self.post_message(self.QueueRefilled(records, counts, generation, reranked=False))
 

@@ -17,7 +17,10 @@ if TYPE_CHECKING:
 
 
 def progress_text(counts: Mapping[str, int]) -> str:
-    """``12 screened: 3 in, 8 out, 1 maybe · 388 left`` for a stage's counts."""
+    """``12 screened: 3 in, 8 out, 1 maybe · 388 left`` for a stage's counts; in blinded
+    dual screening only what is left for this reviewer."""
+    if counts.get("blinded"):
+        return f"{counts.get('remaining', 0)} left for you · blinded: others' decisions hidden"
     return (
         f"{counts.get('screened', 0)} screened: {counts.get('included', 0)} in, "
         f"{counts.get('excluded', 0)} out, {counts.get('maybe', 0)} maybe · "
@@ -52,4 +55,5 @@ class ProgressHeader(Horizontal):
         self.query_one("#header-counts", Static).update(Content(progress_text(counts)))
         total = counts.get("screened", 0) + counts.get("remaining", 0)
         bar = self.query_one("#header-bar", ProgressBar)
+        bar.display = not counts.get("blinded")
         bar.update(total=max(total, 1), progress=counts.get("screened", 0))

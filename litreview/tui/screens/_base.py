@@ -1,0 +1,104 @@
+"""What the review screens beyond screening share: the app's review and reviewer, and
+writes that run in order in a thread worker with their own connection.
+
+A write is a function of an open ``Review``. ``write`` queues it and starts a
+worker; the worker runs the oldest queued write under a lock, so writes happen in
+the order the keys were pressed. When it is done the screen's ``write_done`` runs
+on the UI thread (subclasses reload there). Errors the user caused
+(``LitreviewError``) reach the app's one worker-error handler, which shows them.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from textual import work
+from textual.message import Message
+from textual.screen import Screen
+
+from litreview.errors import LitreviewError
+from litreview.review import open_review
+
+if TYPE_CHECKING:
+    from litreview.review import Review
+    from litreview.tui.app import LitreviewApp
+
+WriteAction = Callable[["Review"], Any]
+WriteDoneCallback = Callable[[Any], None]
+
+
+class ReviewScreen(Screen[None]):
+    """A screen over the app's review whose writes are queued and run in order."""
+
+    @dataclass
+    class WriteFinished(Message):
+        result: Any
+        done: WriteDoneCallback | None
+        failed: bool
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._writes: queue.Queue[tuple[WriteAction, WriteDoneCallback | None]] = queue.Queue()
+        self._write_lock = threading.Lock()
+        self.pending_writes = 0
+
+    @property
+    def litreview(self) -> LitreviewApp:
+        return self.app  # type: ignore[return-value]
+
+    @property
+    def review(self) -> Review:
+        return self.litreview.review
+
+    def with_reviewer(self, then: Callable[[str], None]) -> None:
+        """Call ``then(reviewer)``, asking for the reviewer's name first if unknown."""
+        reviewer = self.litreview.reviewer
+        if reviewer is not None:
+            then(reviewer)
+        else:
+            self.litreview.ask_reviewer(lambda: self.with_reviewer(then))
+
+    def write(self, action: WriteAction, done: WriteDoneCallback | None = None) -> None:
+        """Run ``action(review)`` in a worker, after every write queued before it."""
+        self.pending_writes += 1
+        self._writes.put((action, done))
+        self._run_write()
+
+    @work(thread=True, group="writes", exit_on_error=False, description="save")
+    def _run_write(self) -> None:
+        with self._write_lock:
+            try:
+                action, done = self._writes.get_nowait()
+            except queue.Empty:
+                return  # already run by on_unmount
+            try:
+                with open_review(self.review.path) as review:
+                    result = action(review)
+            except LitreviewError:
+                self.post_message(self.WriteFinished(None, None, failed=True))
+                raise
+            self.post_message(self.WriteFinished(result, done, failed=False))
+
+    def on_review_screen_write_finished(self, message: WriteFinished) -> None:
+        self.pending_writes -= 1
+        if message.done is not None and not message.failed:
+            message.done(message.result)
+        self.write_done(failed=message.failed)
+
+    def write_done(self, *, failed: bool) -> None:
+        """A queued write finished (or failed and was reported): reload what it changed."""
+
+    def on_unmount(self) -> None:
+        """Run what no worker has picked up yet, so a key pressed right before leaving
+        the screen is never lost. Runs on the UI thread with the app's connection."""
+        with self._write_lock:
+            while not self._writes.empty():
+                action, _ = self._writes.get_nowait()
+                try:
+                    action(self.review)
+                except LitreviewError as exc:
+                    self.litreview.report_error(exc)
