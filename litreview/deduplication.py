@@ -180,3 +180,60 @@ def undo_dedup(review: Review, *, reviewer: str | None) -> DedupSummary | None:
         events_store.append_event(review.db, "undo", record_id=live[-1].record_id,
                                   reviewer=reviewer, reverts_event_id=live[-1].event_id)
     return run_dedup(review)
+
+
+# --- reading the review's duplicates (the TUI's duplicates and browse screens) ---------
+
+
+@dataclass(frozen=True)
+class PairToReview:
+    """Two records the engine could not decide on: the same work or not?"""
+
+    a: int
+    b: int
+    score: float
+    reasons: tuple[str, ...]
+
+
+def list_review_pairs(review: Review) -> list[PairToReview]:
+    """The pairs waiting for a reviewer's judgement, as the last dedup run left them."""
+    return [
+        PairToReview(int(p["record_a"]), int(p["record_b"]), float(p["score"]),
+                     tuple(str(r) for r in p["reasons"]))
+        for p in works.list_pairs(review.db, "needs_review")
+    ]  # fmt: skip
+
+
+def get_record_fields(review: Review, record_id: int) -> RecordFields:
+    """One record's own fields (not its group's), ``database`` set to the name of the
+    source it came from when the file did not name one; RecordNotFound if absent."""
+    from dataclasses import replace
+
+    from litreview.storage import sources as sources_store
+
+    record = records_store.get_record(review.db, record_id)
+    if record.fields.database:
+        return record.fields
+    names = {s.source_id: s.database for s in sources_store.list_sources(review.db)}
+    return replace(record.fields, database=names.get(record.source_id))
+
+
+def preview_merge(review: Review, a: int, b: int) -> RecordFields:
+    """The fields the work would show if ``a`` and ``b`` were merged: the best of every
+    member of both records' groups (``merge_fields``); nothing is stored."""
+    from litreview.dedup import merge_fields
+
+    _check_records(review, a, b)
+    members = set(works.members_of(review.db, works.work_of(review.db, a)))
+    members |= set(works.members_of(review.db, works.work_of(review.db, b)))
+    return merge_fields([records_store.get_record(review.db, m).fields for m in sorted(members)])
+
+
+def map_records_to_works(review: Review) -> dict[int, int]:
+    """record id -> work id for every record (a work's id is its group's smallest record
+    id; a record with no duplicates is its own work)."""
+    groups = works.group_map(review.db)
+    return {
+        record_id: groups.get(record_id, record_id)
+        for record_id in records_store.record_provenance(review.db)
+    }
