@@ -1,21 +1,30 @@
-"""Importing files into a review: parse everything first, then write in one transaction."""
+"""Importing files into a review: all of them in one transaction, or none.
+
+Files are scanned first (hashed, decoded, format detected) so that bytes
+already imported are skipped before any parsing. Records are then parsed as
+they are read and written in batches inside the one transaction, so memory
+stays bounded whatever the file size; any error rolls everything back.
+"""
 
 from __future__ import annotations
 
-import hashlib
+import itertools
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 from litreview.errors import ImportFormatError, InvalidValue
-from litreview.ingest import parse_bytes
+from litreview.ingest import FileScan, StreamedFile, iter_parse_file, scan_file
 from litreview.models import ImportIssue, ParsedFile
 from litreview.review import Review
 from litreview.storage import records as records_store
 from litreview.storage import sources as sources_store
 
 ARMS = ("database", "register", "other")
+BATCH = 2000  # records per executemany while streaming
+Progress = Callable[[str, int, int], None]  # (phase, bytes done, bytes in all)
 
 
 @dataclass(frozen=True)
@@ -57,23 +66,15 @@ def _validate(options: ImportOptions) -> None:
         raise InvalidValue("--reported-hits must be 0 or more")
 
 
-def _read(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except IsADirectoryError as exc:
-        raise ImportFormatError("is a folder, not a file", path=str(path)) from exc
-    except OSError as exc:
-        raise ImportFormatError(f"cannot read: {exc.strerror}", path=str(path)) from exc
-
-
-def _database_name(parsed: ParsedFile, options: ImportOptions, path: Path) -> str:
+def _database_name(parsed: ParsedFile | StreamedFile, options: ImportOptions, path: Path) -> str:
     if options.database:
         return options.database
     if parsed.database_hint:
         return parsed.database_hint
-    named = Counter(r.fields.database for r in parsed.records if r.fields.database)
-    if named:
-        return named.most_common(1)[0][0]
+    if isinstance(parsed, ParsedFile):
+        named = Counter(r.fields.database for r in parsed.records if r.fields.database)
+        if named:
+            return named.most_common(1)[0][0]
     return path.stem
 
 
@@ -89,38 +90,99 @@ def _strict_failure(path: Path, problems: list[ImportIssue]) -> ImportFormatErro
 
 
 def import_files(
-    review: Review, paths: list[Path], options: ImportOptions | None = None
+    review: Review,
+    paths: list[Path],
+    options: ImportOptions | None = None,
+    *,
+    progress: Progress | None = None,
 ) -> list[FileImport]:
-    """Import ``paths``: all of them or, on any error, none of them."""
+    """Import ``paths``: all of them or, on any error, none of them.
+
+    ``progress(phase, done, total)`` is called as bytes are read, with phase
+    ``"scan"`` or ``"import"`` and byte counts over all files.
+    """
     options = options or ImportOptions()
     _validate(options)
-    planned: list[tuple[FileImport, ParsedFile | None, str | None, int]] = []
+    results: list[FileImport] = []
+    planned: list[tuple[FileImport, FileScan]] = []
     seen: set[str] = set()
+    total = sum(_size(path) for path in paths)
+    done = 0
     for path in paths:
-        data = _read(path)
-        digest = hashlib.sha256(data).hexdigest()
-        existing = sources_store.find_source_by_sha256(review.db, digest)
-        if existing is not None or digest in seen:
+        scan = scan_file(path)
+        done += scan.size
+        if progress:
+            progress("scan", done, total)
+        existing = sources_store.find_source_by_sha256(review.db, scan.sha256)
+        if existing is not None or scan.sha256 in seen:
             n = existing.records_parsed if existing else 0
             name = existing.database if existing else ""
             fmt = existing.format if existing else ""
-            planned.append((FileImport(str(path), fmt, name, n, True), None, digest, len(data)))
+            results.append(FileImport(str(path), fmt, name, n, True))
             continue
-        parsed = parse_bytes(data, str(path))
-        if options.strict and parsed.problems:
-            raise _strict_failure(path, parsed.problems)
-        seen.add(digest)
-        result = FileImport(
-            str(path),
-            parsed.format,
-            _database_name(parsed, options, path),
-            len(parsed.records),
-            False,
-            list(parsed.problems),
-        )
-        planned.append((result, parsed, digest, len(data)))
-    _write(review, planned, options)
-    return [item[0] for item in planned]
+        seen.add(scan.sha256)
+        result = FileImport(str(path), scan.format, "", 0, False)
+        results.append(result)
+        planned.append((result, scan))
+    if planned:
+        with review.db.atomic():
+            _stream_files(review, planned, options, progress)
+    return results
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0  # scan_file reports why it cannot be read
+
+
+def _stream_files(
+    review: Review,
+    planned: list[tuple[FileImport, FileScan]],
+    options: ImportOptions,
+    progress: Progress | None,
+) -> None:
+    """Write each planned file; the caller owns the transaction."""
+    total = sum(scan.size for _, scan in planned)
+    before = 0
+    for result, scan in planned:
+        path = Path(scan.path)
+        streamed = iter_parse_file(path, scan)
+        source_id = sources_store.insert_source(
+            review.db, **_source_values(options, "file", path.stem),
+            file_name=path.name, sha256=scan.sha256, size_bytes=scan.size or None,
+            format=scan.format, encoding=scan.encoding, records_parsed=0,
+        )  # fmt: skip
+        while batch := list(itertools.islice(streamed.records, BATCH)):
+            records_store.insert_records(review.db, source_id, batch)
+            if progress:
+                progress("import", before + streamed.bytes_read, total)
+        before += scan.size
+        if options.strict and streamed.problems:
+            raise _strict_failure(path, streamed.problems)
+        result.database = _database_name(streamed, options, path)
+        result.records = streamed.count
+        result.problems = list(streamed.problems)
+        result.source_id = source_id
+        sources_store.update_source(
+            review.db, source_id, database=result.database,
+            records_parsed=streamed.count, problems=result.problems,
+        )  # fmt: skip
+
+
+def _source_values(options: ImportOptions, kind: str, database: str) -> dict[str, object]:
+    return {
+        "kind": kind,
+        "arm": options.arm,
+        "method": options.method,
+        "database": database,
+        "platform": options.platform,
+        "searched_on": options.searched_on,
+        "query": options.query,
+        "limits": options.limits,
+        "reported_hits": options.reported_hits,
+    }
 
 
 def import_parsed(
@@ -135,8 +197,14 @@ def import_parsed(
     _validate(options)
     if not parsed.records:
         raise ImportFormatError("no records to import", path=parsed.path)
-    result = FileImport(parsed.path, parsed.format, _database_name(parsed, options,
-                        Path(parsed.path)), len(parsed.records), False, list(parsed.problems))
+    result = FileImport(
+        parsed.path,
+        parsed.format,
+        _database_name(parsed, options, Path(parsed.path)),
+        len(parsed.records),
+        False,
+        list(parsed.problems),
+    )
     _write(review, [(result, parsed, sha256, 0)], options, kind=kind)
     return result
 
@@ -154,15 +222,7 @@ def _write(
                 continue
             result.source_id = sources_store.insert_source(
                 review.db,
-                kind=kind,
-                arm=options.arm,
-                method=options.method,
-                database=result.database,
-                platform=options.platform,
-                searched_on=options.searched_on,
-                query=options.query,
-                limits=options.limits,
-                reported_hits=options.reported_hits,
+                **_source_values(options, kind, result.database),
                 file_name=Path(result.path).name if kind == "file" else None,
                 sha256=digest,
                 size_bytes=size or None,

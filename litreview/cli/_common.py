@@ -1,9 +1,11 @@
-"""Shared pieces of the command modules: opening the review, printing JSON."""
+"""Shared pieces of the command modules: opening the review, printing JSON, output files."""
 
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TypeVar
 
 import click
@@ -25,3 +27,51 @@ def open_from_context(ctx: click.Context) -> Review:
 
 def echo_json(data: Any) -> None:
     click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+_REVIEW_FILES = ("", "-wal", "-shm", "-journal")
+
+
+def output_path(ctx: click.Context | None, value: str | Path) -> Path:
+    """An output file of a command (``-o``, ``--svg``, ``--csv``, ``--groups-out``,
+    ``--trace-out``, ``backup TARGET``), refused if writing it would destroy the review.
+
+    The review (``--db``) and its journal files are protected by path, through
+    symbolic links and hard links alike; a folder is refused too. Every command
+    that writes a file calls this before writing anything.
+    """
+    from litreview.errors import InvalidValue
+
+    target = Path(value).expanduser().resolve()
+    obj = (ctx or click.get_current_context()).find_root().obj
+    db_path = obj.get("db_path") if isinstance(obj, dict) else None
+    if db_path is not None:
+        review = Path(db_path).expanduser().resolve()
+        for suffix in _REVIEW_FILES:
+            protected = review.with_name(review.name + suffix)
+            if target == protected or _same_file(target, protected):
+                raise InvalidValue(
+                    f"refusing to write over the review file {protected}",
+                    hint="choose another output file name",
+                )
+    if target.is_dir():
+        raise InvalidValue(f"{value} is a folder", hint="give a file name")
+    return target
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:  # one of them does not exist: it cannot be the same file
+        return False
+
+
+def terminal_text(text: str | None) -> str:
+    """Record text (from files anyone can write) made safe to print for a person to read.
+
+    ANSI escape sequences, control characters (newline and tab kept) and bidi overrides
+    are removed, by the same rules as the TUI; ``--json`` output is escaped by JSON instead.
+    """
+    from litreview.tui.sanitize import sanitize  # pure: imports no Textual
+
+    return sanitize(text)

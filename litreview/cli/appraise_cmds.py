@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from litreview.cli._common import echo_json, json_option, open_from_context
+from litreview.cli._common import echo_json, json_option, open_from_context, output_path
 from litreview.cli.screen_cmds import resolve_reviewer
 from litreview.review import Review
 
@@ -355,11 +355,12 @@ def export_codes(ctx: click.Context, output: str | None) -> None:
     """Write every included study's codes as CSV: one row per study, a column per dimension."""
     from litreview import coding
 
+    path = output_path(ctx, output) if output is not None else None
     review = open_from_context(ctx)
-    if output is None:
+    if path is None:
         rows = coding.write_codes_csv(review, sys.stdout)
     else:
-        rows = coding.export_codes(review, output)
+        rows = coding.export_codes(review, path)
     click.echo(f"{rows} studies exported", err=True)
 
 

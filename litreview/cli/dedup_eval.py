@@ -6,7 +6,7 @@ from typing import Any
 
 import click
 
-from litreview.cli._common import echo_json
+from litreview.cli._common import echo_json, output_path
 
 _COLUMNS = (
     ("file", "file", "{}"),
@@ -49,9 +49,10 @@ def dedup_eval(files: tuple[str, ...], as_json: bool, groups_out: str | None) ->
     """
     from litreview.dedup.evaluate import run_evaluation, write_groups_csv
 
+    target = output_path(None, groups_out) if groups_out else None
     evaluations = [run_evaluation(path) for path in files]
-    if groups_out:
-        write_groups_csv(groups_out, evaluations)
+    if target is not None:
+        write_groups_csv(target, evaluations)
     rows = [ev.metrics for ev in evaluations]
     if as_json:
         echo_json(rows)

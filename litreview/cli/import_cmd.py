@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +18,29 @@ def _query_text(query: str | None, query_file: str | None) -> str | None:
     if query_file:
         return Path(query_file).read_text(encoding="utf-8").strip()
     return query
+
+
+class _ImportProgress:
+    """Progress over the bytes read, on stderr, only when stderr is a terminal."""
+
+    LABELS = {"scan": "Checking", "import": "Importing"}
+
+    def __init__(self, stack: ExitStack) -> None:
+        self.stack = stack
+        self.bars: dict[str, Any] = {}
+        self.shown: dict[str, int] = {}
+
+    def __call__(self, phase: str, done: int, total: int) -> None:
+        if total <= 0 or not sys.stderr.isatty():
+            return
+        if phase not in self.bars:
+            self.bars[phase] = self.stack.enter_context(
+                click.progressbar(length=total, label=self.LABELS.get(phase, phase),
+                                  file=sys.stderr)  # fmt: skip
+            )
+            self.shown[phase] = 0
+        self.bars[phase].update(max(0, done - self.shown[phase]))
+        self.shown[phase] = max(self.shown[phase], done)
 
 
 @click.command("import")
@@ -44,7 +69,9 @@ def import_(ctx: click.Context, /, files: tuple[str, ...], **opts: Any) -> None:
         reported_hits=opts["reported_hits"], arm=arm, method=opts["other_method"],
         strict=opts["strict"],
     )
-    results = import_files(open_from_context(ctx), [Path(f) for f in files], options)
+    with ExitStack() as stack:
+        results = import_files(open_from_context(ctx), [Path(f) for f in files], options,
+                               progress=_ImportProgress(stack))  # fmt: skip
     if opts["as_json"]:
         echo_json({
             "files": [

@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from litreview.cli._common import echo_json, open_from_context
+from litreview.cli._common import echo_json, open_from_context, output_path
 
 _FORMAT_BY_SUFFIX = {
     ".csv": "csv",
@@ -19,23 +19,6 @@ _FORMAT_BY_SUFFIX = {
     ".docx": "docx",
     ".xlsx": "xlsx",
 }
-
-
-def check_output_path(ctx: click.Context, path: str) -> Path:
-    """The output path, unless it is the review file (or its journal) itself."""
-    from litreview.errors import InvalidValue
-
-    target = Path(path).expanduser().resolve()
-    review = Path(ctx.obj["db_path"]).expanduser().resolve()
-    protected = {review} | {review.with_name(review.name + s) for s in ("-wal", "-shm", "-journal")}
-    if target in protected:
-        raise InvalidValue(
-            f"refusing to write over the review file {review}",
-            hint="choose another output file with -o",
-        )
-    if target.is_dir():
-        raise InvalidValue(f"{path} is a folder", hint="give a file name")
-    return target
 
 
 def _write_text(path: Path, text: str) -> None:
@@ -104,7 +87,7 @@ def prisma(
     from litreview.report.flow_svg import render_flow_svg
     from litreview.report.prisma_csv import render_prisma_csv
 
-    outputs = [(f, check_output_path(ctx, f)) for f in (svg_file, csv_file) if f]
+    outputs = [(f, output_path(ctx, f)) for f in (svg_file, csv_file) if f]
     review = open_from_context(ctx)
     counts = get_prisma_counts(review, partial=partial)
     for given, path in outputs:
@@ -145,7 +128,7 @@ def table(
     from litreview.report.formats import render_text, write_table
     from litreview.report.tables import build_table
 
-    path = check_output_path(ctx, output) if output else None
+    path = output_path(ctx, output) if output else None
     fmt = fmt or (_FORMAT_BY_SUFFIX.get(path.suffix.lower(), "md") if path else "md")
     if path is None and fmt in ("docx", "xlsx"):
         raise click.UsageError(f"--format {fmt} writes a file: give -o FILE")
@@ -180,7 +163,7 @@ def export(
     """Export records (one per work) as RIS, CSV (with label_included) or BibTeX."""
     from litreview.report.export import export_records
 
-    path = check_output_path(ctx, output) if output else None
+    path = output_path(ctx, output) if output else None
     text, n = export_records(open_from_context(ctx), fmt, stage=stage, decision=decision)
     if path is None:
         click.echo(text, nl=False)

@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from litreview.cli._common import echo_json, json_option, open_from_context
+from litreview.cli._common import echo_json, json_option, open_from_context, output_path
 
 
 @click.command()
@@ -80,11 +80,8 @@ def backup(ctx: click.Context, target: str) -> None:
     from litreview.errors import InvalidValue
     from litreview.storage.db import backup_review
 
+    path = output_path(ctx, target)
     review = open_from_context(ctx)
-    path = Path(target)
-    if path.resolve() == review.path.resolve():
-        raise InvalidValue("the backup would overwrite the review itself",
-                           hint="choose another file name")
     if path.exists():
         raise InvalidValue(f"{path} exists", hint="choose a new file name")
     backup_review(review.db, path)

@@ -7,7 +7,7 @@ from dataclasses import asdict
 
 import click
 
-from litreview.cli._common import echo_json, json_option, open_from_context
+from litreview.cli._common import echo_json, json_option, open_from_context, terminal_text
 from litreview.review import Review
 
 
@@ -27,16 +27,20 @@ def _stage(review: Review, stage: str | None) -> str:
 @click.command("next")
 @click.option("--stage", help="Stage to screen (default: the first with records left).")
 @click.option("--reviewer", help="Whose queue (matters in dual screening).")
+@click.option("--rerank", is_flag=True,
+              help="Retrain the ranking even in a large stage (slow; the TUI does it anyway).")
 @json_option
 @click.pass_context
-def next_(ctx: click.Context, stage: str | None, reviewer: str | None, as_json: bool) -> None:
+def next_(ctx: click.Context, stage: str | None, reviewer: str | None, rerank: bool,
+          as_json: bool) -> None:
     """The next record to screen, in ranked order, with its score."""
-    from litreview.screen.session import next_records, refresh_ranking
+    from litreview.screen.session import LIVE_RETRAIN_LIMIT, next_records, refresh_ranking
 
     review = open_from_context(ctx)
     stage = _stage(review, stage)
     reviewer = resolve_reviewer(review, reviewer)
-    refresh_ranking(review, stage, reviewer=reviewer)
+    limit = None if rerank else LIVE_RETRAIN_LIMIT
+    refresh_ranking(review, stage, reviewer=reviewer, max_works=limit)
     found = next_records(review, stage, reviewer=reviewer)
     if not found:
         if as_json:
@@ -51,11 +55,12 @@ def next_(ctx: click.Context, stage: str | None, reviewer: str | None, as_json: 
         return
     score = "" if view.score is None else f"  score {view.score:.3f}"
     click.echo(f"[{view.record_id}] rank {view.rank}{score}  ({stage})")
-    click.echo(view.title or "(no title)")
-    click.echo("; ".join(view.authors[:6]) + (" et al." if len(view.authors) > 6 else ""))
-    click.echo(" ".join(str(x) for x in (view.journal, view.year) if x))
+    click.echo(terminal_text(view.title or "(no title)"))
+    authors = "; ".join(view.authors[:6]) + (" et al." if len(view.authors) > 6 else "")
+    click.echo(terminal_text(authors))
+    click.echo(terminal_text(" ".join(str(x) for x in (view.journal, view.year) if x)))
     if view.abstract:
-        click.echo("\n" + view.abstract)
+        click.echo("\n" + terminal_text(view.abstract))
 
 
 @click.command()

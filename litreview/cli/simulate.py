@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from litreview.cli._common import echo_json, json_option
+from litreview.cli._common import echo_json, json_option, output_path
 
 
 def _parse_seeds(ctx: click.Context, param: click.Parameter, value: str) -> list[int]:
@@ -59,7 +59,8 @@ def simulate(
     """Replay screening on labelled CSVs (title, abstract, label_included) and measure it."""
     from litreview.screen.simulate import simulate as run_simulation
 
-    trace = trace_out.open("w", encoding="utf-8", newline="") if trace_out else None
+    trace_path = output_path(None, trace_out) if trace_out else None
+    trace = trace_path.open("w", encoding="utf-8", newline="") if trace_path else None
     try:
         if trace is not None:
             trace.write("file,seed,position,record_id,label,is_prior\n")

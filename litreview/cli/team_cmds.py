@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from litreview.cli._common import echo_json, json_option, open_from_context
+from litreview.cli._common import echo_json, json_option, open_from_context, output_path
 from litreview.cli.screen_cmds import resolve_reviewer
 
 
@@ -86,10 +86,9 @@ def export_decisions(ctx: click.Context, reviewer: str, output: str) -> None:
     """Write one reviewer's decisions for merging into another copy of the review."""
     from litreview.screen.exchange import export_decisions as export
 
+    target = output_path(ctx, output)
     review = open_from_context(ctx)
-    if Path(output).resolve() == review.path.resolve():
-        raise click.UsageError("the output would overwrite the review file itself")
-    n = export(review, reviewer, Path(output))
+    n = export(review, reviewer, target)
     click.echo(f"wrote {n} events of {reviewer} to {output}", err=True)
 
 

@@ -3,6 +3,12 @@
     parse_file(path)          -> ParsedFile
     parse_bytes(data, path)   -> ParsedFile
     detect_format(text)       -> "ris" | "nbib" | "wos" | "bibtex" | "csv" | "tsv" | "enw" | "ovid"
+    scan_file(path)           -> FileScan (sha256, encoding, format: one pass, nothing kept)
+    iter_parse_file(path)     -> StreamedFile (records parsed as they are read: bounded memory)
+
+Streaming gives the same records and problems as ``parse_bytes``. BibTeX, and
+RIS without ``TY`` lines, are read whole, so files of those above
+``WHOLE_FILE_LIMIT`` bytes are refused up front.
 
 Unreadable input raises ``ImportFormatError``; recoverable problems are
 listed in ``ParsedFile.problems`` with 1-based line numbers.
@@ -19,11 +25,30 @@ from pathlib import Path
 
 from litreview.errors import ImportFormatError
 from litreview.ingest import bibtex, enw, nbib, ris, tabular, wos
-from litreview.ingest._decode import decode_bytes
+from litreview.ingest._decode import CHUNK_BYTES, decode_bytes
+from litreview.ingest._streaming import (
+    WHOLE_FILE_LIMIT,
+    FileScan,
+    StreamedFile,
+    iter_parse_file,
+    scan_file,
+)
 from litreview.ingest._tagged import ParseResult
 from litreview.models import ParsedFile, ParsedRecord
 
-__all__ = ["FORMATS", "detect_format", "parse_bytes", "parse_file"]
+__all__ = [
+    "CHUNK_BYTES",
+    "FORMATS",
+    "WHOLE_FILE_LIMIT",
+    "FileScan",
+    "StreamedFile",
+    "detect_format",
+    "iter_parse_file",
+    "parse_bytes",
+    "parse_file",
+    "parse_text",
+    "scan_file",
+]
 
 Parser = Callable[[str, str], ParseResult]
 
@@ -64,16 +89,8 @@ def parse_bytes(data: bytes, path: str) -> ParsedFile:
         raise ImportFormatError("the file is empty: no records", path=path)
     fmt = _detect(decoded.text)
     if fmt is None:
-        raise ImportFormatError(
-            "not a recognised reference format (RIS, MEDLINE/nbib, Web of Science, "
-            "BibTeX, EndNote tagged, CSV or TSV)",
-            path=path,
-            hint="export the references again from the database, as RIS if it offers it",
-        )
-    with _gc_paused():
-        records, problems, hint = _PARSERS[fmt](decoded.text, path)
-    if not records:
-        raise ImportFormatError(f"no records found in this {fmt} file", path=path)
+        raise unrecognised_format(path)
+    records, problems, hint = parse_text(fmt, decoded.text, path)
     return ParsedFile(
         path=path,
         format=fmt,
@@ -84,12 +101,35 @@ def parse_bytes(data: bytes, path: str) -> ParsedFile:
     )
 
 
+def parse_text(fmt: str, text: str, path: str) -> ParseResult:
+    """Parse a whole decoded file of format ``fmt``; no records is an error."""
+    with _gc_paused():
+        records, problems, hint = _PARSERS[fmt](text, path)
+    if not records:
+        raise ImportFormatError(f"no records found in this {fmt} file", path=path)
+    return records, problems, hint
+
+
 def detect_format(text: str) -> str:
     """The format of a decoded reference file, from its content alone."""
     fmt = _detect(text)
     if fmt is None:
         raise ImportFormatError("not a recognised reference format")
     return fmt
+
+
+def unrecognised_format(path: str) -> ImportFormatError:
+    return ImportFormatError(
+        "not a recognised reference format (RIS, MEDLINE/nbib, Web of Science, "
+        "BibTeX, EndNote tagged, CSV or TSV)",
+        path=path,
+        hint="export the references again from the database, as RIS if it offers it",
+    )
+
+
+def find_format(text: str) -> str | None:
+    """The format of a decoded reference file (its first 5,000 lines suffice), or None."""
+    return _detect(text)
 
 
 def _detect(text: str) -> str | None:

@@ -1,22 +1,35 @@
 """Bytes -> text, without ever consulting the locale.
 
-Order: byte-order mark (UTF-8, UTF-16, UTF-32), then strict UTF-8, then
-UTF-16 without a mark (recognised by its NUL pattern), then cp1252 (with an
-``ImportIssue`` warning). Newlines come back as ``\\n`` only. Files that are
-really something else (PDF, ZIP/Office, images, binary junk) raise
-``ImportFormatError`` naming what the file looks like.
+Order: byte-order mark (UTF-8, UTF-16, UTF-32), then UTF-16 without a mark
+(recognised by its NUL pattern: ASCII text in UTF-16 is also valid UTF-8), then
+strict UTF-8, then cp1252 (with an ``ImportIssue`` warning). Newlines come back
+as ``\\n`` only. Files that are really something else (PDF, ZIP/Office, images,
+binary junk) raise ``ImportFormatError`` naming what the file looks like.
+
+``scan_text_file`` and ``iter_decoded_chunks`` apply the same rules to a file read
+in chunks (hashing it on the way), for imports of any size.
 """
 
 from __future__ import annotations
 
 import codecs
+import hashlib
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import BinaryIO
 
 from litreview.errors import ImportFormatError
 from litreview.models import ImportIssue
 
-__all__ = ["DecodedText", "decode_bytes"]
+__all__ = [
+    "CHUNK_BYTES",
+    "DecodedText",
+    "ScannedText",
+    "decode_bytes",
+    "iter_decoded_chunks",
+    "scan_text_file",
+]
 
 _BOMS = (  # longest first: the UTF-32 LE mark starts with the UTF-16 LE one
     (codecs.BOM_UTF32_LE, "utf-32-le", "utf-32"),
@@ -75,14 +88,14 @@ def _reject_non_text(data: bytes, path: str) -> None:
 def _decode(data: bytes, path: str) -> DecodedText:
     for bom, name, codec in _BOMS:
         if data.startswith(bom):
-            return DecodedText(_strict(data, codec, name, path), name)
+            return DecodedText(_strict(data, codec, name, path, bom=True), name)
+    utf16 = _guess_utf16(data)  # before UTF-8: ASCII in UTF-16 is valid UTF-8 full of NULs
+    if utf16 is not None:
+        return DecodedText(_strict(data, utf16, utf16, path, bom=False), utf16)
     try:
         return DecodedText(data.decode("utf-8"), "utf-8")
     except UnicodeDecodeError:
         pass
-    utf16 = _guess_utf16(data)
-    if utf16 is not None:
-        return DecodedText(_strict(data, utf16, utf16, path), utf16)
     if b"\x00" in data:
         raise ImportFormatError(
             "the file contains NUL bytes: it is binary, not a text export",
@@ -100,16 +113,20 @@ def _decode(data: bytes, path: str) -> DecodedText:
     return DecodedText(text, encoding, [warning])
 
 
-def _strict(data: bytes, codec: str, name: str, path: str) -> str:
+def _strict(data: bytes, codec: str, name: str, path: str, *, bom: bool) -> str:
     try:
         return data.decode(codec)
     except UnicodeDecodeError as exc:
-        raise ImportFormatError(
-            f"the file starts with a {name} byte-order mark but byte {exc.start} is not valid "
-            f"{name}",
-            path=path,
-            hint="re-save the file as UTF-8",
-        ) from exc
+        raise _undecodable(path, name, exc.start, bom=bom) from exc
+
+
+def _undecodable(path: str, name: str, offset: int, *, bom: bool) -> ImportFormatError:
+    why = f"starts with a {name} byte-order mark" if bom else f"looks like {name} (no mark)"
+    return ImportFormatError(
+        f"the file {why} but byte {offset} is not valid {name}: it is truncated or damaged",
+        path=path,
+        hint="export the references again, or re-save the file as UTF-8",
+    )
 
 
 def _guess_utf16(data: bytes) -> str | None:
@@ -140,3 +157,162 @@ def _reject_binary_text(text: str, path: str) -> None:
             path=path,
             hint=_HINT_EXPORT,
         )
+
+
+# ---- streamed decoding: the same rules, applied chunk by chunk ---------------------------------
+
+CHUNK_BYTES = 1 << 22
+_HEAD_LINES = 5000  # format detection reads this many lines (see ``ingest._detect``)
+_HEAD_MAX_CHARS = 1 << 24
+_CONTROL_SAMPLE = 20000
+_NOT_BLANK = re.compile(r"[^\s\ufeff]")
+
+
+@dataclass
+class ScannedText:
+    """What one reading pass over a file learned: enough to decide how to parse it."""
+
+    sha256: str
+    size: int
+    encoding: str  # the name reported to the user (utf-8, utf-16-le, cp1252, ...)
+    codec: str  # the Python codec that decodes the whole file
+    head: str  # the first lines (at least 5,000 when the file has them), newlines normalised
+    problems: list[ImportIssue] = field(default_factory=list)
+
+
+class _Undecodable(Exception):
+    def __init__(self, offset: int) -> None:
+        self.offset = offset
+
+
+def scan_text_file(path: str, *, chunk_bytes: int = CHUNK_BYTES) -> ScannedText:
+    """Hash and validate a file in one pass, choosing its encoding as ``decode_bytes`` would."""
+    first = _read_start(path)
+    _reject_non_text(first, path)
+    for bom, name, codec in _BOMS:
+        if first.startswith(bom):
+            return _scan_strict(path, codec, name, chunk_bytes, bom=True)
+    utf16 = _guess_utf16(first)  # the first 4,000 bytes, as decode_bytes looks at
+    if utf16 is not None:
+        return _scan_strict(path, utf16, utf16, chunk_bytes, bom=False)
+    try:
+        return _scan(path, "utf-8", "utf-8", chunk_bytes)
+    except _Undecodable:
+        pass
+    try:
+        scanned = _scan(path, "cp1252", "cp1252", chunk_bytes)
+    except _Undecodable:
+        scanned = _scan(path, "latin-1", "latin-1", chunk_bytes)
+    message = f"the file is not UTF-8; decoded as {scanned.encoding} (check accented characters)"
+    scanned.problems.append(ImportIssue(line=None, message=message))
+    return scanned
+
+
+def iter_decoded_chunks(
+    path: str, scanned: ScannedText, *, chunk_bytes: int = CHUNK_BYTES
+) -> Iterator[tuple[str, int]]:
+    """``(text, bytes read so far)`` for the whole file, newlines normalised, BOMs removed.
+
+    The bytes are hashed again; a file that changed since it was scanned raises
+    ``ImportFormatError`` at the end (so a transaction around the caller rolls back).
+    """
+    decoder = codecs.getincrementaldecoder(scanned.codec)("strict")
+    digest = hashlib.sha256()
+    done, carry = 0, ""
+    try:
+        with _open(path) as fh:
+            while chunk := fh.read(chunk_bytes):
+                digest.update(chunk)
+                done += len(chunk)
+                text = carry + decoder.decode(chunk)
+                carry = "\r" if text.endswith("\r") else ""
+                yield normalize_newlines(text[: len(text) - len(carry)]), done
+            yield normalize_newlines(carry + decoder.decode(b"", final=True)), done
+    except UnicodeDecodeError as exc:
+        raise _changed(path) from exc
+    if digest.hexdigest() != scanned.sha256:
+        raise _changed(path)
+
+
+def _changed(path: str) -> ImportFormatError:
+    return ImportFormatError(
+        "the file changed while it was being imported; nothing was imported",
+        path=path,
+        hint="import it again once it is complete",
+    )
+
+
+def _open(path: str) -> BinaryIO:
+    try:
+        return open(path, "rb")  # noqa: SIM115 (the callers close it)
+    except IsADirectoryError as exc:
+        raise ImportFormatError("is a folder, not a file", path=path) from exc
+    except OSError as exc:
+        raise ImportFormatError(f"cannot read the file: {exc.strerror}", path=path) from exc
+
+
+def _read_start(path: str) -> bytes:
+    with _open(path) as fh:
+        try:
+            return fh.read(4096)
+        except OSError as exc:
+            raise ImportFormatError(f"cannot read the file: {exc.strerror}", path=path) from exc
+
+
+def _scan_strict(path: str, codec: str, name: str, chunk_bytes: int, *, bom: bool) -> ScannedText:
+    try:
+        return _scan(path, codec, name, chunk_bytes)
+    except _Undecodable as exc:
+        raise _undecodable(path, name, exc.offset, bom=bom) from None
+
+
+def _scan(path: str, codec: str, name: str, chunk_bytes: int) -> ScannedText:
+    decoder = codecs.getincrementaldecoder(codec)("strict")
+    digest = hashlib.sha256()
+    state = _ScanState(path)
+    done = 0
+    with _open(path) as fh:
+        while chunk := fh.read(chunk_bytes):
+            digest.update(chunk)
+            state.feed(_decode_piece(decoder, chunk, done))
+            done += len(chunk)
+        state.feed(_decode_piece(decoder, b"", done, final=True))
+    return ScannedText(digest.hexdigest(), done, name, codec, state.finish())
+
+
+def _decode_piece(
+    decoder: codecs.IncrementalDecoder, chunk: bytes, done: int, *, final: bool = False
+) -> str:
+    pending = len(decoder.getstate()[0])
+    try:
+        return decoder.decode(chunk, final=final)
+    except UnicodeDecodeError as exc:
+        raise _Undecodable(done - pending + exc.start) from None
+
+
+class _ScanState:
+    """The checks ``decode_bytes`` makes on the whole text, made piece by piece."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.sample = ""  # the first characters, before newline normalisation
+        self.head_raw = ""
+        self.head = ""
+        self.has_text = False
+
+    def feed(self, piece: str) -> None:
+        if "\x00" in piece:
+            _reject_binary_text(piece, self.path)
+        if len(self.sample) < _CONTROL_SAMPLE:
+            self.sample += piece[: _CONTROL_SAMPLE - len(self.sample)]
+            _reject_binary_text(self.sample, self.path)
+        if not self.has_text:
+            self.has_text = _NOT_BLANK.search(piece) is not None
+        if len(self.head_raw) < _HEAD_MAX_CHARS and self.head.count("\n") < _HEAD_LINES:
+            self.head_raw += piece
+            self.head = normalize_newlines(self.head_raw)
+
+    def finish(self) -> str:
+        if not self.has_text:
+            raise ImportFormatError("the file is empty: no records", path=self.path)
+        return self.head

@@ -12,6 +12,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
 import rispy
@@ -22,13 +23,18 @@ from litreview.models import ImportIssue, ParsedRecord
 
 __all__ = [
     "LINES",
+    "LineCounter",
     "ParseResult",
     "RAW",
+    "RecordWalker",
+    "TaggedFormat",
     "TaggedParser",
     "first",
     "issue",
     "iter_tagged_records",
+    "map_tagged",
     "outside_issue",
+    "parse_tagged",
     "values",
     "year_issue",
 ]
@@ -130,6 +136,43 @@ def first(
     return None
 
 
+@dataclass(frozen=True)
+class TaggedFormat:
+    """What the record walker needs to read one tagged format, whole or streamed.
+
+    ``starts`` is a multi-line pattern whose match (group ``group``) begins a
+    record; ``to_record`` maps rispy's dictionary of the record at a 1-based
+    position to a ``ParsedRecord``, appending its problems to the list given.
+    """
+
+    starts: re.Pattern[str]
+    end: re.Pattern[str] | None
+    make_parser: Callable[[], TaggedParser]
+    to_record: Callable[[dict[str, Any], int, list[ImportIssue]], ParsedRecord]
+    hint: str | None = None
+    ignorable: re.Pattern[str] | None = None
+    group: int = 0
+
+    def find_starts(self, text: str) -> list[int]:
+        return [match.start(self.group) for match in self.starts.finditer(text)]
+
+
+def parse_tagged(fmt: TaggedFormat, text: str, path: str) -> ParseResult:
+    """Every record of a whole decoded file, records found with ``fmt.starts``."""
+    return map_tagged(fmt, text, fmt.find_starts(text), path)
+
+
+def map_tagged(fmt: TaggedFormat, text: str, starts: list[int], path: str) -> ParseResult:
+    """The records beginning at ``starts`` in ``text``, mapped with ``fmt.to_record``."""
+    issues: list[ImportIssue] = []
+    parsed = iter_tagged_records(
+        text, starts, fmt.end, fmt.make_parser(), path, issues, fmt.ignorable
+    )
+    records = [fmt.to_record(record, position, issues) for position, record in
+               enumerate(parsed, start=1)]  # fmt: skip
+    return records, issues, fmt.hint
+
+
 def iter_tagged_records(
     text: str,
     starts: list[int],
@@ -147,30 +190,61 @@ def iter_tagged_records(
     excepted), not parsed. Records are yielded so that the caller can map
     each one and drop rispy's dictionary straight away.
     """
-    counter = _LineCounter(text)
+    walker = RecordWalker(end, parser, path, issues, ignorable)
+    counter = LineCounter(text)
     if starts:
-        issues.extend(outside_issue(text, 0, starts[0], counter, ignorable))
-    bounds = [*starts, len(text)]
-    for position, (start, limit) in enumerate(zip(bounds, bounds[1:], strict=False), start=1):
-        line = counter.line_at(start)
-        stop = _find_end(text, start, limit, end)
-        parsed = parser.parse_record(
-            text[start : limit if stop is None else stop].split("\n"), line
-        )
+        walker.lead_in(text, starts[0], counter)
+    return walker.walk(text, starts, len(text), counter)
+
+
+class RecordWalker:
+    """Walks records region by region, numbering them across regions (for streaming)."""
+
+    def __init__(
+        self,
+        end: re.Pattern[str] | None,
+        parser: TaggedParser,
+        path: str,
+        issues: list[ImportIssue],
+        ignorable: re.Pattern[str] | None = None,
+    ) -> None:
+        self.end, self.parser, self.path = end, parser, path
+        self.issues, self.ignorable = issues, ignorable
+        self.position = 0
+
+    def lead_in(self, text: str, first_start: int, counter: LineCounter) -> None:
+        """Report the non-blank text before the file's first record."""
+        self.issues.extend(outside_issue(text, 0, first_start, counter, self.ignorable))
+
+    def walk(
+        self, text: str, starts: list[int], limit: int, counter: LineCounter
+    ) -> Iterator[dict[str, Any]]:
+        """The records at ``starts``; the last one runs to ``limit``."""
+        bounds = [*starts, limit]
+        for start, stop_before in zip(bounds, bounds[1:], strict=False):
+            self.position += 1
+            line = counter.line_at(start)
+            stop = _find_end(text, start, stop_before, self.end)
+            yield self._parse_one(text[start : stop_before if stop is None else stop], line)
+            if stop is None and self.end is not None:
+                self.issues.append(issue(line, self.position, "record has no end (ER) line"))
+            elif stop is not None:
+                after = text.find("\n", stop, stop_before)
+                if after != -1:
+                    self.issues.extend(
+                        outside_issue(text, after + 1, stop_before, counter, self.ignorable)
+                    )
+
+    def _parse_one(self, text: str, line: int) -> dict[str, Any]:
+        parsed = self.parser.parse_record(text.split("\n"), line)
         if len(parsed) != 1:
             raise ImportFormatError(
-                f"record {position} starting here could not be parsed "
+                f"record {self.position} starting here could not be parsed "
                 f"({len(parsed)} records read from one record start)",
-                path=path,
+                path=self.path,
                 line=line,
             )
-        yield parsed[0]
-        if stop is None and end is not None:
-            issues.append(issue(line, position, "record has no end (ER) line"))
-        elif stop is not None:
-            after = text.find("\n", stop, limit)
-            if after != -1:
-                issues.extend(outside_issue(text, after + 1, limit, counter, ignorable))
+        return parsed[0]
 
 
 def _find_end(text: str, start: int, limit: int, end: re.Pattern[str] | None) -> int | None:
@@ -182,13 +256,13 @@ def _find_end(text: str, start: int, limit: int, end: re.Pattern[str] | None) ->
     return match.start() if match else None
 
 
-class _LineCounter:
+class LineCounter:
     """1-based line numbers of increasing offsets, counted incrementally."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, first_line: int = 1) -> None:
         self._text = text
         self._offset = 0
-        self._line = 1
+        self._line = first_line
 
     def line_at(self, offset: int) -> int:
         self._line += self._text.count("\n", self._offset, offset)
@@ -203,7 +277,7 @@ def issue(
 
 
 def outside_issue(
-    text: str, begin: int, end: int, counter: _LineCounter, ignorable: re.Pattern[str] | None
+    text: str, begin: int, end: int, counter: LineCounter, ignorable: re.Pattern[str] | None
 ) -> list[ImportIssue]:
     """One issue for the non-blank text between records (``text[begin:end]``)."""
     if _NON_BLANK.search(text, begin, end) is None:

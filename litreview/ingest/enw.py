@@ -14,15 +14,16 @@ from litreview.ingest._tagged import (
     LINES,
     RAW,
     ParseResult,
+    TaggedFormat,
     TaggedParser,
     first,
-    iter_tagged_records,
+    parse_tagged,
     values,
     year_issue,
 )
 from litreview.models import ImportIssue, ParsedRecord, RecordFields
 
-__all__ = ["ENW_LINE", "ENW_MAPPING", "parse_enw"]
+__all__ = ["ENW_FORMAT", "ENW_LINE", "ENW_MAPPING", "parse_enw"]
 
 ENW_LINE = re.compile(r"%([0-9A-Z@!#$&()*+<>?\[\]^|~=])(?:[ \t](.*))?$")
 _RECORD_START = re.compile(r"(?:\A|\n[ \t]*\n)(%[0-9A-Z@!#$&()*+<>?\[\]^|~=])(?=[ \t\n]|\Z)")
@@ -65,17 +66,18 @@ class EnwRecordParser(TaggedParser):
         return (f"%{match.group(1)}", (match.group(2) or "").strip()) if match else None
 
 
+def _enw_record(record: dict[str, Any], position: int, issues: list[ImportIssue]) -> ParsedRecord:
+    fields = enw_fields(record)
+    if fields.year is None:
+        issues.extend(year_issue(record, ("%D", "%8"), position))
+    return ParsedRecord(position, record[LINES][0], fields, record[RAW])
+
+
+ENW_FORMAT = TaggedFormat(_RECORD_START, None, EnwRecordParser, _enw_record, group=1)
+
+
 def parse_enw(text: str, path: str) -> ParseResult:
-    starts = [match.start(1) for match in _RECORD_START.finditer(text)]
-    issues: list[ImportIssue] = []
-    parsed = iter_tagged_records(text, starts, None, EnwRecordParser(), path, issues)
-    records = []
-    for position, record in enumerate(parsed, start=1):
-        fields = enw_fields(record)
-        if fields.year is None:
-            issues.extend(year_issue(record, ("%D", "%8"), position))
-        records.append(ParsedRecord(position, record[LINES][0], fields, record[RAW]))
-    return records, issues, None
+    return parse_tagged(ENW_FORMAT, text, path)
 
 
 def enw_fields(record: dict[str, Any]) -> RecordFields:

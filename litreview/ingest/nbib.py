@@ -10,15 +10,16 @@ from litreview.ingest._tagged import (
     LINES,
     RAW,
     ParseResult,
+    TaggedFormat,
     TaggedParser,
     first,
-    iter_tagged_records,
+    parse_tagged,
     values,
     year_issue,
 )
 from litreview.models import ImportIssue, ParsedRecord, RecordFields
 
-__all__ = ["NBIB_MAPPING", "parse_nbib"]
+__all__ = ["NBIB_FORMAT", "NBIB_MAPPING", "parse_nbib"]
 
 NBIB_MAPPING = {
     "PMID": "pmid",
@@ -71,17 +72,18 @@ class NbibRecordParser(TaggedParser):
         return (match.group(1), match.group(2).strip()) if match else None
 
 
+def _nbib_record(record: dict[str, Any], position: int, issues: list[ImportIssue]) -> ParsedRecord:
+    fields = nbib_fields(record)
+    if fields.year is None:
+        issues.extend(year_issue(record, ("DP", "DEP"), position))
+    return ParsedRecord(position, record[LINES][0], fields, record[RAW])
+
+
+NBIB_FORMAT = TaggedFormat(_PMID_LINE, None, NbibRecordParser, _nbib_record, "PubMed")
+
+
 def parse_nbib(text: str, path: str) -> ParseResult:
-    starts = [match.start() for match in _PMID_LINE.finditer(text)]
-    issues: list[ImportIssue] = []
-    parsed = iter_tagged_records(text, starts, None, NbibRecordParser(), path, issues)
-    records = []
-    for position, record in enumerate(parsed, start=1):
-        fields = nbib_fields(record)
-        if fields.year is None:
-            issues.extend(year_issue(record, ("DP", "DEP"), position))
-        records.append(ParsedRecord(position, record[LINES][0], fields, record[RAW]))
-    return records, issues, "PubMed"
+    return parse_tagged(NBIB_FORMAT, text, path)
 
 
 def nbib_fields(record: dict[str, Any]) -> RecordFields:

@@ -20,18 +20,23 @@ from litreview.ingest._tagged import (
     LINES,
     RAW,
     ParseResult,
+    TaggedFormat,
     TaggedParser,
     first,
     issue,
-    iter_tagged_records,
+    map_tagged,
+    parse_tagged,
     values,
     year_issue,
 )
 from litreview.models import ImportIssue, ParsedRecord, RecordFields
 
 __all__ = [
+    "OVID_FORMAT",
+    "RIS_FORMAT",
     "RIS_MAPPING",
     "RisRecordParser",
+    "has_type_lines",
     "parse_ovid",
     "parse_ris",
     "ris_fields",
@@ -133,21 +138,28 @@ def find_record_starts(text: str) -> list[int]:
     return starts
 
 
+def _ris_record(record: dict[str, Any], position: int, issues: list[ImportIssue]) -> ParsedRecord:
+    fields = ris_fields(record, fingerprint(record))
+    line = record[LINES][0]
+    if fields.type is None:
+        issues.append(issue(line, position, "record has no TY line: type unknown", "TY"))
+    if fields.year is None:
+        issues.extend(year_issue(record, ("PY", "DA", "Y1"), position))
+    return ParsedRecord(position, line, fields, record[RAW])
+
+
+# Files with TY lines (streamable); files without any are read whole (find_record_starts).
+RIS_FORMAT = TaggedFormat(_TY_LINE, _ER_LINE, RisRecordParser, _ris_record)
+
+
 def parse_ris(text: str, path: str) -> ParseResult:
-    issues: list[ImportIssue] = []
-    parsed = iter_tagged_records(
-        text, find_record_starts(text), _ER_LINE, RisRecordParser(), path, issues
-    )
-    records = []
-    for position, record in enumerate(parsed, start=1):
-        fields = ris_fields(record, fingerprint(record))
-        line = record[LINES][0]
-        if fields.type is None:
-            issues.append(issue(line, position, "record has no TY line: type unknown", "TY"))
-        if fields.year is None:
-            issues.extend(year_issue(record, ("PY", "DA", "Y1"), position))
-        records.append(ParsedRecord(position, line, fields, record[RAW]))
-    return records, issues, None  # the hint is then the records' most common database
+    # the hint is then the records' most common database
+    return map_tagged(RIS_FORMAT, text, find_record_starts(text), path)
+
+
+def has_type_lines(text: str) -> bool:
+    """Whether ``text`` has a ``TY`` line (then records start at ``TY`` lines only)."""
+    return _TY_LINE.search(text) is not None
 
 
 def ris_fields(record: dict[str, Any], source: str | None) -> RecordFields:
@@ -316,18 +328,19 @@ class OvidRecordParser(TaggedParser):
         super().__init__(OVID_MAPPING)
 
 
+def _ovid_record(record: dict[str, Any], position: int, issues: list[ImportIssue]) -> ParsedRecord:
+    fields = _ovid_fields(record)
+    if fields.year is None:
+        issues.extend(year_issue(record, ("YR", "DP"), position))
+    return ParsedRecord(position, record[LINES][0], fields, record[RAW])
+
+
+OVID_FORMAT = TaggedFormat(_OVID_SEPARATOR, None, OvidRecordParser, _ovid_record, "Ovid")
+
+
 def parse_ovid(text: str, path: str) -> ParseResult:
     """Ovid's tagged display/EndNote export (``<1. >`` separators, ``SO``, ``UI``, ``YR``)."""
-    starts = [match.start() for match in _OVID_SEPARATOR.finditer(text)]
-    issues: list[ImportIssue] = []
-    parsed = iter_tagged_records(text, starts, None, OvidRecordParser(), path, issues)
-    records = []
-    for position, record in enumerate(parsed, start=1):
-        fields = _ovid_fields(record)
-        if fields.year is None:
-            issues.extend(year_issue(record, ("YR", "DP"), position))
-        records.append(ParsedRecord(position, record[LINES][0], fields, record[RAW]))
-    return records, issues, "Ovid"
+    return parse_tagged(OVID_FORMAT, text, path)
 
 
 def _ovid_fields(record: dict[str, Any]) -> RecordFields:

@@ -10,13 +10,14 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Iterable, Iterator
 
 from litreview.errors import ImportFormatError
 from litreview.ingest import normalize as n
 from litreview.ingest._tagged import ParseResult
 from litreview.models import ImportIssue, ParsedRecord, RecordFields
 
-__all__ = ["detect_header", "parse_csv", "parse_tsv"]
+__all__ = ["csv_delimiter", "detect_header", "iter_rows", "parse_csv", "parse_tsv"]
 
 _ALIASES: dict[str, tuple[str, ...]] = {
     "title": ("title", "ti", "primary_title", "article title", "document title", "t1"),
@@ -65,13 +66,17 @@ def detect_header(line: str) -> str | None:
 
 
 def parse_csv(text: str, path: str) -> ParseResult:
-    first_line = next((line for line in text.split("\n", 50) if line.strip()), "")
-    delimiter = ";" if ";" in first_line and "," not in first_line else ","
-    return _parse(text, path, delimiter)
+    return _parse(text, path, csv_delimiter(text))
 
 
 def parse_tsv(text: str, path: str) -> ParseResult:
     return _parse(text, path, "\t")
+
+
+def csv_delimiter(head: str) -> str:
+    """``;`` when the first non-blank line of a CSV file has semicolons and no commas."""
+    first_line = next((line for line in head.split("\n", 50) if line.strip()), "")
+    return ";" if ";" in first_line and "," not in first_line else ","
 
 
 def _column(cell: str) -> str:
@@ -79,11 +84,19 @@ def _column(cell: str) -> str:
 
 
 def _parse(text: str, path: str, delimiter: str) -> ParseResult:
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    records: list[ParsedRecord] = []
     issues: list[ImportIssue] = []
+    records = list(iter_rows(io.StringIO(text), path, delimiter, issues))
+    return records, issues, None
+
+
+def iter_rows(
+    lines: Iterable[str], path: str, delimiter: str, issues: list[ImportIssue]
+) -> Iterator[ParsedRecord]:
+    """One record per non-blank row after the header, from ``lines`` (ending in newlines)."""
+    reader = csv.reader(lines, delimiter=delimiter)
     header: list[str] | None = None
-    line = 1
+    columns: dict[str, int] = {}
+    line = position = 1
     try:
         for row in reader:
             start, line = line, reader.line_num + 1
@@ -94,19 +107,15 @@ def _parse(text: str, path: str, delimiter: str) -> ParseResult:
                 columns = _columns(header)
                 continue
             if len(row) != len(header):
-                issues.append(
-                    ImportIssue(
-                        start, f"{len(row)} cells for {len(header)} columns", len(records) + 1
-                    )
-                )
+                message = f"{len(row)} cells for {len(header)} columns"
+                issues.append(ImportIssue(start, message, position))
             raw = [(_name(header, i), cell) for i, cell in enumerate(row) if cell.strip()]
-            fields = _fields(row, columns)
-            records.append(ParsedRecord(len(records) + 1, start, fields, raw))
+            yield ParsedRecord(position, start, _fields(row, columns), raw)
+            position += 1
     except csv.Error as exc:
         raise ImportFormatError(
             f"unreadable {'TSV' if delimiter == chr(9) else 'CSV'}: {exc}", path=path, line=line
         ) from exc
-    return records, issues, None
 
 
 def _name(header: list[str], index: int) -> str:

@@ -17,15 +17,16 @@ from litreview.ingest._tagged import (
     LINES,
     RAW,
     ParseResult,
+    TaggedFormat,
     TaggedParser,
     first,
-    iter_tagged_records,
+    parse_tagged,
     values,
     year_issue,
 )
 from litreview.models import ImportIssue, ParsedRecord, RecordFields
 
-__all__ = ["WOS_MAPPING", "parse_wos"]
+__all__ = ["WOS_FORMAT", "WOS_MAPPING", "parse_wos"]
 
 WOS_MAPPING: dict[str, str] = {
     **rispy.config.WOK_TAG_KEY_MAPPING,
@@ -69,17 +70,18 @@ class WosRecordParser(TaggedParser):
         return (match.group(1), (match.group(2) or "").strip()) if match else None
 
 
+def _wos_record(record: dict[str, Any], position: int, issues: list[ImportIssue]) -> ParsedRecord:
+    fields = wos_fields(record)
+    if fields.year is None:
+        issues.extend(year_issue(record, ("PY", "EY", "PD"), position))
+    return ParsedRecord(position, record[LINES][0], fields, record[RAW])
+
+
+WOS_FORMAT = TaggedFormat(_START, _END, WosRecordParser, _wos_record, "Web of Science", _HEADER)
+
+
 def parse_wos(text: str, path: str) -> ParseResult:
-    starts = [match.start() for match in _START.finditer(text)]
-    issues: list[ImportIssue] = []
-    parsed = iter_tagged_records(text, starts, _END, WosRecordParser(), path, issues, _HEADER)
-    records = []
-    for position, record in enumerate(parsed, start=1):
-        fields = wos_fields(record)
-        if fields.year is None:
-            issues.extend(year_issue(record, ("PY", "EY", "PD"), position))
-        records.append(ParsedRecord(position, record[LINES][0], fields, record[RAW]))
-    return records, issues, "Web of Science"
+    return parse_tagged(WOS_FORMAT, text, path)
 
 
 def wos_fields(record: dict[str, Any]) -> RecordFields:

@@ -11,9 +11,9 @@ from collections import OrderedDict
 from typing import TYPE_CHECKING
 
 from litreview.review import Review
-from litreview.storage.decisions import CurrentDecision
 from litreview.storage import rankings as rankings_store
 from litreview.storage import views
+from litreview.storage.decisions import CurrentDecision
 
 if TYPE_CHECKING:
     from litreview.screen.ranking import Features

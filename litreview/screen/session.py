@@ -13,14 +13,13 @@ from typing import Literal
 
 from litreview.errors import InvalidTransition, InvalidValue, RecordNotFound
 from litreview.review import Review
-from litreview.storage import decisions as decisions_store
-from litreview.storage import events as events_store
-from litreview.storage import meta
-from litreview.storage import rankings as rankings_store
-from litreview.storage import views, works
-from litreview.storage.decisions import CurrentDecision
 from litreview.screen.progress import find_stop
 from litreview.screen.team import effective_decisions, is_dual_stage, list_conflicts
+from litreview.storage import decisions as decisions_store
+from litreview.storage import events as events_store
+from litreview.storage import meta, views, works
+from litreview.storage import rankings as rankings_store
+from litreview.storage.decisions import CurrentDecision
 
 Decision = Literal["include", "exclude", "maybe"]
 DECISIONS: tuple[str, ...] = ("include", "exclude", "maybe")
@@ -351,10 +350,26 @@ def search_records(review: Review, text: str, *, limit: int = 50) -> list[Record
             for w in views.search_work_ids(review.db, text, limit)]
 
 
+# Works in a stage above which `litreview next` keeps the stored ranking rather than
+# retraining (building features takes about 0.2 ms per work); the TUI retrains in the
+# background whatever the size, and `next --rerank` forces it.
+LIVE_RETRAIN_LIMIT = 10_000
+
+
 def refresh_ranking(
-    review: Review, stage: str, *, random_state: int = 0, reviewer: str | None = None
-) -> None:
-    """Retrain and rerank ``stage`` and store the run. Slow: run it off the UI thread."""
+    review: Review,
+    stage: str,
+    *,
+    random_state: int = 0,
+    reviewer: str | None = None,
+    max_works: int | None = None,
+) -> bool:
+    """Retrain and rerank ``stage`` and store the run; returns whether it retrained.
+
+    Slow: run it off the UI thread. Skipped when the stored ranking already reflects
+    the current labels and works, and (with ``max_works``) when the stage has more
+    works than that and a ranking is stored.
+    """
     from litreview.screen.live import refresh_stage_ranking
 
     owner = _ranking_owner(review, stage, reviewer)
@@ -362,8 +377,30 @@ def refresh_ranking(
         labels = decisions_store.current_decisions(review.db, stage)
     else:
         labels = decisions_store.current_decisions(review.db, stage, reviewer=owner)
-    refresh_stage_ranking(review, stage, stage_works(review, stage), labels,
+    members = stage_works(review, stage)
+    run_id = rankings_store.find_latest_ranking_id(review.db, stage, owner)
+    if run_id is not None and (
+        (max_works is not None and len(members) > max_works)
+        or _ranking_is_current(review, stage, run_id, members, labels)
+    ):
+        return False
+    refresh_stage_ranking(review, stage, members, labels,
                           random_state=random_state, reviewer=owner)
+    return True
+
+
+def _ranking_is_current(
+    review: Review, stage: str, run_id: int, members: list[int],
+    labels: dict[int, CurrentDecision],
+) -> bool:
+    """The run ranked exactly today's undecided works, and no decision changed since."""
+    created = rankings_store.get_ranking_created_at(review.db, run_id)
+    changed = decisions_store.find_last_decision_change(review.db, stage)
+    if created is None or (changed is not None and changed >= created):
+        return False
+    ranked = {w for w, _ in _ranked(review, run_id)}
+    undecided = [w for w in members if w not in labels]
+    return len(ranked) == len(undecided) and all(w in ranked for w in undecided)
 
 
 def remembered_reviewer(review: Review) -> str | None:

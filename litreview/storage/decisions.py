@@ -90,3 +90,13 @@ def last_live_decision(
         params.append(stage)
     row = db.execute(sql + " ORDER BY event_id DESC LIMIT 1", params).fetchone()
     return None if row is None else int(row[0])
+
+
+def find_last_decision_change(db: sqlite_utils.Database, stage: str) -> str | None:
+    """When a decision, resolution or undo was last recorded at ``stage`` (ISO time)."""
+    row = db.execute(
+        "SELECT max(created_at) FROM events WHERE kind IN ('decision', 'resolution', 'undo') "
+        "AND stage = ?",
+        [stage],
+    ).fetchone()
+    return None if row is None or row[0] is None else str(row[0])

@@ -77,3 +77,8 @@ def find_latest_ranking_id(
 def get_ranked(db: sqlite_utils.Database, run_id: int) -> list[tuple[int, float]]:
     row = db.execute("SELECT ranked FROM ranking_runs WHERE run_id = ?", [run_id]).fetchone()
     return [] if row is None else [(int(w), float(s)) for w, s in json.loads(row[0])]
+
+
+def get_ranking_created_at(db: sqlite_utils.Database, run_id: int) -> str | None:
+    row = db.execute("SELECT created_at FROM ranking_runs WHERE run_id = ?", [run_id]).fetchone()
+    return None if row is None else str(row[0])

@@ -58,3 +58,15 @@ def list_sources(db: sqlite_utils.Database) -> list[Source]:
 
 def count_sources(db: sqlite_utils.Database) -> int:
     return int(db.execute("SELECT count(*) FROM sources").fetchone()[0])
+
+
+def update_source(db: sqlite_utils.Database, source_id: int, **values: Any) -> None:
+    """Set columns of a source being imported (counts known once its records are stored)."""
+    if "problems" in values:
+        values["problems"] = json.dumps([asdict(p) for p in values["problems"]])
+    unknown = set(values) - set(_COLUMNS)
+    if unknown:
+        raise TypeError(f"unknown source columns: {sorted(unknown)}")
+    cols = [c for c in _COLUMNS if c in values]
+    sql = f"UPDATE sources SET {', '.join(f'{c} = ?' for c in cols)} WHERE source_id = ?"
+    db.execute(sql, [*(values[c] for c in cols), source_id])

@@ -23,10 +23,34 @@ _WORK_IDS_SQL = """
 
 
 def list_work_ids(db: sqlite_utils.Database, *, eligible_only: bool = True) -> list[int]:
+    """Every work id (eligible ones only by default), ascending.
+
+    Remembered on ``db`` until the database changes (a commit by any connection, or a
+    change through this one): one status or queue asks for it many times.
+    """
+    state = (eligible_only, *_data_state(db))
+    cache: dict[bool, tuple[tuple[object, ...], list[int]]]
+    cache = db.__dict__.setdefault("_litreview_work_ids", {})
+    found = cache.get(eligible_only)
+    if found is None or found[0] != state:
+        found = (state, _query_work_ids(db, eligible_only))
+        cache[eligible_only] = found
+    return list(found[1])
+
+
+def _data_state(db: sqlite_utils.Database) -> tuple[int, int]:
+    """Changes whenever this connection or another one changes the database."""
+    version = db.execute("PRAGMA data_version").fetchone()[0]
+    return int(version), db.conn.total_changes
+
+
+def _query_work_ids(db: sqlite_utils.Database, eligible_only: bool) -> list[int]:
     sql = _WORK_IDS_SQL
     if eligible_only:
         sql += " AND r.record_id NOT IN (SELECT record_id FROM ineligible)"
-    return [int(r[0]) for r in db.execute(sql + " ORDER BY r.record_id")]
+    # sorted here, not by ORDER BY: unordered, SQLite reads the ids from a small covering
+    # index instead of walking the whole records table (0.07 s instead of 0.3 s at 250k)
+    return sorted(r[0] for r in db.execute(sql))
 
 
 def work_of(db: sqlite_utils.Database, record_id: int) -> int:

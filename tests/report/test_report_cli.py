@@ -14,8 +14,7 @@ from click.testing import CliRunner
 
 from litreview.cli import cli
 from litreview.cli.report_cmds import export, prisma, table
-from litreview.errors import InvalidValue
-from litreview.errors import PrismaInconsistent
+from litreview.errors import InvalidValue, PrismaInconsistent
 from litreview.report.counts import PRISMA_KEYS
 
 # the root group's --db option and callback, with the report commands (the lead registers
