@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import sys
+from typing import TextIO
 
 import click
 
@@ -91,8 +92,30 @@ def _register() -> None:
 _register()
 
 
+class _TerminalOut:
+    """stdout for a person at a terminal: record text can hold ANSI escapes and bidi
+    overrides from files anyone can write; they are removed before they reach the
+    terminal (JSON escapes control characters itself, so it passes unchanged)."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+
+    def write(self, text: str | bytes) -> int:
+        from litreview.cli._common import terminal_text
+
+        if isinstance(text, bytes):
+            text = text.decode(self._stream.encoding or "utf-8", errors="replace")
+        self._stream.write(terminal_text(text))
+        return len(text)
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._stream, name)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Console entry point with the error boundary."""
+    if sys.stdout.isatty():
+        sys.stdout = _TerminalOut(sys.stdout)
     debug = "--debug" in (argv if argv is not None else sys.argv[1:])
     try:
         cli.main(args=argv, prog_name="litreview", standalone_mode=False)

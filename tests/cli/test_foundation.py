@@ -160,3 +160,15 @@ def test_newer_schema_is_refused(tmp_path: Path, capsys) -> None:
     code, _, err = run_main(db, "status", capsys=capsys)
     assert code == 1 and "newer litreview" in err
     assert table_rows(db) == before
+
+
+def test_terminal_output_drops_escape_sequences() -> None:
+    import io
+
+    from litreview.cli import _TerminalOut
+
+    sink = io.StringIO()
+    out = _TerminalOut(sink)
+    out.write("\x1b[31mred\x1b[0m \u202eevil\n")
+    out.write("tab\tkept\n".encode())
+    assert sink.getvalue() == "red evil\ntab\tkept\n"
