@@ -170,5 +170,5 @@ def test_terminal_output_drops_escape_sequences() -> None:
     sink = io.StringIO()
     out = _TerminalOut(sink)
     out.write("\x1b[31mred\x1b[0m \u202eevil\n")
-    out.write("tab\tkept\n".encode())
+    out.write(b"tab\tkept\n")
     assert sink.getvalue() == "red evil\ntab\tkept\n"
