@@ -64,9 +64,15 @@ class Page:
 
 
 class SearchClient(Protocol):
-    name: str  # openalex | pubmed | crossref | europepmc
-    database: str  # the database as the search log names it
-    platform: str
+    @property
+    def name(self) -> str: ...  # openalex | pubmed | crossref | europepmc
+
+    @property
+    def database(self) -> str: ...  # the database as the search log names it
+
+    @property
+    def platform(self) -> str: ...
+
     base_url: str
 
     def describe(self, rendered: Rendered) -> str: ...

@@ -22,8 +22,8 @@ from litreview.ingest.normalize import (
     split_pages,
 )
 from litreview.models import ParsedRecord, RecordFields
-from litreview.sources import Page, clean_base_url, join_name
-from litreview.sources._http import Fetcher, get_api_key, get_mailto, make_client
+from litreview.sources import Page, join_name
+from litreview.sources._client import ApiClient
 from litreview.sources._json import as_dict, as_int, as_list, as_str
 
 if TYPE_CHECKING:
@@ -40,10 +40,11 @@ _TYPES = {
 }  # fmt: skip
 
 
-class CrossrefClient:
+class CrossrefClient(ApiClient):
     name = "crossref"
     database = "Crossref"
     platform = "Crossref REST API"
+    default_base_url = BASE_URL
 
     def __init__(
         self,
@@ -54,13 +55,10 @@ class CrossrefClient:
         api_key: str | None = None,
         mailto: str | None = None,
     ) -> None:
-        self.base_url = clean_base_url(base_url or BASE_URL)
-        self.mailto = mailto or get_mailto()
-        self.http = http or make_client(transport=transport, mailto=self.mailto)
-        token = api_key or get_api_key("crossref")
-        if token:
-            self.http.headers["Crossref-Plus-API-Token"] = f"Bearer {token}"
-        self.fetcher = Fetcher(self.http, "Crossref", min_interval=0.1)
+        super().__init__(http, base_url=base_url, transport=transport, api_key=api_key,
+                         mailto=mailto)
+        if self.api_key:  # Metadata Plus
+            self.http.headers["Crossref-Plus-API-Token"] = f"Bearer {self.api_key}"
 
     def describe(self, rendered: Rendered) -> str:
         return f"{self.base_url}/works?" + "&".join(f"{k}={v}" for k, v in rendered.params)
@@ -86,14 +84,6 @@ class CrossrefClient:
         more = bool(items) and cursor is not None and len(items) >= min(size, MAX_PAGE)
         return Page(records, cursor if more else None, as_int(message.get("total-results")))
 
-    def close(self) -> None:
-        self.http.close()
-
-    def __enter__(self) -> CrossrefClient:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
 
 def item_record(item: dict[str, Any]) -> ParsedRecord:

@@ -9,8 +9,6 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-import httpx
-
 from litreview.errors import SourceError
 from litreview.ingest.normalize import (
     clean_abstract,
@@ -21,8 +19,8 @@ from litreview.ingest.normalize import (
     type_code,
 )
 from litreview.models import ParsedRecord, RecordFields
-from litreview.sources import Page, clean_base_url, join_name
-from litreview.sources._http import Fetcher, get_mailto, make_client
+from litreview.sources import Page, join_name
+from litreview.sources._client import ApiClient
 from litreview.sources._json import as_dict, as_int, as_list, as_str
 
 if TYPE_CHECKING:
@@ -32,22 +30,12 @@ BASE_URL = "https://www.ebi.ac.uk/europepmc/webservices/rest"
 MAX_PAGE = 1000
 
 
-class EuropePmcClient:
+class EuropePmcClient(ApiClient):
     name = "europepmc"
     database = "Europe PMC"
     platform = "Europe PMC REST API"
+    default_base_url = BASE_URL
 
-    def __init__(
-        self,
-        http: httpx.Client | None = None,
-        *,
-        base_url: str | None = None,
-        transport: httpx.BaseTransport | None = None,
-        mailto: str | None = None,
-    ) -> None:
-        self.base_url = clean_base_url(base_url or BASE_URL)
-        self.http = http or make_client(transport=transport, mailto=mailto or get_mailto())
-        self.fetcher = Fetcher(self.http, "Europe PMC", min_interval=0.1)
 
     def describe(self, rendered: Rendered) -> str:
         return f"{self.base_url}/search?query={_query(rendered)}&resultType=core"
@@ -77,14 +65,6 @@ class EuropePmcClient:
         more = bool(results) and next_mark is not None and next_mark != cursor
         return Page(records, next_mark if more else None, as_int(data.get("hitCount")))
 
-    def close(self) -> None:
-        self.http.close()
-
-    def __enter__(self) -> EuropePmcClient:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
 
 def _query(rendered: Rendered) -> str:

@@ -11,8 +11,6 @@ import json
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-import httpx
-
 from litreview.errors import SourceError
 from litreview.ingest.normalize import (
     clean_abstract,
@@ -22,8 +20,8 @@ from litreview.ingest.normalize import (
     split_pages,
 )
 from litreview.models import ParsedRecord, RecordFields
-from litreview.sources import Page, clean_base_url, surname_first
-from litreview.sources._http import Fetcher, get_api_key, get_mailto, make_client
+from litreview.sources import Page, surname_first
+from litreview.sources._client import ApiClient
 from litreview.sources._json import as_dict, as_int, as_list, as_str
 
 if TYPE_CHECKING:
@@ -44,25 +42,12 @@ _TYPES = {
 }  # fmt: skip
 
 
-class OpenAlexClient:
+class OpenAlexClient(ApiClient):
     name = "openalex"
     database = "OpenAlex"
     platform = "OpenAlex API"
+    default_base_url = BASE_URL
 
-    def __init__(
-        self,
-        http: httpx.Client | None = None,
-        *,
-        base_url: str | None = None,
-        transport: httpx.BaseTransport | None = None,
-        api_key: str | None = None,
-        mailto: str | None = None,
-    ) -> None:
-        self.base_url = clean_base_url(base_url or BASE_URL)
-        self.api_key = api_key or get_api_key("openalex")
-        self.mailto = mailto or get_mailto()
-        self.http = http or make_client(transport=transport, mailto=self.mailto)
-        self.fetcher = Fetcher(self.http, "OpenAlex", min_interval=0.1)
 
     # ---- searching -------------------------------------------------------------------------
 
@@ -134,16 +119,7 @@ class OpenAlexClient:
                 yield record
             cursor = page.next_state
 
-    # ---- lifecycle -------------------------------------------------------------------------
 
-    def close(self) -> None:
-        self.http.close()
-
-    def __enter__(self) -> OpenAlexClient:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
 
 def short_id(url_or_id: str) -> str:

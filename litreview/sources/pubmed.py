@@ -10,12 +10,10 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-import httpx
-
 from litreview.errors import ImportFormatError, SourceError
 from litreview.ingest import parse_bytes
-from litreview.sources import Page, clean_base_url
-from litreview.sources._http import Fetcher, get_api_key, get_mailto, make_client
+from litreview.sources import Page
+from litreview.sources._client import ApiClient
 from litreview.sources._json import as_dict, as_int, as_str
 
 if TYPE_CHECKING:
@@ -25,27 +23,19 @@ BASE_URL = "https://eutils.ncbi.nlm.nih.gov/entrez/eutils"
 MAX_PAGE = 500
 
 
-class PubMedClient:
+class PubMedClient(ApiClient):
     name = "pubmed"
     database = "PubMed"
     platform = "NCBI E-utilities"
+    default_base_url = BASE_URL
 
-    def __init__(
-        self,
-        http: httpx.Client | None = None,
-        *,
-        base_url: str | None = None,
-        transport: httpx.BaseTransport | None = None,
-        api_key: str | None = None,
-        mailto: str | None = None,
-    ) -> None:
-        self.base_url = clean_base_url(base_url or BASE_URL)
-        self.api_key = api_key or get_api_key("pubmed")
-        self.mailto = mailto or get_mailto()
-        self.http = http or make_client(transport=transport, mailto=self.mailto)
-        # NCBI allows 3 requests a second without a key, 10 with one
-        self.fetcher = Fetcher(self.http, "PubMed", min_interval=0.11 if self.api_key else 0.34)
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         self._history: dict[str, tuple[str, str, int]] = {}  # term -> (WebEnv, query_key, count)
+
+    def request_interval(self) -> float:
+        # NCBI allows 3 requests a second without a key, 10 with one
+        return 0.11 if self.api_key else 0.34
 
     def describe(self, rendered: Rendered) -> str:
         return f"{self.base_url}/esearch.fcgi?db=pubmed&term={_term(rendered)}"
@@ -103,14 +93,6 @@ class PubMedClient:
             params["api_key"] = self.api_key
         return params
 
-    def close(self) -> None:
-        self.http.close()
-
-    def __enter__(self) -> PubMedClient:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
 
 def _term(rendered: Rendered) -> str:
