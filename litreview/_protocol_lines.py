@@ -14,6 +14,7 @@ import difflib
 import re
 import tomllib
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 from typing import Any, NoReturn
 
 from litreview.errors import ProtocolError
@@ -403,3 +404,20 @@ class Reader:
                 self.doc.fail(self.at(key) + (i,), f"expected a table, got {type_name(value)}")
             out.append(Reader(self.doc, value, self.at(key) + (i,), keys))
         return out
+
+
+def read_toml_text(path: str | Path, what: str) -> str:
+    """The text of a UTF-8 TOML file (a BOM is allowed); ``what`` names it in errors."""
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise ProtocolError(f"cannot read the {what}: {exc.strerror}", path=str(path)) from exc
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ProtocolError(
+            f"not UTF-8 (byte {exc.start})",
+            path=str(path),
+            line=data.count(b"\n", 0, exc.start) + 1,
+            hint="save the file as UTF-8",
+        ) from exc

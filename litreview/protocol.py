@@ -346,20 +346,9 @@ def load_protocol(text: str, path: str | None = None) -> Protocol:
 
 
 def load_protocol_file(path: str | Path) -> Protocol:
-    try:
-        data = Path(path).read_bytes()
-    except OSError as exc:
-        raise ProtocolError(f"cannot read the protocol: {exc.strerror}", path=str(path)) from exc
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ProtocolError(
-            f"not UTF-8 (byte {exc.start})",
-            path=str(path),
-            line=data.count(b"\n", 0, exc.start) + 1,
-            hint="save the file as UTF-8",
-        ) from exc
-    return load_protocol(text, str(path))
+    from litreview._protocol_lines import read_toml_text
+
+    return load_protocol(read_toml_text(path, "protocol"), str(path))
 
 
 def list_templates() -> list[str]:

@@ -18,8 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from litreview._protocol_lines import Document, Reader, suggest
-from litreview.errors import ProtocolError
+from litreview._protocol_lines import Document, Reader, read_toml_text, suggest
 
 FORMAT = 1
 FIELDS = ("title", "abstract", "keywords", "all")
@@ -144,20 +143,7 @@ def load_query_text(text: str, path: str | None = None) -> Strategy:
 
 
 def load_query_file(path: str | Path) -> Strategy:
-    try:
-        data = Path(path).read_bytes()
-    except OSError as exc:
-        raise ProtocolError(f"cannot read the query file: {exc.strerror}", path=str(path)) from exc
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ProtocolError(
-            f"not UTF-8 (byte {exc.start})",
-            path=str(path),
-            line=data.count(b"\n", 0, exc.start) + 1,
-            hint="save the file as UTF-8",
-        ) from exc
-    return load_query_text(text, str(path))
+    return load_query_text(read_toml_text(path, "query file"), str(path))
 
 
 def iter_searches(strategy: Strategy) -> list[Search]:
