@@ -7,6 +7,7 @@ CLI and the TUI are the only places that catch it. Bugs propagate.
     ├── ReviewNotFound          the review file does not exist
     ├── ReviewExists            ``init`` without ``--force`` on an existing review
     ├── SchemaTooNew            the file was written by a newer litreview
+    ├── ReviewBusy              another process held the write lock for too long
     ├── ProtocolError(path, line, key)   the protocol TOML is invalid
     ├── ImportFormatError(path, line)    a file cannot be imported
     ├── RecordNotFound          an unknown record id
@@ -43,6 +44,10 @@ class ReviewExists(LitreviewError):
 
 
 class SchemaTooNew(LitreviewError):
+    pass
+
+
+class ReviewBusy(LitreviewError):
     pass
 
 

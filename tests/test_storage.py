@@ -58,3 +58,27 @@ def test_every_earlier_schema_migrates_with_its_data(tmp_path: Path) -> None:
         check = sqlite3.connect(backups[0])
         assert check.execute("SELECT count(*) FROM records").fetchone()[0] == 1
         check.close()
+
+
+def test_a_writer_waits_for_a_long_writer_then_gives_a_clear_error(review, monkeypatch) -> None:
+    import threading
+
+    import pytest
+
+    from litreview.errors import ReviewBusy
+    from litreview.storage import db as db_module
+    from litreview.storage.events import append_event
+
+    review.db.execute("PRAGMA busy_timeout = 50")
+    monkeypatch.setattr(db_module, "WRITE_WAIT_SECONDS", 0.5)
+    other = sqlite3.connect(review.path, isolation_level=None, check_same_thread=False)
+    other.execute("BEGIN IMMEDIATE")  # e.g. a long import holding the write lock
+    with pytest.raises(ReviewBusy, match="busy"), review.db.atomic():
+        append_event(review.db, "decision", stage="title", value="include")
+    # released while the writer waits: the write goes through
+    monkeypatch.setattr(db_module, "WRITE_WAIT_SECONDS", 10.0)
+    threading.Timer(0.3, other.rollback).start()
+    with review.db.atomic():
+        append_event(review.db, "decision", stage="title", value="include")
+    other.close()
+    assert review.db.execute("SELECT count(*) FROM events").fetchone()[0] == 1

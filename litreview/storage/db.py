@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 import sqlite3
+import time
 from collections.abc import Generator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import sqlite_utils
 
-from litreview.errors import ReviewExists, ReviewNotFound, SchemaTooNew
+from litreview.errors import ReviewBusy, ReviewExists, ReviewNotFound, SchemaTooNew
 from litreview.storage.migrations import MIGRATIONS
 
 BUSY_TIMEOUT_MS = 30_000
+WRITE_WAIT_SECONDS = 900.0  # how long a writer waits for another (e.g. a 1 GB import)
 
 
 class ReviewDatabase(sqlite_utils.Database):
@@ -29,7 +32,7 @@ class ReviewDatabase(sqlite_utils.Database):
             with super().atomic() as db:
                 yield db
             return
-        self.conn.execute("BEGIN IMMEDIATE")
+        _begin_immediate(self.conn)
         try:
             yield self
         except BaseException:
@@ -38,6 +41,33 @@ class ReviewDatabase(sqlite_utils.Database):
             raise
         else:
             self.conn.commit()
+
+
+def _begin_immediate(conn: sqlite3.Connection) -> None:
+    """Take the write lock, waiting as long as another writer (a long import) holds it.
+
+    Each attempt waits the busy timeout; after ``WRITE_WAIT_SECONDS`` in all the user
+    gets a clear error instead of SQLite's "database is locked"."""
+    deadline = time.monotonic() + WRITE_WAIT_SECONDS
+    waited = False
+    while True:
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) and "busy" not in str(exc):
+                raise
+            if time.monotonic() >= deadline:
+                raise ReviewBusy(
+                    "the review is busy: another process has been writing to it for "
+                    f"{WRITE_WAIT_SECONDS:.0f} s",
+                    hint="wait for the other litreview command (e.g. a large import) to "
+                    "finish, then run this again; nothing was changed",
+                ) from exc
+            if not waited:
+                logging.getLogger(__name__).warning(
+                    "waiting for another process writing to the review ...")
+                waited = True
 
 
 def _connect(path: Path) -> sqlite_utils.Database:
