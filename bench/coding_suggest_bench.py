@@ -1,6 +1,7 @@
 """Suggestion quality on the demo review's coded studies (issue 6's closing figure).
 
-Builds the demo review, codes it as the worked example (``code_demo``), takes the
+Builds the demo review, codes it as the worked example with the thesis's table wording
+from ../shared/data/thesis (``code_demo``), takes the
 studies coded on the dimension (the appendix table's 60 studies for
 ``safeguarding_context``) and scores leave-one-out top-1 accuracy: for each study,
 suggest from everything except its own codes and count a hit when the first
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import tempfile
 import time
 from collections import Counter
@@ -35,6 +37,8 @@ from litreview.demo.build import build_demo
 from litreview.demo.coding import code_demo
 from litreview.fulltext import current_notes, list_included_studies
 from litreview.storage.views import work_fields
+
+REPO = Path(__file__).resolve().parent.parent
 
 
 def leave_one_out(dimension, texts: list[str], labels: list[tuple[str, ...]]) -> dict[str, float]:
@@ -72,9 +76,13 @@ def main() -> None:
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     started = time.perf_counter()
+    thesis = Path(os.environ.get("LITREVIEW_SHARED_DATA", REPO.parent / "shared" / "data"))
+    thesis /= "thesis"
+    if not (thesis / "table14.csv").exists():
+        raise SystemExit(f"needs the thesis data (its tables' wording) at {thesis}")
     with tempfile.TemporaryDirectory() as tmp:
-        review = build_demo(Path(tmp))
-        code_demo(review)
+        review = build_demo(Path(tmp), thesis)
+        code_demo(review, thesis)
         dimension = review.protocol.dimension(args.dimension)
         codes = current_codes(review)
         notes = current_notes(review)

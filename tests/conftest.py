@@ -1,19 +1,13 @@
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
+from shared_paths import shared_data_dir
 
 from litreview.review import Review, create_review
 
-REPO = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
-
-
-def shared_data_dir() -> Path:
-    env = os.environ.get("LITREVIEW_SHARED_DATA")
-    return Path(env) if env else REPO.parent / "shared" / "data"
 
 
 @pytest.fixture

@@ -319,21 +319,40 @@ def test_report_level_dimensions_are_kept_per_report(tmp_path: Path) -> None:
 # --- the demo review, coded as the worked example ------------------------------------
 
 
+def _thesis_dir() -> Path:
+    from shared_paths import shared_data_dir
+
+    return shared_data_dir() / "thesis"
+
+
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
+    """The demo coded with the thesis's own table wording (needs ../shared/data)."""
     from litreview.demo.build import build_demo
     from litreview.demo.coding import code_demo
 
-    review = build_demo(tmp_path_factory.mktemp("demo"))
+    if not (_thesis_dir() / "table14.csv").exists():
+        pytest.skip("../shared/data/thesis is not here")
+    review = build_demo(tmp_path_factory.mktemp("demo"), _thesis_dir())
+    summary = code_demo(review, _thesis_dir())
+    yield review, summary
+    review.close()
+
+
+@pytest.fixture(scope="module")
+def shipped_demo(tmp_path_factory):
+    """The demo as the package builds it: codes from the shipped codes.csv only."""
+    from litreview.demo.build import build_demo
+    from litreview.demo.coding import code_demo
+
+    review = build_demo(tmp_path_factory.mktemp("shipped"))
     summary = code_demo(review)
     yield review, summary
     review.close()
 
 
 def _demo_rows(name: str) -> list[dict[str, str]]:
-    from litreview.demo import DEMO_DIR
-
-    return list(csv.DictReader(io.StringIO((DEMO_DIR / name).read_text(encoding="utf-8"))))
+    return list(csv.DictReader(io.StringIO((_thesis_dir() / name).read_text(encoding="utf-8"))))
 
 
 def _table_cell(review, column, code: CodeValue | None) -> str:
@@ -391,11 +410,11 @@ def test_demo_findings_sit_in_their_matrix_cells(demo) -> None:
         assert notes[study]["findings"] == row["finding_text"]
 
 
-def test_demo_links_the_reports_of_one_study(demo) -> None:
+def test_demo_links_the_reports_of_one_study(shipped_demo) -> None:
     from litreview.demo.coding import map_bib_ids
     from litreview.fulltext import list_included_studies
 
-    review, _ = demo
+    review, _ = shipped_demo
     works = map_bib_ids(review)
     reports = {s.study_id: s.report_ids for s in list_included_studies(review)}
     for first, second in (("brandon2005", "brandon2008-thoburn"), ("deboer2003", "deboer2007")):
@@ -421,5 +440,44 @@ def test_code_demo_again_changes_nothing(demo) -> None:
 
     review, _ = demo
     events = count_events(review.db)
+    code_demo(review, _thesis_dir())
+    assert count_events(review.db) == events
+
+
+def test_shipped_demo_holds_the_studies_and_their_codebook_values(shipped_demo) -> None:
+    """Without the thesis data: the same 71 studies and 73 reports, each study coded with
+    exactly the values codes.csv lists, and re-coding changes nothing."""
+    from litreview.demo.coding import code_demo, load_shipped_plans, map_bib_ids
+    from litreview.fulltext import find_study_id, fulltext_counts
+
+    review, summary = shipped_demo
+    assert summary.skipped == ()
+    counts = fulltext_counts(review)
+    assert (counts["included_studies"], counts["included_reports"]) == (71, 73)
+    works, codes = map_bib_ids(review), coding.current_codes(review)
+    plans = load_shipped_plans(review.protocol)
+    assert len(plans) == 71
+    for plan in plans:
+        study = find_study_id(review, works[plan.bib_ids[0]])
+        assert {d: c.values for d, c in codes[study].items()} == {
+            d: c.values for d, c in plan.codes.items()
+        }, plan.bib_ids
+    events = count_events(review.db)
     code_demo(review)
     assert count_events(review.db) == events
+
+
+def test_shipped_codes_are_the_thesis_tables_classification(shipped_demo) -> None:
+    """codes.csv is what make_exports derives from the thesis tables (when they are here)."""
+    from litreview.demo.coding import load_shipped_plans, load_thesis_plans
+
+    if not (_thesis_dir() / "table14.csv").exists():
+        pytest.skip("../shared/data/thesis is not here")
+    review, _ = shipped_demo
+    thesis = load_thesis_plans(review.protocol, _thesis_dir())
+    shipped = load_shipped_plans(review.protocol)
+    assert [p.bib_ids for p in shipped] == [p.bib_ids for p in thesis]
+    for ours, theirs in zip(shipped, thesis, strict=True):
+        assert {d: c.values for d, c in ours.codes.items()} == {
+            d: c.values for d, c in theirs.codes.items() if c.values
+        }

@@ -15,14 +15,17 @@ if TYPE_CHECKING:
 @click.option("--dir", "directory", type=click.Path(file_okay=False),
               help="Folder for the demo review (default: a new ./litreview-demo folder).")
 @click.option("--no-tui", is_flag=True, help="Build it and print the counts; no UI.")
-def demo(directory: str | None, no_tui: bool) -> None:
+@click.option("--thesis-data", type=click.Path(exists=True, file_okay=False),
+              help="A local copy of the thesis data (table14.csv, table8.csv): code the demo "
+              "with the tables' own wording and findings too.")
+def demo(directory: str | None, no_tui: bool, thesis_data: str | None) -> None:
     """Build the worked-example review and open it."""
     from litreview.cli.review_cmds import print_status
     from litreview.demo.build import build_demo, default_demo_dir
     from litreview.status import review_status
 
     target = Path(directory) if directory else default_demo_dir()
-    review = build_demo(target)
+    review = build_demo(target, Path(thesis_data) if thesis_data else None)
     click.echo(f"Demo review: {review.path}", err=True)
     try:
         if no_tui:

@@ -80,8 +80,9 @@ def default_demo_dir(base: Path | None = None) -> Path:
     return candidate
 
 
-def build_demo(directory: Path) -> Review:
-    """Create DIR/review.db from the shipped exports, or reuse it if it exists."""
+def build_demo(directory: Path, thesis_dir: Path | None = None) -> Review:
+    """Create DIR/review.db from the shipped exports, or reuse it if it exists; with
+    ``thesis_dir`` (a local copy of the thesis data) the codes carry the tables' wording."""
     from litreview.deduplication import run_dedup
     from litreview.protocol import load_template
 
@@ -95,5 +96,5 @@ def build_demo(directory: Path) -> Review:
     run_dedup(review)
     from litreview.demo.coding import code_demo
 
-    code_demo(review)
+    code_demo(review, thesis_dir)
     return review

@@ -53,6 +53,16 @@ KEYWORD_DIMENSIONS = ("data_sources",)  # cells name these loosely: match keywor
 
 
 @dataclass
+class StudyPlan:
+    """One study of the thesis's tables, by bibliography id (main report first)."""
+
+    bib_ids: list[str]
+    tables: list[str] = field(default_factory=list)  # "14", "8"
+    codes: dict[str, CodeValue] = field(default_factory=dict)
+    findings: dict[str, str] = field(default_factory=dict)  # report bib id -> finding
+
+
+@dataclass
 class DemoStudy:
     study_id: int
     reports: list[int]
@@ -68,8 +78,8 @@ class DemoCoding:
     skipped: tuple[str, ...]  # bib ids the review could not include (see the log)
 
 
-def _read(name: str) -> list[dict[str, str]]:
-    with open(DEMO_DIR / name, encoding="utf-8", newline="") as stream:
+def _read(name: str, folder: Path = DEMO_DIR) -> list[dict[str, str]]:
+    with open(folder / name, encoding="utf-8", newline="") as stream:
         return list(csv.DictReader(stream))
 
 
@@ -135,30 +145,84 @@ def _merge(dim: Dimension, old: CodeValue | None, new: CodeValue) -> CodeValue:
     raise ValueError(f"demo tables code one study twice on {dim.name}: {old} / {new}")
 
 
-def plan_studies(review: Review, works_by_bib: dict[str, int]) -> list[DemoStudy]:
-    """The studies of Table 14 (in its order) then those only in Table 8."""
-    protocol = review.protocol
-    studies: dict[int, DemoStudy] = {}
-    study_of: dict[int, int] = {}
-    for row in _read("table14.csv"):
-        reports = [works_by_bib[b] for b in row["bib_id"].split(";")]
-        study = studies.setdefault(reports[0], DemoStudy(reports[0], []))
-        for report in reports:
-            if report not in study.reports:
-                study.reports.append(report)
-            study_of[report] = study.study_id
+def plan_from_tables(
+    protocol: Protocol, table14: list[dict[str, str]], table8: list[dict[str, str]]
+) -> list[StudyPlan]:
+    """The studies of Table 14 (in its order) then those only in Table 8, with the
+    exact cell text kept as code detail/text and the Table 8 findings."""
+    studies: dict[str, StudyPlan] = {}
+    study_of: dict[str, str] = {}
+    for row in table14:
+        bibs = [b.strip() for b in row["bib_id"].split(";")]
+        study = studies.setdefault(bibs[0], StudyPlan([]))
+        study.tables.append("14")
+        for bib in bibs:
+            if bib not in study.bib_ids:
+                study.bib_ids.append(bib)
+            study_of[bib] = study.bib_ids[0]
         for column, name in TABLE14_CODES.items():
             study.codes[name] = code_cell(protocol, name, row[column])
-    for row in _read("table8.csv"):
-        report = works_by_bib[row["bib_id"]]
-        sid = study_of.setdefault(report, report)
-        study = studies.setdefault(sid, DemoStudy(sid, [report]))
+    for row in table8:
+        bib = row["bib_id"].strip()
+        study = studies.setdefault(study_of.setdefault(bib, bib), StudyPlan([bib]))
+        study.tables.append("8")
         for column, name in TABLE8_CODES.items():
             dim = find_dimension(protocol, name)
             study.codes[name] = _merge(
                 dim, study.codes.get(name), code_cell(protocol, name, row[column])
             )
-        study.findings[report] = row["finding_text"].strip()
+        study.findings[bib] = row["finding_text"].strip()
+    return list(studies.values())
+
+
+def load_thesis_plans(protocol: Protocol, thesis_dir: Path) -> list[StudyPlan]:
+    """The plan with the thesis's own wording, from its data folder (table14/table8.csv)."""
+    return plan_from_tables(
+        protocol, _read("table14.csv", thesis_dir), _read("table8.csv", thesis_dir)
+    )
+
+
+CODES_FILE = "codes.csv"
+
+
+def categorical_dimensions(protocol: Protocol) -> list[str]:
+    """The coded dimensions ``codes.csv`` carries: every choice dimension the tables fill."""
+    names = [*TABLE14_CODES.values(), *TABLE8_CODES.values()]
+    return [n for n in names if find_dimension(protocol, n).kind != "text"]
+
+
+def codes_rows(protocol: Protocol, plans: list[StudyPlan]) -> list[list[str]]:
+    """``codes.csv`` (header first): value names only, none of the thesis's wording."""
+    dims = categorical_dimensions(protocol)
+    rows = [["bib_ids", "tables", *dims]]
+    for plan in plans:
+        values = [";".join(plan.codes[d].values) if d in plan.codes else "" for d in dims]
+        rows.append([";".join(plan.bib_ids), " ".join(plan.tables), *values])
+    return rows
+
+
+def load_shipped_plans(protocol: Protocol) -> list[StudyPlan]:
+    """The plan from the shipped ``codes.csv``: the studies and their codebook values."""
+    dims = categorical_dimensions(protocol)
+    plans = []
+    for row in _read(CODES_FILE):
+        codes = {d: CodeValue(tuple(row[d].split(";"))) for d in dims if row[d]}
+        plans.append(StudyPlan(row["bib_ids"].split(";"), row["tables"].split(), codes))
+    return plans
+
+
+def plan_studies(review: Review, plans: list[StudyPlan],
+                 works_by_bib: dict[str, int]) -> list[DemoStudy]:
+    """The plans on the review's works (two references of one work become one report)."""
+    studies: dict[int, DemoStudy] = {}
+    for plan in plans:
+        reports = list(dict.fromkeys(works_by_bib[b] for b in plan.bib_ids))
+        study = studies.setdefault(reports[0], DemoStudy(reports[0], []))
+        study.reports += [r for r in reports if r not in study.reports]
+        for name, code in plan.codes.items():
+            dim = find_dimension(review.protocol, name)
+            study.codes[name] = _merge(dim, study.codes.get(name), code)
+        study.findings.update({works_by_bib[b]: f for b, f in plan.findings.items()})
     return list(studies.values())
 
 
@@ -213,13 +277,16 @@ def _record_studies(review: Review, studies: list[DemoStudy], missing: set[int])
     return coded
 
 
-def code_demo(review: Review) -> DemoCoding:
-    """Make the demo review hold the worked example's included, coded studies.
+def code_demo(review: Review, thesis_dir: Path | None = None) -> DemoCoding:
+    """Make the demo review hold the worked example's included, coded studies; with
+    ``thesis_dir`` (the thesis data folder) also the tables' own wording and findings.
 
     Safe to run again: what is already recorded is not recorded twice.
     """
     works_by_bib = map_bib_ids(review)
-    studies = plan_studies(review, works_by_bib)
+    plans = (load_shipped_plans(review.protocol) if thesis_dir is None
+             else load_thesis_plans(review.protocol, thesis_dir))
+    studies = plan_studies(review, plans, works_by_bib)
     order = [r for s in studies for r in s.reports]
     with review.db.atomic():
         _keep_older_works(review, order)

@@ -9,11 +9,13 @@ Reads ``bibliography.csv`` (397 references of Quin 2015) and writes, determinist
 - ``other_methods.ris``: the reviewer's Zotero export of what came from other methods (hand
   search, citation chasing, web sites), so that the demo holds every reference;
 - ``truth.csv``: ``file,position,bib_id,work_id`` for every record written;
-- ``table14.csv``, ``table8.csv``: the thesis's own tables, copied unchanged after checking that
-  every ``bib_id`` they cite is a reference.
+- ``codes.csv``: the studies of the thesis's Table 14 and Table 8 (by ``bib_id``) with the
+  codebook values their cells name, in the safeguarding template's value names. The tables'
+  own wording is not copied (it is not ours to ship); ``litreview demo --thesis-data DIR``
+  reads it from a local copy of the thesis data instead.
 
-Only the standard library is used, and every random choice is seeded by the reference id, so
-adding a reference leaves every other record as it was.
+Every random choice is seeded by the reference id, so adding a reference leaves every other
+record as it was.
 """
 
 from __future__ import annotations
@@ -43,6 +45,7 @@ from litreview.demo._exporters import (
 )
 from litreview.demo._refs import Ref, load_refs
 from litreview.demo._vocab import canonical_journal
+from litreview.demo.coding import CODES_FILE
 
 SEED = "quin2015-demo-v1"
 DATABASES = ("proquest", "wos", "ebsco")
@@ -229,9 +232,20 @@ def build(thesis_dir: Path) -> dict[str, bytes]:
         ]
     files["truth.csv"] = _csv_bytes(["file", "position", "bib_id", "work_id"], truth)
     known = {ref.bib_id for ref in refs}
-    for table, columns in TABLES:
-        files[table] = _checked_table(thesis_dir / table, columns, known)
+    tables = [_checked_table(thesis_dir / table, columns, known) for table, columns in TABLES]
+    files[CODES_FILE] = _codes_bytes(*tables)
     return files
+
+
+def _codes_bytes(table14: list[dict[str, str]], table8: list[dict[str, str]]) -> bytes:
+    """``codes.csv``: each study's codebook values (our value names), none of the thesis's
+    wording, which is not ours to ship."""
+    from litreview.demo.coding import codes_rows, plan_from_tables
+    from litreview.protocol import load_template
+
+    protocol = load_template("safeguarding")[1]
+    rows = codes_rows(protocol, plan_from_tables(protocol, table14, table8))
+    return _csv_bytes(rows[0], rows[1:])
 
 
 def _ordered_records(name: str, refs: list[Ref]) -> list[tuple[Ref, Tags]]:
@@ -249,15 +263,14 @@ def _csv_bytes(header: list[str], rows: Sequence[Sequence[object]]) -> bytes:
     return buffer.getvalue().encode("utf-8")
 
 
-def _checked_table(path: Path, columns: list[str], known: set[str]) -> bytes:
-    data = path.read_bytes()
-    rows = list(csv.DictReader(io.StringIO(data.decode("utf-8"))))
+def _checked_table(path: Path, columns: list[str], known: set[str]) -> list[dict[str, str]]:
+    rows = list(csv.DictReader(io.StringIO(path.read_bytes().decode("utf-8"))))
     if not rows or list(rows[0]) != columns:
         raise SystemExit(f"{path}: expected columns {columns}")
     cited = {bib_id.strip() for row in rows for bib_id in row["bib_id"].split(";")}
     if missing := sorted(cited - known):
         raise SystemExit(f"{path}: bib_id not in bibliography.csv: {', '.join(missing)}")
-    return data
+    return rows
 
 
 def summarise(files: dict[str, bytes]) -> str:

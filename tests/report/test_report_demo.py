@@ -20,7 +20,6 @@ from click.testing import CliRunner
 
 from litreview.cli import cli
 from litreview.cli.report_cmds import prisma, table
-from litreview.demo import DEMO_DIR
 from litreview.report.counts import find_violations
 from litreview.review import Review
 
@@ -53,13 +52,20 @@ def finish_demo_screening(review: Review) -> None:
             decide(review, work, "exclude", stage=stage, reviewer="Quin (2015)", reason="unrelated")
 
 
+def _local_thesis() -> Path | None:
+    """The thesis data folder, where a copy is beside the repository (never shipped)."""
+    from shared_paths import shared_data_dir
+
+    folder = shared_data_dir() / "thesis"
+    return folder if (folder / "table14.csv").exists() else None
+
+
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Review]:
+    """The demo, coded with the thesis's wording where its data is here, else as shipped."""
     from litreview.demo.build import build_demo
-    from litreview.demo.coding import code_demo
 
-    review = build_demo(tmp_path_factory.mktemp("demo"))
-    code_demo(review)
+    review = build_demo(tmp_path_factory.mktemp("demo"), _local_thesis())
     finish_demo_screening(review)
     yield review
     review.close()
@@ -80,15 +86,8 @@ def _fixes(table_name: str) -> dict[str, tuple[str, str]]:
         }
 
 
-def _thesis_tables(shared: bool, request: pytest.FixtureRequest) -> Path:
-    return request.getfixturevalue("shared_data") / "thesis" if shared else DEMO_DIR
-
-
-@pytest.mark.parametrize("shared", [False, True], ids=["demo-copy", "shared-data"])
-def test_studies_table_reproduces_table14(
-    demo: Review, shared: bool, request: pytest.FixtureRequest
-) -> None:
-    folder = _thesis_tables(shared, request)
+def test_studies_table_reproduces_table14(demo: Review, shared_data: Path) -> None:
+    folder = shared_data / "thesis"
     with (folder / "table14.csv").open(encoding="utf-8", newline="") as stream:
         thesis = list(csv.DictReader(stream))
     ours = list(csv.reader(io.StringIO(_run(demo, "table", "studies", "--format", "csv"))))
@@ -110,13 +109,10 @@ def test_studies_table_reproduces_table14(
     assert len(ours) - 1 == 60
 
 
-@pytest.mark.parametrize("shared", [False, True], ids=["demo-copy", "shared-data"])
-def test_matrix_reproduces_table8(
-    demo: Review, shared: bool, request: pytest.FixtureRequest
-) -> None:
+def test_matrix_reproduces_table8(demo: Review, shared_data: Path) -> None:
     from litreview.report.tables import build_matrix
 
-    folder = _thesis_tables(shared, request)
+    folder = shared_data / "thesis"
     with (folder / "table8.csv").open(encoding="utf-8", newline="") as stream:
         thesis = list(csv.DictReader(stream))
     matrix = build_matrix(demo, "success_concept", "collaboration_domain")
@@ -136,6 +132,25 @@ def test_matrix_reproduces_table8(
     text = _run(demo, "table", "matrix", "--format", "csv")
     grid = list(csv.reader(io.StringIO(text)))
     assert grid[0][0] == "Success concept" and grid[1] == ["Safety as success", "-", "-", "-"]
+
+
+def test_matrix_places_the_table8_studies_of_the_shipped_codes(demo: Review) -> None:
+    """Always runs: every study codes.csv lists for Table 8 sits in the matrix cell(s) of
+    its success concept and collaboration domain(s), and nothing else does."""
+    from litreview.demo.coding import load_shipped_plans, map_bib_ids
+    from litreview.fulltext import find_study_id
+    from litreview.report.tables import build_matrix
+
+    works = map_bib_ids(demo)
+    expected = set()
+    for plan in load_shipped_plans(demo.protocol):
+        if "8" in plan.tables:
+            study = find_study_id(demo, works[plan.bib_ids[0]])
+            (concept,) = plan.codes["success_concept"].values
+            expected |= {(concept, d, study) for d in plan.codes["collaboration_domain"].values}
+    matrix = build_matrix(demo, "success_concept", "collaboration_domain")
+    placed = {(r, c, e.study_id) for (r, c), entries in matrix.cells.items() for e in entries}
+    assert placed == expected and len({s for *_, s in expected}) == 18
 
 
 def test_demo_prisma_adds_up_and_agrees_with_status(demo: Review, tmp_path: Path) -> None:
