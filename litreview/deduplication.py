@@ -33,10 +33,7 @@ def manual_pairs(review: Review) -> tuple[set[tuple[int, int]], set[tuple[int, i
     """Replay the manual dedup events into (same, different) pairs."""
     same: set[tuple[int, int]] = set()
     different: set[tuple[int, int]] = set()
-    reverted = {e.reverts_event_id for e in events_store.iter_events(review.db, kind="undo")}
-    for event in events_store.iter_events(review.db, kind="dedup"):
-        if event.event_id in reverted:
-            continue
+    for event in events_store.iter_live_events(review.db, ("dedup",)):
         a, b = event.record_id, event.other_record_id
         if event.value == "unmerge" and a is not None:
             members = (event.payload or {}).get("members", [])
@@ -171,9 +168,7 @@ def unmerge_record(review: Review, record_id: int, *, reviewer: str | None) -> D
 
 def undo_dedup(review: Review, *, reviewer: str | None) -> DedupSummary | None:
     """Revert the newest live manual dedup decision and re-run; None if there is none."""
-    reverted = {e.reverts_event_id for e in events_store.iter_events(review.db, kind="undo")}
-    live = [e for e in events_store.iter_events(review.db, kind="dedup")
-            if e.event_id not in reverted]
+    live = list(events_store.iter_live_events(review.db, ("dedup",)))
     if not live:
         return None
     with review.db.atomic():

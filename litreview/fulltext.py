@@ -28,7 +28,7 @@ from litreview.storage import fulltext as store
 from litreview.storage import records as records_store
 from litreview.storage import views, works
 from litreview.storage.decisions import CurrentDecision
-from litreview.storage.events import append_event
+from litreview.storage.events import append_event, iter_live_events
 
 NO_REASON = "no reason given"
 ARMS = ("database", "other")  # databases and registers | other methods (PRISMA 2020)
@@ -355,7 +355,7 @@ def undo_fulltext(
     work = None if record_id is None else works.work_of(review.db, record_id)
     groups = works.group_map(review.db)
     last = None
-    for event in store.iter_live_events(review.db, ("fulltext", "note", "link_report")):
+    for event in iter_live_events(review.db, ("fulltext", "note", "link_report")):
         if reviewer is not None and event.reviewer != reviewer:
             continue
         if work is None or store.to_work(groups, event.record_id) == work:

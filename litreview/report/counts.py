@@ -28,8 +28,7 @@ from typing import Any
 
 from litreview.errors import PrismaInconsistent
 from litreview.review import Review
-
-STOP_EVENT = "stop_screening"  # record_id NULL, stage = the stage stopped, value = the rule
+from litreview.screen.progress import STOP_EVENT
 
 PRISMA_KEYS = (
     "database_results", "database_results_by_source", "register_results", "duplicates",
@@ -73,7 +72,7 @@ def _identification(review: Review) -> dict[str, Any]:
 
 def list_stopped_stages(review: Review) -> dict[str, str]:
     """stage -> stopping rule, for stages where screening was stopped (live events)."""
-    from litreview.storage.fulltext import iter_live_events
+    from litreview.storage.events import iter_live_events
 
     return {
         str(e.stage): str(e.value or "stopping rule")

@@ -25,9 +25,7 @@ def labels_in_screening_order(review: Review, stage: str) -> list[int]:
 
 def find_stop(review: Review, stage: str) -> dict[str, Any] | None:
     """The live stop_screening event of ``stage``, if screening was stopped."""
-    reverted = {e.reverts_event_id for e in events_store.iter_events(review.db, kind="undo")}
-    stops = [e for e in events_store.iter_events(review.db, kind=STOP_EVENT, stage=stage)
-             if e.event_id not in reverted]
+    stops = list(events_store.iter_live_events(review.db, (STOP_EVENT,), stage=stage))
     if not stops:
         return None
     last = stops[-1]

@@ -20,8 +20,8 @@ from dataclasses import dataclass
 import sqlite_utils
 
 from litreview.models import Event
-from litreview.storage.events import append_event
-from litreview.storage.fulltext import iter_live_events, to_work
+from litreview.storage.events import append_event, iter_live_events
+from litreview.storage.fulltext import to_work
 from litreview.storage.works import group_map
 
 APPRAISAL_KINDS = ("appraisal", "grade_override")

@@ -6,16 +6,14 @@ from dataclasses import dataclass
 
 import sqlite_utils
 
+from litreview.storage.events import NOT_REVERTED
 from litreview.storage.works import group_map
 
-_LIVE_SQL = """
-    SELECT e.event_id, e.record_id, e.value, e.reason, e.note, e.reviewer
-    FROM events e
-    WHERE e.kind = ? AND e.stage = ?
-      AND e.event_id NOT IN (
-          SELECT reverts_event_id FROM events
-          WHERE kind = 'undo' AND reverts_event_id IS NOT NULL)
-    ORDER BY e.event_id
+_LIVE_SQL = f"""
+    SELECT event_id, record_id, value, reason, note, reviewer
+    FROM events
+    WHERE kind = ? AND stage = ? AND {NOT_REVERTED}
+    ORDER BY event_id
 """
 
 
@@ -76,11 +74,7 @@ def last_live_decision(
     db: sqlite_utils.Database, *, reviewer: str | None, stage: str | None
 ) -> int | None:
     """The event id of the newest live decision by ``reviewer`` (at ``stage`` if given)."""
-    sql = (
-        "SELECT event_id FROM events WHERE kind IN ('decision', 'resolution')"
-        " AND event_id NOT IN (SELECT reverts_event_id FROM events"
-        "  WHERE kind = 'undo' AND reverts_event_id IS NOT NULL)"
-    )
+    sql = f"SELECT event_id FROM events WHERE kind IN ('decision', 'resolution') AND {NOT_REVERTED}"
     params: list[object] = []
     if reviewer is not None:
         sql += " AND reviewer = ?"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from typing import Any
 
 import sqlite_utils
@@ -39,11 +39,18 @@ def iter_events(
     db: sqlite_utils.Database,
     *,
     kind: str | None = None,
+    kinds: Collection[str] = (),
     stage: str | None = None,
     record_id: int | None = None,
 ) -> Iterator[Event]:
-    clauses, params = [], []
-    for column, value in (("kind", kind), ("stage", stage), ("record_id", record_id)):
+    """Events (undone ones too), oldest first, of ``kind`` or any of ``kinds``."""
+    clauses: list[str] = []
+    params: list[str | int] = []
+    wanted = [kind] if kind is not None else list(kinds)
+    if wanted:
+        clauses.append(f"kind IN ({', '.join('?' for _ in wanted)})")
+        params += wanted
+    for column, value in (("stage", stage), ("record_id", record_id)):
         if value is not None:
             clauses.append(f"{column} = ?")
             params.append(value)
@@ -67,3 +74,25 @@ def get_event(db: sqlite_utils.Database, event_id: int) -> Event:
     if row is None:
         raise KeyError(event_id)
     return _to_event(dict(zip(names, row, strict=True)))
+
+
+NOT_REVERTED = (
+    "event_id NOT IN (SELECT reverts_event_id FROM events"
+    " WHERE kind = 'undo' AND reverts_event_id IS NOT NULL)"
+)
+
+
+def iter_live_events(
+    db: sqlite_utils.Database, kinds: Collection[str], *, stage: str | None = None
+) -> Iterator[Event]:
+    """Events of ``kinds`` that no undo reverts, oldest first."""
+    marks = ", ".join("?" for _ in kinds)
+    sql = f"SELECT * FROM events WHERE kind IN ({marks}) AND {NOT_REVERTED}"
+    params: list[Any] = list(kinds)
+    if stage is not None:
+        sql += " AND stage = ?"
+        params.append(stage)
+    cur = db.execute(sql + " ORDER BY event_id", params)
+    names = [d[0] for d in cur.description]
+    for row in cur:
+        yield _to_event(dict(zip(names, row, strict=True)))

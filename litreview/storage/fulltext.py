@@ -19,42 +19,14 @@ This module also holds the helpers the appraisal and coding stores share.
 
 from __future__ import annotations
 
-import json
-from collections.abc import Collection, Iterator
+from collections.abc import Collection
 from dataclasses import dataclass
-from typing import Any
 
 import sqlite_utils
 
 from litreview.models import Event
-from litreview.storage.events import append_event
+from litreview.storage.events import append_event, iter_events, iter_live_events
 from litreview.storage.works import group_map
-
-_NOT_REVERTED = (
-    "event_id NOT IN (SELECT reverts_event_id FROM events"
-    " WHERE kind = 'undo' AND reverts_event_id IS NOT NULL)"
-)
-
-
-def iter_live_events(
-    db: sqlite_utils.Database, kinds: Collection[str], *, stage: str | None = None
-) -> Iterator[Event]:
-    """Events of ``kinds`` that no undo reverts, oldest first."""
-    marks = ", ".join("?" for _ in kinds)
-    sql = f"SELECT * FROM events WHERE kind IN ({marks}) AND {_NOT_REVERTED}"
-    params: list[Any] = list(kinds)
-    if stage is not None:
-        sql += " AND stage = ?"
-        params.append(stage)
-    cur = db.execute(sql + " ORDER BY event_id", params)
-    names = [d[0] for d in cur.description]
-    for row in cur:
-        yield _row_to_event(dict(zip(names, row, strict=True)))
-
-
-def _row_to_event(data: dict[str, Any]) -> Event:
-    payload = data.pop("payload")
-    return Event(payload=json.loads(payload) if payload else None, **data)
 
 
 def revert_event(db: sqlite_utils.Database, event: Event, *, reviewer: str | None) -> int:
@@ -172,23 +144,13 @@ def list_event_history(
     with the id of the undo event that reverted it (None while it is live)."""
     groups = group_map(db)
     wanted = set(work_ids)
-    undone = {e.reverts_event_id: e.event_id for e in _iter_undos(db) if e.reverts_event_id}
-    marks = ", ".join("?" for _ in kinds)
-    cur = db.execute(f"SELECT * FROM events WHERE kind IN ({marks}) ORDER BY event_id", list(kinds))
-    names = [d[0] for d in cur.description]
-    history = []
-    for row in cur:
-        event = _row_to_event(dict(zip(names, row, strict=True)))
-        if event.record_id is not None and to_work(groups, event.record_id) in wanted:
-            history.append((event, undone.get(event.event_id)))
-    return history
-
-
-def _iter_undos(db: sqlite_utils.Database) -> Iterator[Event]:
-    cur = db.execute(
-        "SELECT * FROM events WHERE kind = 'undo' AND reverts_event_id IS NOT NULL "
-        "ORDER BY event_id"
-    )
-    names = [d[0] for d in cur.description]
-    for row in cur:
-        yield _row_to_event(dict(zip(names, row, strict=True)))
+    undone = {
+        e.reverts_event_id: e.event_id
+        for e in iter_events(db, kind="undo")
+        if e.reverts_event_id is not None
+    }
+    return [
+        (event, undone.get(event.event_id))
+        for event in iter_events(db, kinds=kinds)
+        if event.record_id is not None and to_work(groups, event.record_id) in wanted
+    ]
