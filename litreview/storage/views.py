@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 
 import sqlite_utils
@@ -12,17 +13,11 @@ from litreview.storage.works import members_of, merged_fields
 
 
 def work_fields(db: sqlite_utils.Database, work_id: int) -> RecordFields:
-    merged = db.execute("SELECT 1 FROM dedup_merged WHERE group_id = ?", [work_id]).fetchone()
-    if merged:
-        return merged_fields_one(db, work_id)
-    return get_record(db, work_id).fields
-
-
-def merged_fields_one(db: sqlite_utils.Database, work_id: int) -> RecordFields:
-    import json
-
+    """The merged fields of a duplicate group, else the record's own."""
     row = db.execute("SELECT fields FROM dedup_merged WHERE group_id = ?", [work_id]).fetchone()
-    return RecordFields(**json.loads(row[0]))
+    if row:
+        return RecordFields(**json.loads(row[0]))
+    return get_record(db, work_id).fields
 
 
 def work_texts(
