@@ -84,7 +84,7 @@ KEYS: dict[str, tuple[str, ...]] = {
     "codebook.values": ("name", "label", "description", "keywords"),
     "report": ("studies_columns", "studies_sort", "studies_filter", "matrix_rows", "matrix_cols",
                "matrix_row_values", "matrix_col_values", "matrix_cell_text", "citation_style"),
-    "report.studies_columns": ("header", "source", "separator"),
+    "report.studies_columns": ("header", "source", "separator", "fallback"),
 }  # fmt: skip
 
 
@@ -420,9 +420,15 @@ def _report(
     columns = []
     for c in column_r:
         source = refs.check(c, c.at("source"), c.required_text("source"))
+        fallback = c.text("fallback")
+        if fallback is not None:
+            fallback = refs.check(c, c.at("fallback"), fallback)
         columns.append(
             TableColumn(
-                c.required_text("header"), source, c.text("separator", default="; ") or "; "
+                c.required_text("header"),
+                source,
+                c.text("separator", default="; ") or "; ",
+                fallback,
             )
         )
     _unique(column_r, [c.header for c in columns], "header", "column header")

@@ -223,6 +223,7 @@ class TableColumn:
     header: str
     source: str  # "citation" | "grade" | "dimension:NAME" | "note:NAME" | "field:NAME"
     separator: str = "; "  # joins the labels of several values
+    fallback: str | None = None  # a source shown when ``source`` gives nothing
 
     @property
     def kind(self) -> str:

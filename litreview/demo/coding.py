@@ -35,6 +35,12 @@ from litreview.storage import sources as sources_store
 from litreview.storage import works
 
 REVIEWER = "Quin (2015)"
+CITED_ONLY_REASON = "not-main-subject"
+CITED_ONLY_NOTE = (
+    "Reconstructed from the reference list of Quin (2015): the review cites this work but "
+    "it is not among the studies of its appendix table or its concept-by-domain matrix. "
+    "The original screening decision and its reason are not recorded in the source."
+)
 OVERRIDE_REASON = (
     "Published before 2000 but included by the reviewer: found by other methods "
     "(citation chasing, hand searching)"
@@ -76,6 +82,7 @@ class DemoCoding:
     reports: int
     coded: int
     skipped: tuple[str, ...]  # bib ids the review could not include (see the log)
+    excluded: int = 0  # works cited but not included, excluded at the first stage now
 
 
 def _read(name: str, folder: Path = DEMO_DIR) -> list[dict[str, str]]:
@@ -176,10 +183,13 @@ def plan_from_tables(
 
 
 def load_thesis_plans(protocol: Protocol, thesis_dir: Path) -> list[StudyPlan]:
-    """The plan with the thesis's own wording, from its data folder (table14/table8.csv)."""
-    return plan_from_tables(
+    """The plan with the thesis's own wording, from its data folder (table14/table8.csv),
+    plus the study designs of ``summaries.csv``."""
+    plans = plan_from_tables(
         protocol, _read("table14.csv", thesis_dir), _read("table8.csv", thesis_dir)
     )
+    add_summaries(protocol, plans, wording=False)
+    return plans
 
 
 CODES_FILE = "codes.csv"
@@ -201,14 +211,40 @@ def codes_rows(protocol: Protocol, plans: list[StudyPlan]) -> list[list[str]]:
     return rows
 
 
-def load_shipped_plans(protocol: Protocol) -> list[StudyPlan]:
-    """The plan from the shipped ``codes.csv``: the studies and their codebook values."""
+SUMMARIES_FILE = "summaries.csv"
+DESIGN_DIMENSION = "study_design"
+SUCCESS_DIMENSION = "success_conceptualised"
+
+
+def load_shipped_plans(protocol: Protocol, *, wording: bool = True) -> list[StudyPlan]:
+    """The plan from the shipped ``codes.csv`` and ``summaries.csv``: the studies, their
+    codebook values and study designs and, with ``wording``, our own summary of how each
+    study conceptualised success and of each matrix finding."""
     dims = categorical_dimensions(protocol)
     plans = []
     for row in _read(CODES_FILE):
         codes = {d: CodeValue(tuple(row[d].split(";"))) for d in dims if row[d]}
         plans.append(StudyPlan(row["bib_ids"].split(";"), row["tables"].split(), codes))
+    add_summaries(protocol, plans, wording=wording)
     return plans
+
+
+def add_summaries(protocol: Protocol, plans: list[StudyPlan], *, wording: bool) -> None:
+    """Add ``summaries.csv`` to the plans: each study's design always; with ``wording``
+    also our one-sentence summary of how it conceptualised success and its finding."""
+    plan_of = {bib: plan for plan in plans for bib in plan.bib_ids}
+    design = find_dimension(protocol, DESIGN_DIMENSION)
+    for row in _read(SUMMARIES_FILE):
+        plan = plan_of.get(row["bib_id"])
+        if plan is None:
+            raise ValueError(f"{SUMMARIES_FILE}: {row['bib_id']!r} is no study of codes.csv")
+        if row["study_design"]:
+            design.value(row["study_design"])  # raises for a value the codebook lacks
+            plan.codes[DESIGN_DIMENSION] = CodeValue((row["study_design"],))
+        if wording and row["success"]:
+            plan.codes[SUCCESS_DIMENSION] = CodeValue((), None, row["success"])
+        if wording and row["finding"]:
+            plan.findings[row["bib_id"]] = row["finding"]
 
 
 def plan_studies(review: Review, plans: list[StudyPlan],
@@ -277,9 +313,26 @@ def _record_studies(review: Review, studies: list[DemoStudy], missing: set[int])
     return coded
 
 
+def _exclude_cited_only(review: Review) -> int:
+    """Exclude at the first stage every work still undecided there: the works the source
+    review cites but did not include. Returns how many were excluded now."""
+    from litreview.screen.session import decide, stage_works
+    from litreview.screen.team import effective_decisions
+
+    stage = review.protocol.stages[0].name
+    decided = effective_decisions(review, stage)
+    undecided = [w for w in stage_works(review, stage) if w not in decided]
+    for work in undecided:
+        decide(review, work, "exclude", stage=stage, reviewer=REVIEWER,
+               reason=CITED_ONLY_REASON, note=CITED_ONLY_NOTE)
+    return len(undecided)
+
+
 def code_demo(review: Review, thesis_dir: Path | None = None) -> DemoCoding:
-    """Make the demo review hold the worked example's included, coded studies; with
-    ``thesis_dir`` (the thesis data folder) also the tables' own wording and findings.
+    """Make the demo review hold the worked example as a finished review: its included,
+    coded studies (with our own summaries and findings, or with ``thesis_dir``, the thesis
+    data folder, the tables' own wording), and every other work excluded at the first
+    stage with a note that the decision is reconstructed from the reference list.
 
     Safe to run again: what is already recorded is not recorded twice.
     """
@@ -292,7 +345,8 @@ def code_demo(review: Review, thesis_dir: Path | None = None) -> DemoCoding:
         _keep_older_works(review, order)
         missing = _include_everywhere(review, order)
         coded = _record_studies(review, [s for s in studies if s.study_id not in missing], missing)
+        excluded = _exclude_cited_only(review)
     skipped = tuple(sorted(b for b, w in works_by_bib.items() if w in missing and w in set(order)))
     if skipped:
         log.warning("demo studies outside the review's eligible works: %s", ", ".join(skipped))
-    return DemoCoding(len(studies), len(order), coded, skipped)
+    return DemoCoding(len(studies), len(order), coded, skipped, excluded)

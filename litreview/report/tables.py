@@ -145,9 +145,9 @@ def sort_studies(
     return ordered
 
 
-def _default_columns(protocol: Protocol) -> list[tuple[str, str, str]]:
-    return [("Study", "citation", "; ")] + [
-        (d.label, f"dimension:{d.name}", "; ") for d in protocol.codebook
+def _default_columns(protocol: Protocol) -> list[tuple[str, str, str, str | None]]:
+    return [("Study", "citation", "; ", None)] + [
+        (d.label, f"dimension:{d.name}", "; ", None) for d in protocol.codebook
     ]
 
 
@@ -156,18 +156,39 @@ def studies_table(review: Review, data: StudyData | None = None) -> Table:
     protocol = review.protocol
     data = data or load_study_data(review)
     report = protocol.report
-    columns = [(c.header, c.source, c.separator) for c in report.studies_columns]
+    columns = [(c.header, c.source, c.separator, c.fallback) for c in report.studies_columns]
     columns = columns or _default_columns(protocol)
     ids = [
         s for s in data.order if all(_passes(protocol, data, s, f) for f in report.studies_filter)
     ]
     ids = sort_studies(protocol, data, ids, report.studies_sort)
     rows = tuple(
-        tuple(source_text(protocol, data, s, source, sep) for _, source, sep in columns)
+        tuple(
+            source_text(protocol, data, s, source, sep)
+            or (source_text(protocol, data, s, fallback, sep) if fallback else "")
+            for _, source, sep, fallback in columns
+        )
         for s in ids
     )
     notes = (f"{len(ids)} of {len(data.order)} included studies.",)
-    return Table("studies", "Included studies", tuple(h for h, _, _ in columns), rows, notes)
+    notes += filter_notes(protocol, data)
+    return Table("studies", "Included studies", tuple(c[0] for c in columns), rows, notes)
+
+
+def filter_notes(protocol: Protocol, data: StudyData) -> tuple[str, ...]:
+    """Which ``report.studies_filter`` entry left out how many included studies, so a
+    table the protocol's filter empties says why."""
+    notes = []
+    for source in protocol.report.studies_filter:
+        left_out = [s for s in data.order if not _passes(protocol, data, s, source)]
+        if left_out:
+            kind, name, value = split_source(source)
+            what = f"no {name} code {value!r}" if value is not None else "no value recorded"
+            notes.append(
+                f"{len(left_out)} left out by the protocol's report.studies_filter "
+                f"{source!r} ({what})."
+            )
+    return tuple(notes)
 
 
 @dataclass(frozen=True)

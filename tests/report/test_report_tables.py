@@ -85,7 +85,11 @@ def test_studies_table_uses_the_protocol_columns_filter_and_sort(small) -> None:
             "2012",
         ),
     )  # Kim 2018 has no outcome: the filter drops it
-    assert table.notes == ("2 of 3 included studies.",)
+    assert table.notes == (
+        "2 of 3 included studies.",
+        "1 left out by the protocol's report.studies_filter 'dimension:summary' "
+        "(no value recorded).",
+    )
 
 
 def test_sort_descending_and_missing_values_last(small) -> None:
