@@ -112,7 +112,8 @@ class PrismaInconsistent(LitreviewError):
         super().__init__(
             "the PRISMA numbers do not add up:\n  " + "\n  ".join(violations),
             hint="finish screening and the full-text stage (litreview status), or record "
-            "that screening stopped; --partial prints the numbers anyway",
+            "that screening stopped; without --check, litreview prisma prints the numbers "
+            "so far",
         )
         self.violations = violations
 

@@ -40,18 +40,18 @@ def demo(directory: str | None, no_tui: bool, thesis_data: str | None) -> None:
 
 
 def _print_reports(review: Review) -> None:
-    """PRISMA counts so far and the worked example's summary tables."""
+    """PRISMA counts (so far, if unfinished) and the worked example's summary tables."""
     from litreview.cli.report_cmds import print_prisma
-    from litreview.report.counts import get_prisma_counts
+    from litreview.report.counts import check_prisma
     from litreview.report.formats import render_markdown
     from litreview.report.tables import build_table
 
-    counts = get_prisma_counts(review, partial=True)
-    click.echo("\nPRISMA 2020 flow so far")
-    print_prisma(counts)
-    if counts.get("violations"):
-        click.echo("  (screening is not finished, so the flow does not add up yet: "
-                   "screen the rest with 'litreview screen', or 'litreview stop')")
+    result = check_prisma(review)
+    click.echo("\nPRISMA 2020 flow" + ("" if result.complete else " so far"))
+    if result.banner:
+        click.echo(result.banner)
+    unexplained = [] if result.outstanding else list(result.violations)
+    print_prisma(result.counts | {"violations": unexplained})
     for name in ("sources", "grades", "matrix"):
         click.echo("")
         click.echo(render_markdown(build_table(review, name)))

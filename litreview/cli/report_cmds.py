@@ -45,6 +45,7 @@ def print_prisma(c: dict[str, Any]) -> None:
             click.echo("Other methods")
             for method, n in c["other_results"].items():
                 line(method[:46], n)
+            _not_sought(c, line)
         line("Reports sought for retrieval", c[f"{arm}_sought_reports"])
         line("Reports not retrieved", c[f"{arm}_notretrieved_reports"])
         line("Reports assessed for eligibility", c[f"{arm}_assessed"])
@@ -57,6 +58,24 @@ def print_prisma(c: dict[str, Any]) -> None:
         line(f"graded {grade}", n, 4)
     for violation in c.get("violations", []):
         click.echo(f"Does not add up: {violation}", err=True)
+
+
+def _not_sought(c: dict[str, Any], line: Any) -> None:
+    """Other methods have no screening boxes in PRISMA 2020: say where the records
+    identified but never sought went (docs/prisma.md)."""
+    trace = c.get("trace")
+    if not trace:
+        return
+    screened_out = _total(trace["other_records_excluded_by_stage"])
+    screened_out += trace["other_records_excluded_by_automation"]
+    line("not sought: in databases too, or duplicate",
+         trace["other_records"] - trace["other_works"], 4)
+    line("not sought: outside the eligibility limits", trace["other_ineligible"], 4)
+    line("not sought: excluded at screening", screened_out, 4)
+
+
+def _total(value: Any) -> int:
+    return sum(value.values()) if isinstance(value, dict) else int(value)
 
 
 @click.command()
@@ -74,32 +93,57 @@ def print_prisma(c: dict[str, Any]) -> None:
     help="Write the PRISMA2020 R package's template CSV.",
 )
 @click.option(
+    "--check",
+    is_flag=True,
+    help="Exit 1, writing nothing, when the numbers do not add up (for scripts and CI).",
+)
+@click.option(
     "--partial",
     is_flag=True,
-    help="Print the numbers of an unfinished review too, with what does not add up.",
+    hidden=True,
+    help="Kept for old scripts: the numbers so far are always printed now.",
 )
 @click.pass_context
 def prisma(
-    ctx: click.Context, as_json: bool, svg_file: str | None, csv_file: str | None, partial: bool
+    ctx: click.Context,
+    as_json: bool,
+    svg_file: str | None,
+    csv_file: str | None,
+    check: bool,
+    partial: bool,
 ) -> None:
-    """PRISMA 2020 flow numbers from the decision log (checked to add up)."""
-    from litreview.report.counts import get_prisma_counts
+    """PRISMA 2020 flow numbers from the decision log.
+
+    On a review in progress it prints the numbers so far under a banner naming what is
+    outstanding, and exits 0; --check exits 1 when they do not add up."""
+    from litreview.errors import PrismaInconsistent
+    from litreview.report.counts import check_prisma
     from litreview.report.flow_svg import render_flow_svg
     from litreview.report.prisma_csv import render_prisma_csv
 
     outputs = [(f, output_path(ctx, f)) for f in (svg_file, csv_file) if f]
     review = open_from_context(ctx)
-    counts = get_prisma_counts(review, partial=partial)
+    result = check_prisma(review)
+    if check and result.violations:
+        raise PrismaInconsistent(list(result.violations))
+    banner = result.banner
+    if banner and (as_json or outputs):
+        click.echo(banner, err=True)
     for given, path in outputs:
         if given == svg_file:
-            _write_text(path, render_flow_svg(counts, title=review.protocol.title))
+            title = review.protocol.title + (f" ({banner})" if banner else "")
+            _write_text(path, render_flow_svg(result.counts, title=title))
         else:
-            _write_text(path, render_prisma_csv(counts))
+            _write_text(path, render_prisma_csv(result.counts))
         click.echo(f"Wrote {given}", err=True)
     if as_json:
-        echo_json(counts)
+        echo_json(result.as_json())
     elif not outputs:
-        print_prisma(counts)
+        if banner:
+            click.echo(banner)
+        # a review in progress breaks identities the banner already explains
+        unexplained = [] if result.outstanding else list(result.violations)
+        print_prisma(result.counts | {"violations": unexplained})
 
 
 @click.command()

@@ -17,7 +17,14 @@ Keys are the PRISMA2020 R package's (CLI.md). Two arms, as in PRISMA 2020:
 ``new_studies``/``new_reports`` are the included studies and their reports
 (``fulltext.list_included_studies``); ``quality_grades`` the grades of included studies.
 :func:`find_violations` lists every PRISMA identity the numbers break, and
-:func:`get_prisma_counts` refuses to return numbers that do not add up.
+:func:`get_prisma_counts` refuses to return numbers that do not add up;
+:func:`check_prisma` returns the numbers of a review in progress with what is
+outstanding (:func:`list_outstanding`) and whether they are final.
+
+Other methods have no screening boxes in PRISMA 2020 (identified -> sought -> not
+retrieved -> assessed -> excluded): a work found only by other methods and excluded at
+a screening stage was identified but never sought, so it is in ``other_results`` and in
+no later box; ``trace.other_records_excluded_by_stage`` counts those (docs/prisma.md).
 """
 
 from __future__ import annotations
@@ -91,6 +98,8 @@ def _screening(review: Review, arm_works: set[int]) -> dict[str, Any]:
     excluded: dict[str, int] = {}
     automation = 0
     pending: dict[str, int] = {}
+    open_: dict[str, int] = {}
+    maybe: dict[str, int] = {}
     first = 0
     for index, stage in enumerate(stages):
         members = [w for w in stage_works(review, stage.name) if w in arm_works]
@@ -103,11 +112,15 @@ def _screening(review: Review, arm_works: set[int]) -> dict[str, Any]:
             automation += undecided
             undecided = 0
         pending[stage.name] = undecided + values.count("maybe")
+        open_[stage.name] = undecided
+        maybe[stage.name] = values.count("maybe")
     return {
         "screened": first,
         "excluded_by_stage": excluded,
         "automation": automation,
         "pending": pending,
+        "undecided": open_,
+        "maybe": maybe,
     }
 
 
@@ -229,6 +242,10 @@ def _details(review: Review, f: _Flow) -> dict[str, Any]:
         "pending": {
             "screening": {k: v + f.screen_other["pending"][k] for k, v in pending.items()},
             "fulltext": f.full.get("awaiting", 0) + f.full_other.get("awaiting", 0),
+            "undecided": {
+                k: v + f.screen_other["undecided"][k] for k, v in f.screen["undecided"].items()
+            },
+            "maybe": {k: v + f.screen_other["maybe"][k] for k, v in f.screen["maybe"].items()},
         },
         "trace": {
             "records": records,
@@ -341,3 +358,61 @@ def get_prisma_counts(review: Review, *, partial: bool = False) -> dict[str, Any
     if partial:
         counts["violations"] = violations
     return counts
+
+
+def list_outstanding(counts: dict[str, Any]) -> list[str]:
+    """What is left to do before the flow is final, one plain sentence each, in the
+    order of the stages: works undecided or marked maybe at each screening stage, then
+    reports awaiting retrieval or a full-text decision."""
+    pending = counts.get("pending", {})
+    items = []
+    undecided, maybe = pending.get("undecided", {}), pending.get("maybe", {})
+    for stage in dict.fromkeys([*undecided, *maybe]):
+        if undecided.get(stage):
+            items.append(f"{_works(undecided[stage])} undecided at the {stage} stage")
+        if maybe.get(stage):
+            items.append(f"{_works(maybe[stage])} marked maybe at the {stage} stage")
+    awaiting = pending.get("fulltext", 0)
+    if awaiting:
+        reports = "1 report awaits" if awaiting == 1 else f"{awaiting:,} reports await"
+        items.append(f"{reports} retrieval or a full-text decision")
+    return items
+
+
+def _works(n: int) -> str:
+    return "1 work" if n == 1 else f"{n:,} works"
+
+
+@dataclass(frozen=True)
+class PrismaCheck:
+    """The PRISMA numbers so far, whether they are final, and why not."""
+
+    counts: dict[str, Any]
+    violations: tuple[str, ...]  # identities the numbers break (find_violations)
+    outstanding: tuple[str, ...]  # what is left to decide (list_outstanding)
+
+    @property
+    def complete(self) -> bool:
+        return not self.violations and not self.outstanding
+
+    @property
+    def banner(self) -> str | None:
+        """One line for the top of any output of an unfinished review (None when final)."""
+        if self.complete:
+            return None
+        what = "; ".join(self.outstanding) or "the numbers do not add up (see below)"
+        return f"In progress: {what}. These are the numbers so far."
+
+    def as_json(self) -> dict[str, Any]:
+        """The counts with ``complete``, ``outstanding`` and ``violations`` (CLI.md)."""
+        return self.counts | {
+            "complete": self.complete,
+            "outstanding": list(self.outstanding),
+            "violations": list(self.violations),
+        }
+
+
+def check_prisma(review: Review) -> PrismaCheck:
+    """The numbers of a review at any point, never refused: see ``complete``."""
+    counts = compute_prisma_counts(review)
+    return PrismaCheck(counts, tuple(find_violations(counts)), tuple(list_outstanding(counts)))

@@ -146,9 +146,8 @@ def sort_studies(
 
 
 def _default_columns(protocol: Protocol) -> list[tuple[str, str, str, str | None]]:
-    return [("Study", "citation", "; ", None)] + [
-        (d.label, f"dimension:{d.name}", "; ", None) for d in protocol.codebook
-    ]
+    columns: list[tuple[str, str, str, str | None]] = [("Study", "citation", "; ", None)]
+    return columns + [(d.label, f"dimension:{d.name}", "; ", None) for d in protocol.codebook]
 
 
 def studies_table(review: Review, data: StudyData | None = None) -> Table:
@@ -170,8 +169,7 @@ def studies_table(review: Review, data: StudyData | None = None) -> Table:
         )
         for s in ids
     )
-    notes = (f"{len(ids)} of {len(data.order)} included studies.",)
-    notes += filter_notes(protocol, data)
+    notes = (f"{len(ids)} of {len(data.order)} included studies.", *filter_notes(protocol, data))
     return Table("studies", "Included studies", tuple(c[0] for c in columns), rows, notes)
 
 

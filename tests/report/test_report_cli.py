@@ -59,13 +59,43 @@ def test_prisma_text_summary(small) -> None:
     assert "graded high" in out
 
 
-def test_prisma_refuses_numbers_that_do_not_add_up(small_imported, tmp_path: Path) -> None:
+def test_prisma_on_a_review_in_progress_prints_the_numbers_so_far(
+    small_imported, tmp_path: Path
+) -> None:
+    db = small_imported.review.path
+    banner = "In progress: 8 works undecided at the title stage. These are the numbers so far."
+    code, out, err, exc = run(db, "prisma")
+    assert (code, exc) == (0, None)
+    assert out.splitlines()[0] == banner and "Records screened" in out
+    code, out, err, exc = run(db, "prisma", "--json")
+    data = json.loads(out)  # the banner goes to stderr: stdout stays one JSON document
+    assert code == 0 and banner in err
+    assert data["complete"] is False
+    assert data["outstanding"] == ["8 works undecided at the title stage"]
+    assert data["violations"] and data["records_screened"] == 6
     svg = tmp_path / "flow.svg"
-    code, out, _, exc = run(small_imported.review.path, "prisma", "--svg", str(svg))
+    code, out, err, exc = run(db, "prisma", "--svg", str(svg))
+    assert (code, out) == (0, "") and banner in err
+    title = DET.fromstring(svg.read_bytes()).find("{http://www.w3.org/2000/svg}title")
+    assert title is not None and "In progress: 8 works undecided" in (title.text or "")
+    code, out, _, _ = run(db, "prisma", "--partial", "--json")  # old scripts keep working
+    assert code == 0 and json.loads(out)["violations"]
+
+
+def test_prisma_check_exits_1_and_writes_nothing_when_numbers_do_not_add_up(
+    small_imported, tmp_path: Path
+) -> None:
+    svg = tmp_path / "flow.svg"
+    code, out, _, exc = run(small_imported.review.path, "prisma", "--check", "--svg", str(svg))
     assert code == 1 and isinstance(exc, PrismaInconsistent) and out == ""
     assert not svg.exists()
-    code, out, err, exc = run(small_imported.review.path, "prisma", "--partial", "--json")
-    assert code == 0 and json.loads(out)["violations"]
+    assert "dbr_sought_reports" in str(exc) and "without --check" in (exc.hint or "")
+
+
+def test_prisma_check_passes_a_finished_review(small) -> None:
+    code, out, _, exc = run(small.review.path, "prisma", "--check", "--json")
+    assert (code, exc) == (0, None)
+    assert json.loads(out)["complete"] is True and json.loads(out)["outstanding"] == []
 
 
 def test_outputs_never_overwrite_the_review_file(small) -> None:

@@ -145,3 +145,36 @@ def test_fresh_review_adds_up(review) -> None:
     counts = get_prisma_counts(review)
     assert counts["database_results"] == 0 and counts["new_studies"] == 0
     assert counts["quality_grades"] == {g.name: 0 for g in review.protocol.quality.grades}
+
+
+def test_a_review_in_progress_names_what_is_outstanding(small_imported) -> None:
+    """Undecided and maybe works per stage, then full texts: the banner and the JSON list."""
+    from litreview.report.counts import check_prisma
+    from litreview.screen.session import decide
+
+    review, ids = small_imported.review, small_imported.ids
+    first = check_prisma(review)
+    assert first.outstanding == ("8 works undecided at the title stage",)
+    assert not first.complete and first.violations
+    assert first.banner == (
+        "In progress: 8 works undecided at the title stage. These are the numbers so far."
+    )
+    decide(review, ids["A1"], "include", stage="title", reviewer="r")
+    decide(review, ids["A2"], "maybe", stage="title", reviewer="r")
+    later = check_prisma(review)
+    assert later.outstanding == (
+        "6 works undecided at the title stage",
+        "1 work marked maybe at the title stage",
+        "1 report awaits retrieval or a full-text decision",
+    )
+    data = later.as_json()
+    assert data["complete"] is False and data["outstanding"] == list(later.outstanding)
+    assert data["records_screened"] == first.counts["records_screened"] == 6
+
+
+def test_a_finished_review_is_complete(small) -> None:
+    from litreview.report.counts import check_prisma
+
+    result = check_prisma(small.review)
+    assert result.complete and result.banner is None
+    assert result.as_json()["outstanding"] == [] and result.as_json()["complete"] is True
