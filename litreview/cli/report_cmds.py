@@ -95,7 +95,7 @@ def _total(value: Any) -> int:
 @click.option(
     "--check",
     is_flag=True,
-    help="Exit 1, writing nothing, when the numbers do not add up (for scripts and CI).",
+    help="Exit 1, writing nothing, unless the numbers are final and add up (for scripts, CI).",
 )
 @click.option(
     "--partial",
@@ -124,8 +124,8 @@ def prisma(
     outputs = [(f, output_path(ctx, f)) for f in (svg_file, csv_file) if f]
     review = open_from_context(ctx)
     result = check_prisma(review)
-    if check and result.violations:
-        raise PrismaInconsistent(list(result.violations))
+    if check and not result.complete:
+        raise PrismaInconsistent(list(result.violations or result.outstanding))
     banner = result.banner
     if banner and (as_json or outputs):
         click.echo(banner, err=True)

@@ -297,6 +297,10 @@ def _identities(c: dict[str, Any]) -> list[tuple[str, int, int, str]]:
         ("dbr_assessed - sum(dbr_excluded) = dbr_included_reports",
          c["dbr_assessed"] - _sum(c["dbr_excluded"]), c.get("dbr_included_reports", 0),
          undecided_ft),
+        ("other-methods works - outside the limits - excluded at screening = "
+         "other_sought_reports",
+         _other_not_screened_out(c), c["other_sought_reports"],
+         f"records undecided or maybe: {undecided}"),
         ("other_sought_reports - other_notretrieved_reports = other_assessed",
          c["other_sought_reports"] - c["other_notretrieved_reports"], c["other_assessed"],
          awaiting),
@@ -311,6 +315,19 @@ def _identities(c: dict[str, Any]) -> list[tuple[str, int, int, str]]:
          "an included report belongs to no included study"),
     ]
     # fmt: on
+
+
+def _other_not_screened_out(c: dict[str, Any]) -> int:
+    """Works found only by other methods that no limit or screening decision removed:
+    PRISMA 2020 has no screening boxes there, so these are the reports sought."""
+    trace = c.get("trace")
+    if not trace:  # counts from elsewhere (an R package CSV) carry no trace
+        return int(c["other_sought_reports"])
+    return int(
+        trace["other_works"] - trace["other_ineligible"]
+        - _sum(trace["other_records_excluded_by_stage"])
+        - trace["other_records_excluded_by_automation"]
+    )
 
 
 def _bounds(c: dict[str, Any]) -> list[tuple[str, bool]]:

@@ -86,7 +86,9 @@ def test_unfinished_screening_is_refused_naming_the_identity(small_imported) -> 
         get_prisma_counts(small_imported.review)
     assert caught.value.violations == [
         "records_screened - records_excluded = dbr_sought_reports: 6 != 0 "
-        "(records undecided or maybe: 8 at stage 'title')"
+        "(records undecided or maybe: 8 at stage 'title')",
+        "other-methods works - outside the limits - excluded at screening = "
+        "other_sought_reports: 2 != 0 (records undecided or maybe: 8 at stage 'title')",
     ]
     assert "finish screening" in (caught.value.hint or "")
     partial = get_prisma_counts(small_imported.review, partial=True)

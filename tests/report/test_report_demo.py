@@ -1,7 +1,10 @@
 """Acceptance on the worked example: the demo review, coded as the thesis was, reproduces
 its appendix table (Table 14) and its concept-by-domain matrix (Table 8), and its PRISMA
-numbers add up. Citations differ from the thesis only as tests/data/report/citation_fixes.csv
-documents (the thesis's typos and mixed citation forms)."""
+numbers add up. The demo as shipped (our own wording, no ../shared) is a finished review:
+tests at the end build it with the real `litreview demo --no-tui` and run the report
+commands in its folder. Citations differ from the thesis only as
+tests/data/report/citation_fixes.csv documents (the thesis's typos and mixed citation
+forms)."""
 
 from __future__ import annotations
 
@@ -39,19 +42,6 @@ COLUMNS = (
 )
 
 
-def finish_demo_screening(review: Review) -> None:
-    """Exclude at the first stage every demo work the thesis's tables do not name
-    (a no-op once the demo records those decisions itself)."""
-    from litreview.screen.session import decide, stage_works
-    from litreview.screen.team import effective_decisions
-
-    stage = review.protocol.stages[0].name
-    decided = effective_decisions(review, stage)
-    for work in stage_works(review, stage):
-        if work not in decided:
-            decide(review, work, "exclude", stage=stage, reviewer="Quin (2015)", reason="unrelated")
-
-
 def _local_thesis() -> Path | None:
     """The thesis data folder, where a copy is beside the repository (never shipped)."""
     from shared_paths import shared_data_dir
@@ -66,7 +56,6 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Review]:
     from litreview.demo.build import build_demo
 
     review = build_demo(tmp_path_factory.mktemp("demo"), _local_thesis())
-    finish_demo_screening(review)
     yield review
     review.close()
 
@@ -211,3 +200,127 @@ def test_demo_ris_export_reimports_to_the_same_works(demo: Review, tmp_path: Pat
     ]
     assert sorted(after) == sorted(before)
     fresh.close()
+
+
+# --- the demo as shipped: always runs, whether or not ../shared is here -----------------
+
+
+@pytest.fixture(scope="module")
+def shipped_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder where `litreview demo --no-tui --dir D` has run (shipped data only)."""
+    folder = tmp_path_factory.mktemp("shipped") / "D"
+    result = CliRunner().invoke(cli, ["demo", "--no-tui", "--dir", str(folder)])
+    assert result.exit_code == 0, result.output
+    assert "PRISMA 2020 flow\n" in result.stdout and "In progress" not in result.stdout
+    return folder
+
+
+def _in(folder: Path, *args: str) -> tuple[int, str]:
+    """Run the real CLI in ``folder`` (its default --db is review.db there)."""
+    import os
+
+    before = Path.cwd()
+    os.chdir(folder)
+    try:
+        result = CliRunner().invoke(cli, list(args))
+    finally:
+        os.chdir(before)
+    return result.exit_code, result.stdout
+
+
+def test_shipped_demo_prisma_adds_up_without_options(shipped_dir: Path) -> None:
+    code, out = _in(shipped_dir, "prisma", "--json")
+    counts = json.loads(out)
+    assert code == 0 and counts["complete"] is True and counts["outstanding"] == []
+    assert find_violations(counts) == [] == counts["violations"]
+    # every work has a decision at every stage it reaches: 396 works = 68 outside the
+    # limits + 255 excluded at the title stage + 73 included reports
+    trace = counts["trace"]
+    excluded_at_title = counts["records_excluded_by_stage"]["title"]
+    excluded_at_title += trace["other_records_excluded_by_stage"]["title"]
+    assert trace["works"] == 396 and excluded_at_title == 255
+    assert counts["new_studies"] == 71 and counts["new_reports"] == 73
+    assert counts["records_screened"] - counts["records_excluded"] == counts["dbr_sought_reports"]
+    # other methods: identified -> (not sought) -> sought; the not-sought records add up
+    other = sum(counts["other_results"].values())
+    not_sought = (other - trace["other_works"]) + trace["other_ineligible"]
+    not_sought += trace["other_records_excluded_by_stage"]["title"]
+    assert not_sought + counts["other_sought_reports"] == other == 247
+    code, out = _in(shipped_dir, "prisma", "--check")
+    assert code == 0 and not out.startswith("In progress")
+    assert "not sought: excluded at screening" in out
+
+
+def test_shipped_demo_title_exclusions_say_they_are_reconstructed(shipped_dir: Path) -> None:
+    from litreview.demo.coding import CITED_ONLY_NOTE, CITED_ONLY_REASON
+    from litreview.review import open_review
+    from litreview.screen.team import effective_decisions
+
+    review = open_review(shipped_dir / "review.db")
+    try:
+        title = effective_decisions(review, "title")
+        excluded = [d for d in title.values() if d.value == "exclude"]
+        assert len(excluded) == 255
+        assert {(d.reason, d.note) for d in excluded} == {(CITED_ONLY_REASON, CITED_ONLY_NOTE)}
+        reasons = {r.code for r in review.protocol.stages[0].exclusion_reasons}
+        assert CITED_ONLY_REASON in reasons  # a reason of the protocol, not made up here
+    finally:
+        review.close()
+
+
+def test_shipped_demo_studies_table_has_60_rows_every_column_filled(shipped_dir: Path) -> None:
+    from litreview.demo.coding import _read
+
+    code, out = _in(shipped_dir, "table", "studies", "--format", "csv")
+    rows = list(csv.reader(io.StringIO(out)))
+    assert code == 0 and tuple(rows[0]) == COLUMNS and len(rows) - 1 == 60
+    assert [r for r in rows[1:] if not all(cell.strip() for cell in r)] == []
+    designs = {r[2] for r in rows[1:]}
+    assert {"Qualitative interview study", "Cohort study", "Mixed methods"} <= designs
+    # the success column is our own summary, one sentence per study, never the thesis's
+    summaries = {r["success"] for r in _read("summaries.csv") if r["success"]}
+    assert {r[4] for r in rows[1:]} == summaries and len(summaries) == 60
+    assert all(s.endswith(".") and s.count(". ") == 0 for s in summaries)
+
+
+def test_shipped_demo_matrix_places_the_18_studies_with_findings(shipped_dir: Path) -> None:
+    code, out = _in(shipped_dir, "table", "matrix", "--format", "csv")
+    grid = list(csv.reader(io.StringIO(out)))
+    assert code == 0 and grid[0][0] == "Success concept"
+    cells = [c for row in grid[1:] for c in row[1:] if c != "-"]
+    entries = [e for c in cells for e in c.split("\n")]
+    assert len(entries) == 18
+    # each entry is "finding (citation)": a finding in our words beside every study
+    assert all(e.endswith(")") and ". (" in e for e in entries), entries
+    code, out = _in(shipped_dir, "table", "matrix")
+    assert "18 studies placed." in out
+
+
+def test_shipped_demo_flow_diagram_is_valid_svg(shipped_dir: Path) -> None:
+    code, _ = _in(shipped_dir, "prisma", "--svg", "flow.svg")
+    root = DET.fromstring((shipped_dir / "flow.svg").read_bytes())
+    assert code == 0 and root.tag == "{http://www.w3.org/2000/svg}svg"
+    ids = {g.get("id") for g in root.iter("{http://www.w3.org/2000/svg}g")}
+    assert {"box-database_results", "box-other_results", "box-new_studies"} <= ids
+    text = " ".join(t.text or "" for t in root.iter("{http://www.w3.org/2000/svg}text"))
+    assert "255" not in text or "In progress" not in text
+    title = root.find("{http://www.w3.org/2000/svg}title")
+    assert title is not None and "In progress" not in (title.text or "")
+
+
+def test_shipped_demo_in_progress_names_what_is_outstanding(tmp_path: Path) -> None:
+    """Undo one title exclusion of the finished demo: prisma prints, exits 0 and says so;
+    --check exits 1."""
+    from litreview.demo.build import build_demo
+    from litreview.screen.session import undo
+
+    review = build_demo(tmp_path / "D")
+    undo(review, reviewer="Quin (2015)", stage="title")
+    review.close()
+    code, out = _in(tmp_path / "D", "prisma")
+    assert code == 0
+    assert out.splitlines()[0] == (
+        "In progress: 1 work undecided at the title stage. These are the numbers so far."
+    )
+    code, _ = _in(tmp_path / "D", "prisma", "--check")
+    assert code == 1
