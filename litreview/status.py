@@ -62,7 +62,18 @@ def review_status(review: Review) -> dict[str, Any]:
         "screening_mode": review.protocol.screening.mode,
         **_studies(review),
         "agreement": _agreement(review),
+        **_published(review),
     }
+
+
+def _published(review: Review) -> dict[str, Any]:
+    """A shipped example's comparison with its published labels (absent otherwise)."""
+    from dataclasses import asdict
+
+    from litreview.demo.published import compare_with_published
+
+    comparison = compare_with_published(review)
+    return {} if comparison is None else {"published_labels": asdict(comparison)}
 
 
 def _agreement(review: Review) -> list[dict[str, Any]]:

@@ -18,25 +18,53 @@ if TYPE_CHECKING:
 @click.option("--thesis-data", type=click.Path(exists=True, file_okay=False),
               help="A local copy of the thesis data (table14.csv, table8.csv): code the demo "
               "with the tables' own wording and findings too.")
-def demo(directory: str | None, no_tui: bool, thesis_data: str | None) -> None:
-    """Build the worked-example review and open it."""
+@click.option("--example", metavar="NAME",
+              help="Build a second example instead: an undecided review of real titles and "
+              "abstracts to screen, compared with the published labels by 'litreview status' "
+              "(see --list-examples).")
+@click.option("--list-examples", is_flag=True, help="Name the shipped examples and exit.")
+def demo(directory: str | None, no_tui: bool, thesis_data: str | None, example: str | None,
+         list_examples: bool) -> None:
+    """Build the worked-example review (a finished review) and open it."""
     from litreview.cli.review_cmds import print_status
     from litreview.demo.build import build_demo, default_demo_dir
+    from litreview.demo.examples import build_example, default_example_dir, find_example
     from litreview.status import review_status
 
-    target = Path(directory) if directory else default_demo_dir()
-    review = build_demo(target, Path(thesis_data) if thesis_data else None)
+    if list_examples:
+        _list_examples()
+        return
+    if example and thesis_data:
+        raise click.UsageError("--thesis-data codes the worked example; drop it with --example")
+    if example:
+        name = find_example(example).name
+        target = Path(directory) if directory else default_example_dir(name)
+        review = build_example(target, name)
+    else:
+        target = Path(directory) if directory else default_demo_dir()
+        review = build_demo(target, Path(thesis_data) if thesis_data else None)
     click.echo(f"Demo review: {review.path}", err=True)
     try:
         if no_tui:
             print_status(review_status(review))
-            _print_reports(review)
+            if not example:
+                _print_reports(review)
             return
         from litreview.tui.app import run_tui
 
         run_tui(review)
     finally:
         review.close()
+
+
+def _list_examples() -> None:
+    from litreview.demo.examples import EXAMPLES
+
+    click.echo("worked example (default): success and collaboration in safeguarding children, "
+               "a finished review (Quin 2015)")
+    for example in EXAMPLES:
+        click.echo(f"{example.name}: {example.summary}")
+        click.echo(f"  labels: {example.short_citation}; licence {example.licence}")
 
 
 def _print_reports(review: Review) -> None:

@@ -56,6 +56,11 @@ def print_status(data: dict[str, Any]) -> None:
                   if estimate else "no relevant record found yet")
         stopped = " [stopped]" if s["stopped"] else ""
         click.echo(f"{name}: {recall}; {rule} says {verdict}{stopped}")
+    if data.get("published_labels"):
+        from litreview.demo.published import PublishedComparison, describe
+
+        for line in describe(PublishedComparison(**data["published_labels"])):
+            click.echo(line)
 
 
 @click.command()
