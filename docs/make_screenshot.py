@@ -1,4 +1,6 @@
-"""Render the screening screen of the demo review to docs/screening.svg (for the README).
+"""Render the README's screenshots: docs/screening.svg (the screening screen of the second
+example, real abstracts with the protocol's terms highlighted) and docs/home.svg (the home
+screen of the finished worked example).
 
 Run: .venv/bin/python docs/make_screenshot.py
 """
@@ -12,25 +14,30 @@ from pathlib import Path
 DOCS = Path(__file__).resolve().parent
 
 
-async def _shoot(target: Path) -> None:
+async def _shoot(review_dir: Path, target: Path, example: str | None) -> None:
     from litreview.demo.build import build_demo
+    from litreview.demo.examples import build_example
     from litreview.tui.app import make_app
 
-    with tempfile.TemporaryDirectory() as tmp:
-        review = build_demo(Path(tmp) / "demo")
-        app = make_app(review, reviewer="ann", start="screen", stage="title",
-                       rank_in_subprocess=False)
-        async with app.run_test(size=(120, 34)) as pilot:
-            for _ in range(50):
-                await pilot.pause(0.05)
-            app.save_screenshot(filename=target.name, path=str(target.parent))
-        review.close()
+    if example:
+        review = build_example(review_dir, example)
+        app = make_app(review, reviewer="ann", start="screen", rank_in_subprocess=False)
+    else:
+        review = build_demo(review_dir)
+        app = make_app(review, reviewer="ann", start="home", rank_in_subprocess=False)
+    async with app.run_test(size=(120, 34)) as pilot:
+        for _ in range(50):
+            await pilot.pause(0.05)
+        app.save_screenshot(filename=target.name, path=str(target.parent))
+    review.close()
 
 
 def main() -> None:
-    target = DOCS / "screening.svg"
-    asyncio.run(_shoot(target))
-    print(f"wrote {target}")
+    shots = [(DOCS / "screening.svg", "kitchenham_2010"), (DOCS / "home.svg", None)]
+    with tempfile.TemporaryDirectory() as tmp:
+        for target, example in shots:
+            asyncio.run(_shoot(Path(tmp) / target.stem, target, example))
+            print(f"wrote {target}")
 
 
 if __name__ == "__main__":

@@ -115,7 +115,7 @@ def prisma(
     """PRISMA 2020 flow numbers from the decision log.
 
     On a review in progress it prints the numbers so far under a banner naming what is
-    outstanding, and exits 0; --check exits 1 when they do not add up."""
+    outstanding, and exits 0; --check exits 1 unless they are final."""
     from litreview.errors import PrismaInconsistent
     from litreview.report.counts import check_prisma
     from litreview.report.flow_svg import render_flow_svg
