@@ -132,7 +132,8 @@ def prisma(
     for given, path in outputs:
         if given == svg_file:
             title = review.protocol.title + (f" ({banner})" if banner else "")
-            _write_text(path, render_flow_svg(result.counts, title=title))
+            svg = render_flow_svg(result.counts, title=title, banner=banner)
+            _write_text(path, svg)
         else:
             _write_text(path, render_prisma_csv(result.counts))
         click.echo(f"Wrote {given}", err=True)

@@ -323,10 +323,16 @@ def _frame(rows: list[list[Box | None]], tops: list[float], width: float) -> lis
     return out
 
 
-def render_flow_svg(counts: dict[str, Any], *, title: str | None = None) -> str:
-    """The diagram for PRISMA counts (as ``report.counts`` computes them)."""
+def render_flow_svg(
+    counts: dict[str, Any], *, title: str | None = None, banner: str | None = None
+) -> str:
+    """The diagram for PRISMA counts (as ``report.counts`` computes them); ``banner``
+    (a review in progress: what is outstanding) is written under it, in red."""
     rows, tops, width, height = layout(counts)
     caption = _clean(title or "PRISMA 2020 flow diagram")
+    diagram_height = height
+    if banner:
+        height += 2 * FONT
     parts = [
         '<?xml version="1.0" encoding="UTF-8"?>',
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width:.0f}" height="{height:.0f}" '
@@ -344,5 +350,10 @@ def render_flow_svg(counts: dict[str, Any], *, title: str | None = None) -> str:
             if box is not None:
                 parts += _rect(box)
     parts += _arrows(rows)
+    if banner:
+        parts.append(
+            f'<text id="banner" x="{FONT}" y="{diagram_height + 1.25 * FONT:.0f}" '
+            f'fill="#b00020" font-weight="bold">{escape(_clean(banner))}</text>'
+        )
     parts.append("</svg>")
     return "\n".join(parts) + "\n"

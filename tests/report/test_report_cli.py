@@ -76,8 +76,11 @@ def test_prisma_on_a_review_in_progress_prints_the_numbers_so_far(
     svg = tmp_path / "flow.svg"
     code, out, err, exc = run(db, "prisma", "--svg", str(svg))
     assert (code, out) == (0, "") and banner in err
-    title = DET.fromstring(svg.read_bytes()).find("{http://www.w3.org/2000/svg}title")
+    root = DET.fromstring(svg.read_bytes())
+    title = root.find("{http://www.w3.org/2000/svg}title")
     assert title is not None and "In progress: 8 works undecided" in (title.text or "")
+    shown = [t for t in root.iter("{http://www.w3.org/2000/svg}text") if t.get("id") == "banner"]
+    assert [t.text for t in shown] == [banner]  # visible under the diagram, not only in <title>
     code, out, _, _ = run(db, "prisma", "--partial", "--json")  # old scripts keep working
     assert code == 0 and json.loads(out)["violations"]
 
