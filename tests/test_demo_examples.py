@@ -64,6 +64,13 @@ def test_unknown_example_is_a_clear_error(tmp_path: Path) -> None:
     assert not (tmp_path / "x").exists()
 
 
+def test_thesis_data_is_for_the_worked_example_only(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["demo", "--example", NAME, "--thesis-data", str(tmp_path),
+                                      "--dir", str(tmp_path / "x")])
+    assert result.exit_code == 2 and "--thesis-data" in result.output
+    assert not (tmp_path / "x").exists()
+
+
 def test_the_example_builds_undecided_without_labels_on_disk(example: Path) -> None:
     records = (example / f"{NAME}.csv").read_text(encoding="utf-8")
     header = next(csv.reader(io.StringIO(records)))

@@ -100,8 +100,7 @@ def _total(value: Any) -> int:
 @click.option(
     "--partial",
     is_flag=True,
-    hidden=True,
-    help="Kept for old scripts: the numbers so far are always printed now.",
+    help="Accepted for old scripts; changes nothing (the numbers so far are always printed).",
 )
 @click.pass_context
 def prisma(
