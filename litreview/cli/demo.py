@@ -48,6 +48,7 @@ def demo(directory: str | None, no_tui: bool, thesis_data: str | None, example: 
         if no_tui:
             print_status(review_status(review))
             if not example:
+                _print_reconstructed(review)
                 _print_reports(review)
             return
         from litreview.tui.app import run_tui
@@ -55,6 +56,16 @@ def demo(directory: str | None, no_tui: bool, thesis_data: str | None, example: 
         run_tui(review)
     finally:
         review.close()
+
+
+def _print_reconstructed(review: Review) -> None:
+    from litreview.demo.coding import count_reconstructed
+
+    n = count_reconstructed(review)
+    if n:
+        click.echo(f"{n} title-stage exclusions are reconstructed from the source review's "
+                   "reference list: works it cites but did not include (each decision's note "
+                   "says so; see litreview/demo/README.md).")
 
 
 def _list_examples() -> None:

@@ -328,6 +328,14 @@ def _exclude_cited_only(review: Review) -> int:
     return len(undecided)
 
 
+def count_reconstructed(review: Review) -> int:
+    """Decisions at the first stage that carry the reconstruction note."""
+    from litreview.screen.team import effective_decisions
+
+    decided = effective_decisions(review, review.protocol.stages[0].name)
+    return sum(1 for d in decided.values() if d.note == CITED_ONLY_NOTE)
+
+
 def code_demo(review: Review, thesis_dir: Path | None = None) -> DemoCoding:
     """Make the demo review hold the worked example as a finished review: its included,
     coded studies (with our own summaries and findings, or with ``thesis_dir``, the thesis

@@ -212,6 +212,7 @@ def shipped_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     result = CliRunner().invoke(cli, ["demo", "--no-tui", "--dir", str(folder)])
     assert result.exit_code == 0, result.output
     assert "PRISMA 2020 flow\n" in result.stdout and "In progress" not in result.stdout
+    assert "255 title-stage exclusions are reconstructed from the source review's" in result.stdout
     return folder
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from textual.widgets import Static
 from tui_helpers import make_test_app, settle
 
 from litreview.demo.examples import build_example
@@ -44,6 +45,11 @@ async def test_a_newcomer_screens_the_example_by_keyboard(tmp_path: Path) -> Non
                     await pilot.press("1")
                 decided.append((work, work in published))
                 await settle(pilot)
+            await pilot.press("escape")  # home: the comparison with the published labels
+            await settle(pilot)
+            panel = str(app.screen.query_one("#home-stopping", Static).render())
+            assert "published labels of Kitchenham et al. (2010)" in panel
+            assert "after screening 6 of 1,704 records" in panel
     finally:
         comparison = compare_with_published(review)
         review.close()

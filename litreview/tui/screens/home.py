@@ -138,9 +138,13 @@ class HomeScreen(ReviewScreen):
         protocol = self.review.protocol
         self.query_one("#home-summary", Static).update(Content(summary_line(status)))
         self.query_one(StageTable).show_stages(protocol.stages, status.get("stages", {}))
-        self.query_one("#home-stopping", Static).update(
-            stopping_lines(protocol, status.get("stopping", {}))
-        )
+        stopping = stopping_lines(protocol, status.get("stopping", {}))
+        if status.get("published_labels"):  # a shipped example: compare with its labels
+            from litreview.demo.published import PublishedComparison, describe
+
+            lines = describe(PublishedComparison(**status["published_labels"]))
+            stopping += Content("\n" + "\n".join(lines))
+        self.query_one("#home-stopping", Static).update(stopping)
         for team in self.query("#home-team").results(Static):
             team.update(team_lines(protocol, status.get("agreement", []),
                                    status.get("turns", {}), self.litreview.reviewer))  # fmt: skip
