@@ -167,3 +167,55 @@ def test_truth_csv_is_plain_csv() -> None:
     text = (DEMO_DIR / "truth.csv").read_text(encoding="utf-8")
     assert text.startswith("file,position,bib_id,work_id\n")
     assert list(csv.reader(io.StringIO(text)))[-1][0] in EXPORTS
+
+
+def _summaries() -> list[dict[str, str]]:
+    return _read_csv("summaries.csv")
+
+
+def test_summaries_cover_every_study_in_our_codebook_values() -> None:
+    """summaries.csv (written by hand): a design and one sentence on success for each of
+    the 60 Table 14 studies, a finding for each of the 18 Table 8 studies, designs that
+    are values of the codebook's study_design dimension."""
+    from litreview.protocol import load_template
+
+    design = load_template("safeguarding")[1].dimension("study_design")
+    names = {v.name for v in design.values}
+    codes = _read_csv("codes.csv")
+    rows = _summaries()
+    by_bib = {r["bib_id"]: r for r in rows}
+    table14 = [c["bib_ids"].split(";")[0] for c in codes if "14" in c["tables"].split()]
+    assert len(table14) == 60
+    for bib in table14:
+        assert by_bib[bib]["study_design"] in names, bib
+        sentence = by_bib[bib]["success"]
+        assert sentence[0].isupper() and sentence.endswith(".") and ". " not in sentence, bib
+    findings = [r for r in rows if r["finding"]]
+    assert len(findings) == 18 == _table_rows("8")
+    assert {r["bib_id"] for r in findings} <= {i for c in codes for i in c["bib_ids"].split(";")}
+
+
+@pytest.mark.skipif(not (_shared_data() / "thesis").is_dir(), reason="../shared/data is absent")
+def test_summaries_are_not_the_thesis_wording() -> None:
+    """Our sentences name the same outcome measures as the thesis's cells (they are the
+    studies' facts) but never share a run of four words with them, and are never close
+    to them character for character."""
+    from rapidfuzz import fuzz
+
+    folder = _shared_data() / "thesis"
+    with (folder / "table14.csv").open(encoding="utf-8", newline="") as handle:
+        cells = {r["bib_id"].split(";")[0]: r["How success is conceptualised"]
+                 for r in csv.DictReader(handle)}
+    with (folder / "table8.csv").open(encoding="utf-8", newline="") as handle:
+        found = {r["bib_id"]: r["finding_text"] for r in csv.DictReader(handle)}
+
+    def runs(text: str) -> set[tuple[str, ...]]:
+        words = re.findall(r"[a-z0-9]+", text.lower())
+        return {tuple(words[i : i + 4]) for i in range(len(words) - 3)}
+
+    pairs = [(r["success"], cells[r["bib_id"]]) for r in _summaries() if r["success"]]
+    pairs += [(r["finding"], found[r["bib_id"]]) for r in _summaries() if r["finding"]]
+    assert len(pairs) == 78
+    for ours, theirs in pairs:
+        assert not runs(ours) & runs(theirs), (ours, theirs)
+        assert fuzz.ratio(ours.lower(), theirs.lower()) < 70, (ours, theirs)
