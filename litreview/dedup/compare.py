@@ -165,6 +165,9 @@ def volume_match(a: RecordKeys, b: RecordKeys) -> str | None:
     return "differ"
 
 
+_OCR_ONE = re.compile(r"^[il](?=\d)")
+
+
 def page_match(a: RecordKeys, b: RecordKeys) -> str | None:
     if not a.page or not b.page:
         return None
@@ -172,7 +175,19 @@ def page_match(a: RecordKeys, b: RecordKeys) -> str | None:
         "abcdefghijklmnopqrstuvwxyz"
     ):
         return "same"
+    if _OCR_ONE.sub("1", a.page) == _OCR_ONE.sub("1", b.page):
+        return "same"  # "i428" / "1428": a letter i or l read for the digit 1
     return "differ"
+
+
+def names_article(notice: RecordKeys, article: RecordKeys) -> bool:
+    """Whether a correction, comment or reply names ``article`` by its title."""
+    about, title = notice.about, article.compact
+    if len(about) < 20 or not title:
+        return False
+    if about == title or (len(about) >= 30 and (title.startswith(about) or about.startswith(title))):
+        return True
+    return fuzz.ratio(about, title) / 100 >= TITLE_AGREE
 
 
 def abstract_match(a: RecordKeys, b: RecordKeys) -> str | None:
@@ -189,6 +204,8 @@ def abstract_match(a: RecordKeys, b: RecordKeys) -> str | None:
 
 def judge(a: RecordKeys, b: RecordKeys, shared_dois: frozenset[str] = frozenset()) -> Judgement:
     """Compare two records field by field and apply the rules in the module docstring."""
+    if bool(a.notice) != bool(b.notice):
+        return _judge_notice(a, b) if a.notice else _judge_notice(b, a)
     ident = identifier_match(a, b, shared_dois)
     title = title_similarity(a, b)
     if title is not None and title < TITLE_FLOOR:  # whatever the identifiers say
@@ -230,12 +247,43 @@ def judge(a: RecordKeys, b: RecordKeys, shared_dois: frozenset[str] = frozenset(
         abstract=fields["abstract"],
         kinds_differ=a.kind is not None and b.kind is not None and a.kind != b.kind,
         generic=a.generic or b.generic,
+        same_range=page == "same" and a.end_page is not None and a.end_page == b.end_page
+        and a.end_page != a.page,
+        same_issue=bool(a.issue) and a.issue == b.issue,
+        authors=min(len(a.surnames), len(b.surnames)),
     )
     verdict = decide(evidence, vetoes)
     score = _score(title, ident, support, vetoes)
     if verdict == "not_duplicate":
         return Judgement(verdict, score, tuple(vetoes) or ("too little in common",), True)
     return Judgement(verdict, score, tuple(support + vetoes + evidence.doubts()), bool(vetoes))
+
+
+def _judge_notice(notice: RecordKeys, article: RecordKeys) -> Judgement:
+    """A correction, comment, reply or reprint and a record that is not one.
+
+    A reprint whose title names the article and whose first author is the
+    article's joins the article's group. A correction, comment or reply that
+    names the article goes to the review queue: labelled sets disagree on
+    whether it is part of the article's work (bib-dedupe's stroke set keeps a
+    corrigendum apart from its article), so a reviewer decides, and a merge
+    keeps each record's provenance. Anything else is a different work.
+    """
+    kind = {"reprint": "a reprint"}.get(notice.notice, f"a {notice.notice} notice")
+    if not names_article(notice, article) or title_numbers_differ(notice, article):
+        return Judgement("not_duplicate", 0.1, ("one is a correction, comment or reply",), True)
+    reasons = (f"{kind} naming this article",)
+    too_early = notice.year is not None and article.year is not None and (
+        notice.year < article.year or notice.year - article.year > 5)  # fmt: skip
+    journal = journal_match(notice, article)
+    first = first_author_match(notice, article)
+    if too_early:
+        return Judgement("not_duplicate", 0.2, (*reasons, "published before it"), True)
+    if notice.notice == "reprint" and first == "same":
+        return Judgement("duplicate", 0.8, (*reasons, "same first author"))
+    if notice.notice != "reprint" and journal == "same":
+        return Judgement("needs_review", 0.8, (*reasons, "same journal"))
+    return Judgement("needs_review", 0.5, reasons)
 
 
 def _vetoes(
@@ -263,8 +311,6 @@ def _vetoes(
         vetoes.append("titles differ")
     elif title is not None and title_numbers_differ(a, b):
         vetoes.append("numbers in the titles differ")
-    if a.notice != b.notice:
-        vetoes.append("one is a correction, comment or reply")
     return vetoes
 
 
@@ -283,6 +329,9 @@ class Evidence:
     abstract: str | None
     kinds_differ: bool
     generic: bool
+    same_range: bool = False  # the same page range of two pages or more
+    same_issue: bool = False
+    authors: int = 0  # authors on the shorter list
 
     @property
     def agree(self) -> bool:
@@ -330,6 +379,17 @@ def decide(e: Evidence, vetoes: list[str]) -> Verdict:
             if e.first == "same" and e.year_gap == 0 and e.placed
             else "not_duplicate"
         )
+    if (
+        e.agree
+        and not e.generic
+        and e.first == "same"
+        and e.year_gap == 0
+        and e.same_range
+        and e.volume != "differ"
+        and not e.authors_differ
+        and e.abstract != "differ"
+    ):
+        return "duplicate"  # a chapter exported as an article, a series named as the journal
     every_field = e.journal == e.volume == e.page == "same" and e.year_gap == 0 and not doubtful
     if e.generic:
         if e.agree and every_field and e.first != "differ":
@@ -362,6 +422,35 @@ def _vetoed(e: Evidence, vetoes: set[str]) -> Verdict:
         if vetoes == {"different first author"} and confirmed and e.year_gap == 0:
             return "duplicate"  # names exported surname-last or garbled
         return "needs_review"
+    if (
+        vetoes == {"different DOIs/PMIDs"}
+        and e.agree
+        and not e.generic
+        and e.first == "same"
+        and e.year_gap == 0
+        and e.journal == "same"
+        and e.page == "same"
+        and e.volume != "differ"
+        and not e.authors_differ
+        and e.abstract != "differ"
+        and not e.kinds_differ
+    ):
+        return "duplicate"  # every field agrees, to the page in the journal: a DOI mistyped
+    if (
+        vetoes == {"different start page"}
+        and e.agree
+        and not e.generic
+        and e.first == "same"
+        and e.year_gap == 0
+        and e.journal == "same"
+        and e.volume == "same"
+        and e.same_issue
+        and e.overlap is not None
+        and e.overlap >= 0.8
+        and e.authors >= 3
+        and e.abstract != "differ"
+    ):
+        return "duplicate"  # one abstract listed twice in an issue, or a page mistyped
     if vetoes == {"different first author"} and e.agree and (e.overlap or 0) >= 0.6:
         return "needs_review"  # same team, names in another order
     if (

@@ -14,14 +14,15 @@ from litreview.dedup.records import DedupRecord, expand_end_page
 from litreview.dedup.text import (
     JOURNAL_STOPWORDS,
     TAG,
-    clean_title,
     is_generic_title,
-    notice_kind,
-    title_words,
+    notice_of,
+    split_title,
     words_of,
 )
 
 _DOI = re.compile(r"10\.\d{3,9}/[^\s;,]+")
+# landing-page paths some exports glue onto a DOI ("10.1111/disa.12056/asset/disa12056")
+_DOI_PATH = re.compile(r"/(?:asset|abstract|full|fulltext|pdf|epdf|pdfdirect|suppinfo|references|meta)(?:/.*)?$")
 _ISSN = re.compile(r"\b(\d{4})-?(\d{3}[\dxX])\b")
 _ISBN = re.compile(r"\b(?:97[89][- ]?)?(?:\d[- ]?){9}[\dxX]\b")
 _LEADING_INT = re.compile(r"\s*(\d+)")
@@ -34,7 +35,7 @@ def normalize_dois(text: str | None) -> tuple[str, ...]:
     if not text:
         return ()
     text = unquote(text).lower()
-    found = {m.rstrip(".") for m in _DOI.findall(text)}
+    found = {_DOI_PATH.sub("", m.rstrip(".")) for m in _DOI.findall(text)}
     return tuple(sorted(found))
 
 
@@ -151,6 +152,7 @@ class RecordKeys:
     main_title: str  # compact title before the first colon (subtitle dropped)
     generic: bool
     notice: str  # "erratum", "reply", ... when the title announces a notice about another work
+    about: str  # compact title of the work a notice names ("" if none or not a notice)
     dois: tuple[str, ...]
     pmid: str | None
     surnames: tuple[str, ...]
@@ -189,8 +191,11 @@ def _kind(entry_type: str | None) -> str | None:
 
 
 def make_keys(record: DedupRecord) -> RecordKeys:
-    words = title_words(record.title)
-    raw = clean_title(record.title) if record.title else ""
+    raw, note = split_title(record.title) if record.title else ("", "")
+    words = tuple(words_of(raw))
+    kind, about = notice_of(raw)
+    if note and not kind:  # a Web of Science correction or reprint names the article it follows
+        kind, about = note, "".join(words)
     main = "".join(words_of(raw.split(":", 1)[0])) if ":" in raw else ""
     authors = [a for a in record.authors[:MAX_AUTHORS] if a.strip()]
     surnames = tuple(s for s in (surname_key(a) for a in authors) if s)
@@ -204,8 +209,9 @@ def make_keys(record: DedupRecord) -> RecordKeys:
         title=" ".join(words),
         compact="".join(words),
         main_title=main,
-        generic=is_generic_title(words),
-        notice=notice_kind(words),
+        generic=is_generic_title(words, kind if kind != "reprint" else ""),
+        notice=kind,
+        about=about,
         dois=normalize_dois(record.doi),
         pmid=record.pmid.strip() if record.pmid and record.pmid.strip().isdigit() else None,
         surnames=surnames,
