@@ -182,7 +182,7 @@ def table(rows: list[dict[str, Any]]) -> str:
     for row in rows:
         ours, theirs = row["litreview"], row["bib_dedupe"]
 
-        def pair(key: str, fmt: str = ".3f") -> str:
+        def pair(key: str, fmt: str = ".3f", ours: Any = ours, theirs: Any = theirs) -> str:
             return f"{ours[key]:{fmt}} / {theirs[key]:{fmt}}"
 
         lines.append(

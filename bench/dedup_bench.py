@@ -123,7 +123,7 @@ def main(argv: list[str] | None = None) -> int:
         "records": len(records),
         "seconds": round(seconds, 1),
         "peak_rss_mb": round(peak_mb),
-        "pairs_judged": len(result.pairs),
+        "pairs_judged": len(result.pairs) + result.pairs_different,
         "needs_review": len(result.needs_review),
         **score_groups(result.groups, truth),
     }

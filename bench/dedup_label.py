@@ -123,7 +123,8 @@ def main() -> int:
             writer.writerow(["file", "position", "group"])
             for r in records:
                 name, position = origin[r.record_id]
-                writer.writerow([name, position, f"w{records[roots[index[r.record_id]]].record_id}"])
+                work = records[roots[index[r.record_id]]].record_id
+                writer.writerow([name, position, f"w{work}"])
     return 0
 
 

@@ -10,8 +10,10 @@ the number of records.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from array import array
 from collections.abc import Iterator, Sequence
+
+import numpy as np
 
 from litreview.dedup.keys import RecordKeys
 from litreview.dedup.text import STOPWORDS
@@ -47,16 +49,28 @@ def candidate_pairs(
     """Sorted, unique ``(i, j)`` index pairs (``i < j``) of records sharing a block.
 
     ``records`` should be sorted by record id so that the result does not
-    depend on input order.
+    depend on input order. Keys are held as 64-bit hashes in flat arrays (a
+    collision only adds a comparison), so memory stays a few bytes per key.
     """
-    blocks: dict[str, list[int]] = defaultdict(list)
+    hashes, owners = array("q"), array("q")
     for index, keys in enumerate(records):
         for key in set(block_keys(keys)):
-            blocks[key].append(index)
+            hashes.append(hash(key))
+            owners.append(index)
+    if not hashes:
+        return []
+    h = np.frombuffer(hashes, dtype=np.int64)
+    o = np.frombuffer(owners, dtype=np.int64)
+    order = np.lexsort((o, h))
+    h, o = h[order], o[order]
+    del hashes, owners, order
+    cuts = np.flatnonzero(np.diff(h)) + 1
+    starts = np.concatenate(([0], cuts))
+    ends = np.concatenate((cuts, [len(h)]))
+    big = ends - starts >= 2
     pairs: set[tuple[int, int]] = set()
-    for members in blocks.values():
-        if len(members) < 2:
-            continue
+    for start, end in zip(starts[big].tolist(), ends[big].tolist(), strict=True):
+        members = sorted(set(o[start:end].tolist()))
         if len(members) <= max_block:
             for pos, i in enumerate(members):
                 for j in members[pos + 1 :]:

@@ -111,7 +111,8 @@ def first_author_match(a: RecordKeys, b: RecordKeys) -> str | None:
         return "same"
     x, y = a.first_author_words, b.first_author_words
     if x == y or (  # "Wu, Ching-yi" / "Ching-yi, Wu" / "Wu, C. Y.": given name and surname swapped
-        sorted(w[0] for w in x) == sorted(w[0] for w in y) and any(len(w) >= 2 for w in x & y)
+        sorted(w[0] for w in x) == sorted(w[0] for w in y)
+        and any(len(w) >= 2 for w in set(x) & set(y))
     ):
         return "same"
     return "differ"
@@ -131,7 +132,7 @@ def author_overlap(a: RecordKeys, b: RecordKeys) -> float | None:
 
 
 def journal_match(a: RecordKeys, b: RecordKeys) -> str | None:
-    if a.issns & b.issns:
+    if a.issns and b.issns and set(a.issns).intersection(b.issns):
         return "same"
     if not a.journals or not b.journals:
         return None
@@ -185,8 +186,10 @@ def names_article(notice: RecordKeys, article: RecordKeys) -> bool:
     about, title = notice.about, article.compact
     if len(about) < 20 or not title:
         return False
-    if about == title or (len(about) >= 30 and (title.startswith(about) or about.startswith(title))):
+    if about == title:
         return True
+    if len(about) >= 30 and (title.startswith(about) or about.startswith(title)):
+        return True  # one of the two titles truncated
     return fuzz.ratio(about, title) / 100 >= TITLE_AGREE
 
 
@@ -251,6 +254,7 @@ def judge(a: RecordKeys, b: RecordKeys, shared_dois: frozenset[str] = frozenset(
         and a.end_page != a.page,
         same_issue=bool(a.issue) and a.issue == b.issue,
         authors=min(len(a.surnames), len(b.surnames)),
+        abstract_pages=bool(a.page and b.page and a.page[0].isalpha() and b.page[0].isalpha()),
     )
     verdict = decide(evidence, vetoes)
     score = _score(title, ident, support, vetoes)
@@ -332,6 +336,7 @@ class Evidence:
     same_range: bool = False  # the same page range of two pages or more
     same_issue: bool = False
     authors: int = 0  # authors on the shorter list
+    abstract_pages: bool = False  # both start pages lettered ("e3", "S42"): meeting abstracts
 
     @property
     def agree(self) -> bool:
@@ -445,12 +450,13 @@ def _vetoed(e: Evidence, vetoes: set[str]) -> Verdict:
         and e.journal == "same"
         and e.volume == "same"
         and e.same_issue
+        and e.abstract_pages
         and e.overlap is not None
         and e.overlap >= 0.8
         and e.authors >= 3
         and e.abstract != "differ"
     ):
-        return "duplicate"  # one abstract listed twice in an issue, or a page mistyped
+        return "duplicate"  # one meeting abstract listed twice in an issue (pages e3, e8)
     if vetoes == {"different first author"} and e.agree and (e.overlap or 0) >= 0.6:
         return "needs_review"  # same team, names in another order
     if (

@@ -32,7 +32,7 @@ _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 _TRAILING_NOTE = re.compile(r"\s*\[[^\[\]]*\]?[\s.]*$")
 _MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*"
 # Web of Science titles of corrections and reprints end with a note citing the original:
-# "(vol 31, pg 23, 2007)", "(Jul, 1, 2022)", "(Reprinted from Southern J Appl For, vol 31, pg 23-27)"
+# "(vol 31, pg 23, 2007)", "(Jul, 1, 2022)", "(Reprinted from South J Appl For, vol 31, pg 23-7)"
 _CITATION_NOTE = re.compile(
     rf"\s*\((?:vol\.?\s*\d+[^()]*\bpgs?\.?\s*[a-z]*\d+[^()]*|{_MONTH}\.?,?\s*\d{{1,2}},?\s*"
     rf"(?:19|20)\d\d|reprinted (?:from|in)\b[^()]*)\)[\s.]*$",
