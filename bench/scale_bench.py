@@ -213,7 +213,8 @@ def bench_dedup(records: int) -> None:
                          capture_output=True, text=True, env=ENV, check=True)  # fmt: skip
     report = json.loads(out.stdout)
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    print(f"dedup: {report['records']} records in {report['seconds']} s, peak RSS "
+    print(f"dedup: {report['records']} records in {report['seconds']} s wall "
+          f"({report['cpu_seconds']} s CPU; load average {os.getloadavg()[0]:.1f}), peak RSS "
           f"{peak:.0f} MB (targets <= 60 s, <= 1024 MB); recall {report['pair_recall']}, "
           f"mixed {report['mixed_clusters']}, {report['needs_review']} pairs to review")
 

@@ -113,6 +113,7 @@ def first_author_match(a: RecordKeys, b: RecordKeys) -> str | None:
     if x == y or (  # "Wu, Ching-yi" / "Ching-yi, Wu" / "Wu, C. Y.": given name and surname swapped
         sorted(w[0] for w in x) == sorted(w[0] for w in y)
         and any(len(w) >= 2 for w in set(x) & set(y))
+        and (a.surnames[0] in y or b.surnames[0] in x)  # not "Hegel, Mark" / "Hsueh, Mark"
     ):
         return "same"
     return "differ"

@@ -235,8 +235,16 @@ def fold(text: str) -> str:
     return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
 
 
+# every ASCII character that is not a lower-case letter or digit becomes a space
+_ASCII_WORDS = str.maketrans(
+    {chr(c): " " for c in range(128) if not (chr(c).isdigit() or "a" <= chr(c) <= "z")}
+)
+
+
 def words_of(text: str) -> list[str]:
-    return _NON_ALNUM.sub(" ", fold(text)).split()
+    """Lower-case ASCII words of ``text`` (accents folded); the same as splitting ``fold(text)``
+    on every run of characters other than ``a-z0-9``."""
+    return fold(text).translate(_ASCII_WORDS).split()
 
 
 # --- titles ---------------------------------------------------------------------------

@@ -265,3 +265,55 @@ def test_generic_titles_never_merge_on_title_alone() -> None:
     b = rec(2, title="Editorial", authors=("Hart, M.",), year=2018, journal="J Adv Nurs",
             start_page="997")  # fmt: skip
     assert len(set(find_duplicates([a, b]).groups.values())) == 2
+
+
+# --- rules found while labelling, each tried on every set (docs/dedup.md) --------------
+
+
+def test_same_given_name_and_initials_are_not_the_same_first_author() -> None:
+    """The swapped-name rule ("Wu, Ching-yi" / "Ching-yi, Wu") needs the surname itself."""
+    a = article(1, authors=("Hegel, Mark J.",), start_page=None, end_page=None, volume=None)
+    b = article(2, authors=("Hsueh, Mark J.",), start_page=None, end_page=None, volume=None)
+    assert groups_of(a, b) == [[1], [2]]
+    c = article(3, authors=("Ching-yi, Wu",), start_page=None, end_page=None, volume=None)
+    d = article(4, authors=("Wu, Ching-yi",), start_page=None, end_page=None, volume=None)
+    assert groups_of(c, d) == [[3, 4]]
+
+
+def test_doi_with_a_landing_page_path_is_the_doi() -> None:
+    a = article(1, doi="10.1111/disa.12056/asset/disa12056.pdf", end_page=None)
+    b = article(2, doi="https://doi.org/10.1111/disa.12056")
+    assert groups_of(a, b) == [[1, 2]]
+
+
+def test_letter_i_read_for_digit_one_in_a_page() -> None:
+    assert groups_of(article(1, start_page="i201"), article(2, start_page="1201")) == [[1, 2]]
+    # a supplement page "ii12" is not page "112"
+    assert groups_of(article(3, start_page="ii12"), article(4, start_page="112")) == [[3], [4]]
+
+
+def test_a_mistyped_doi_with_every_other_field_agreeing() -> None:
+    a = article(1, doi="10.1016/j.appet.2012.05.003")
+    b = article(2, doi="10.1016/j.regpep.2012.05.039")
+    assert groups_of(a, b) == [[1, 2]]
+    c = article(3, doi="10.1016/j.regpep.2012.05.039", journal="Regulatory Peptides")
+    assert groups_of(a, c) == [[1], [3]]  # another journal: two works (or a co-publication)
+
+
+def test_the_same_page_range_merges_a_chapter_exported_as_an_article() -> None:
+    chapter = article(1, journal=None, volume=None, issue=None, type="CHAP")
+    record = article(2, journal="Comprehensive Assessment of Water Management Series",
+                     volume=None, issue=None, type="JOUR")  # fmt: skip
+    assert groups_of(chapter, record) == [[1, 2]]
+    first_page_only = article(3, journal=None, volume=None, issue=None, end_page=None, type="CHAP")
+    assert groups_of(first_page_only, record) == [[2], [3]] or queued(first_page_only, record)
+
+
+def test_one_meeting_abstract_listed_twice_in_a_supplement() -> None:
+    a = article(1, issue="10 Suppl", start_page="e8", end_page="e9")
+    b = article(2, issue="10 Suppl", start_page="e3", end_page=None)
+    assert groups_of(a, b) == [[1, 2]]
+    two_authors = ("Bernhardt, J.", "Ellery, F.")
+    c = article(3, authors=two_authors, issue="10 Suppl", start_page="e8", end_page="e9")
+    d = article(4, authors=two_authors, issue="10 Suppl", start_page="e3", end_page=None)
+    assert groups_of(c, d) == [[3], [4]]  # too few authors to rule out two abstracts
