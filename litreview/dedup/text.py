@@ -231,8 +231,12 @@ def fold(text: str) -> str:
     text = text.lower()
     if text.isascii():
         return text
-    text = text.translate(_GREEK)
-    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    text = unicodedata.normalize("NFKD", text.translate(_GREEK))
+    # accents go; other non-ASCII characters (dashes, middle dots, no-break spaces) part words:
+    # "2016–2019" must not become "20162019"
+    return "".join(
+        c if c.isascii() else "" if unicodedata.combining(c) else " " for c in text
+    )
 
 
 # every ASCII character that is not a lower-case letter or digit becomes a space
@@ -259,7 +263,7 @@ def split_title(title: str) -> tuple[str, str]:
     """
     if "&" in title:
         title = html.unescape(title)
-    title = TAG.sub("", title).strip()
+    title = TAG.sub(_tag, title).strip()
     note = ""
     match = _CITATION_NOTE.search(title)
     if match and match.start() > 0:
@@ -269,6 +273,12 @@ def split_title(title: str) -> tuple[str, str]:
     if section and len(words_of(title[section.end() :])) >= 3:
         title = title[section.end() :]
     return _clean(title), note
+
+
+def _tag(match: re.Match[str]) -> str:
+    """Markup goes ("<sup>"); a character Web of Science spells out ("<middle dot>") parts words."""
+    inner = match.group(0)[1:-1]
+    return " " if " " in inner and "=" not in inner else ""
 
 
 def clean_title(title: str) -> str:

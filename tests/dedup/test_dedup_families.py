@@ -317,3 +317,15 @@ def test_one_meeting_abstract_listed_twice_in_a_supplement() -> None:
     c = article(3, authors=two_authors, issue="10 Suppl", start_page="e8", end_page="e9")
     d = article(4, authors=two_authors, issue="10 Suppl", start_page="e3", end_page=None)
     assert groups_of(c, d) == [[3], [4]]  # too few authors to rule out two abstracts
+
+
+def test_unicode_punctuation_parts_numbers_like_ascii_punctuation() -> None:
+    """ "2016\u20132019" is "2016-2019", not "20162019" (the numbers veto compared them)."""
+    base = "Emergency department visits during wildfire smoke events in California, 2016"
+    a = article(1, title=base + "-2019")
+    b = article(2, title=base + "\u20132019", end_page=None)
+    c = article(3, title="Mortality attributable to wildfire PM2<middle dot>5 in 749 locations")
+    d = article(4, title="Mortality attributable to wildfire PM2.5 in 749 locations",
+                end_page=None)  # fmt: skip
+    assert groups_of(a, b) == [[1, 2]]
+    assert groups_of(c, d) == [[3, 4]]
