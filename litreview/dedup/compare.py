@@ -38,7 +38,13 @@ TITLE_AGREE = 0.93
 TITLE_CLOSE = 0.85
 TITLE_FLOOR = 0.60
 # with the same DOI and title these conflicts are more likely export errors: review, don't veto
-_SOFT_FOR_IDENTIFIERS = {"different first author", "different start page", "different volume"}
+_YEARS_APART = "years more than one apart"  # with the same DOI: online first, then print
+_SOFT_FOR_IDENTIFIERS = {
+    "different first author",
+    "different start page",
+    "different volume",
+    _YEARS_APART,
+}
 _SOFT_VETOES = _SOFT_FOR_IDENTIFIERS | {"different DOIs/PMIDs"}  # the only ones a rule may lift
 _VENUE_WORDS = frozenset({"proceedings", "proc", "conference", "conf", "annual"})
 _NUMBER = re.compile(r"\d+|\b(?:i{1,3}|iv|vi{0,3}|ix|x)\b")
@@ -305,7 +311,7 @@ def _vetoes(
     if ident == "differ":
         vetoes.append("different DOIs/PMIDs")
     if year_gap is not None and year_gap > 1:
-        vetoes.append(f"years {a.year} and {b.year}")
+        vetoes.append(_YEARS_APART if ident == "same" else f"years {a.year} and {b.year}")
     if first == "differ":
         vetoes.append("different first author")
     if volume == "differ":
@@ -376,6 +382,11 @@ def decide(e: Evidence, vetoes: list[str]) -> Verdict:
     if e.ident == "same":
         if e.agree and (not doubtful or e.placed):
             return "duplicate"
+        if e.agree and not e.generic and e.first == "same" and e.year_gap == 0 and (
+            e.journal == "same"
+        ):
+            return "duplicate"  # one DOI, title, first author, year and journal: abstracts or
+            # author lists that differ are an exporter's (a truncated abstract, split surnames)
         if e.title is None and e.first == "same" and e.year_gap == 0 and e.placed:
             return "duplicate"
         return "needs_review"
@@ -427,6 +438,10 @@ def _vetoed(e: Evidence, vetoes: set[str]) -> Verdict:
         confirmed = e.page == "same" or e.volume == "same"
         if vetoes == {"different first author"} and confirmed and e.year_gap == 0:
             return "duplicate"  # names exported surname-last or garbled
+        if vetoes == {_YEARS_APART} and e.first == "same" and e.journal == "same" and (
+            e.year_gap is not None and e.year_gap <= 3
+        ):
+            return "duplicate"  # online first, in print two or three years later
         return "needs_review"
     if (
         vetoes == {"different DOIs/PMIDs"}

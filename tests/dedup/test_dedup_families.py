@@ -329,3 +329,22 @@ def test_unicode_punctuation_parts_numbers_like_ascii_punctuation() -> None:
                 end_page=None)  # fmt: skip
     assert groups_of(a, b) == [[1, 2]]
     assert groups_of(c, d) == [[3, 4]]
+
+
+def test_same_doi_online_first_and_print_years_apart() -> None:
+    online = article(1, doi="10.1136/bmjspcare-2021-002973", year=2021, volume=None,
+                     issue=None, start_page=None, end_page=None)  # fmt: skip
+    printed = article(2, doi="10.1136/bmjspcare-2021-002973", year=2023)
+    assert groups_of(online, printed) == [[1, 2]]
+    other = article(3, doi="10.1136/bmjspcare-2021-002973", year=2023,
+                    authors=("Kelly, M.",))  # fmt: skip
+    assert groups_of(online, other) == [[1], [3]]  # another first author: not on the DOI alone
+
+
+def test_same_doi_with_an_abstract_that_differs() -> None:
+    abstract = "Background: " + "post-traumatic stress after disasters " * 8
+    a = article(1, doi="10.1111/jpm.13030", abstract=abstract, start_page=None, end_page=None,
+                volume=None, issue=None)  # fmt: skip
+    b = article(2, doi="10.1111/jpm.13030", abstract="Aim: locus of control " * 12,
+                start_page=None, end_page=None, volume=None, issue=None)  # fmt: skip
+    assert groups_of(a, b) == [[1, 2]]
