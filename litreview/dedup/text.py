@@ -29,6 +29,8 @@ _GREEK = str.maketrans(
 )
 TAG = re.compile(r"<[^>]{1,40}>")
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
+_COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]+")
+_NON_ASCII = re.compile("[^\x00-\x7f]+")
 _TRAILING_NOTE = re.compile(r"\s*\[[^\[\]]*\]?[\s.]*$")
 _MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*"
 # Web of Science titles of corrections and reprints end with a note citing the original:
@@ -231,12 +233,10 @@ def fold(text: str) -> str:
     text = text.lower()
     if text.isascii():
         return text
-    text = unicodedata.normalize("NFKD", text.translate(_GREEK))
-    # accents go; other non-ASCII characters (dashes, middle dots, no-break spaces) part words:
+    text = _COMBINING.sub("", unicodedata.normalize("NFKD", text.translate(_GREEK)))
+    # accents went; other non-ASCII characters (dashes, middle dots, no-break spaces) part words:
     # "2016–2019" must not become "20162019"
-    return "".join(
-        c if c.isascii() else "" if unicodedata.combining(c) else " " for c in text
-    )
+    return _NON_ASCII.sub(" ", text)
 
 
 # every ASCII character that is not a lower-case letter or digit becomes a space
