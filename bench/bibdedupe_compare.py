@@ -199,6 +199,34 @@ def table(rows: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
+def ablate(sets: list[BenchSet]) -> str:
+    """Each rule added for issue 15 switched off in turn, on every set: what it buys."""
+    from litreview.dedup import compare
+
+    full = {b.name: score_ours(b) for b in sets}
+    lines = ["| rule off | set | recall (all rules) | recall (rule off) | mixed (rule off) | "
+             "review pairs (all / off) |", "|---|---|---|---|---|---|"]  # fmt: skip
+    try:
+        for rule in sorted(compare.RULES_ADDED):
+            compare.RULES = compare.RULES_ADDED - {rule}
+            rows = []
+            for b in sets:
+                off = score_ours(b)
+                on = full[b.name]
+                if (off["pair_recall"], off["mixed_clusters"], off["needs_review"]) != (
+                    on["pair_recall"], on["mixed_clusters"], on["needs_review"]):  # fmt: skip
+                    rows.append((off["pair_recall"] - on["pair_recall"], b.name, on, off))
+            for _, name, on, off in sorted(rows, key=lambda r: r[0]):
+                lines.append(f"| {rule} | {name} | {on['pair_recall']:.3f} | "
+                             f"{off['pair_recall']:.3f} | {off['mixed_clusters']} | "
+                             f"{on['needs_review']} / {off['needs_review']} |")  # fmt: skip
+            if not rows:
+                lines.append(f"| {rule} | (no set changes) | | | | |")
+    finally:
+        compare.RULES = compare.RULES_ADDED
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=shared_dir())
@@ -207,11 +235,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--refresh", action="store_true", help="re-run bib-dedupe (no cache)")
     parser.add_argument("--ours-only", action="store_true", help="skip bib-dedupe")
     parser.add_argument("--json-out", type=Path)
+    parser.add_argument("--ablate", action="store_true",
+                        help="switch each rule added for issue 15 off in turn (ours only)")
     args = parser.parse_args(argv)
     if not (args.data / "dedup").is_dir():
         print(f"SKIP: no data at {args.data}", file=sys.stderr)
         return 0
     wanted = set(args.sets.split(",")) if args.sets else None
+    if args.ablate:
+        print(ablate(list(load_sets(args.data, wanted))))
+        return 0
     python = None if args.ours_only else ensure_venv(args.venv)
     rows = []
     for bench in load_sets(args.data, wanted):
