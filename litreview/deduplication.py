@@ -108,13 +108,12 @@ def run_dedup(
     """
     from litreview.dedup import DedupRecord, find_duplicates, merge_fields
 
-    records = list(records_store.iter_records(review.db))
+    by_id = dict(records_store.iter_record_fields(review.db))
     same, different = manual_pairs(review)
     result = find_duplicates(
-        [DedupRecord.from_fields(r.record_id, r.fields) for r in records],
+        [DedupRecord.from_fields(record_id, fields) for record_id, fields in by_id.items()],
         same=same, different=different, progress=progress,
     )
-    by_id = {r.record_id: r.fields for r in records}
     members: dict[int, list[int]] = defaultdict(list)
     for record_id, group in result.groups.items():
         members[group].append(record_id)
@@ -130,8 +129,8 @@ def run_dedup(
             works.replace_groups(review.db, result.groups, merged, pairs)
             works.replace_ineligible(review.db, ineligible)
     return DedupSummary(
-        records=len(records), groups=len(members),
-        duplicates_removed=len(records) - len(members),
+        records=len(by_id), groups=len(members),
+        duplicates_removed=len(by_id) - len(members),
         needs_review=len(pairs), ineligible=len(ineligible),
     )
 

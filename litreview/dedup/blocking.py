@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from array import array
 from collections.abc import Iterator, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -46,19 +47,45 @@ def block_keys(keys: RecordKeys) -> Iterator[str]:
 def candidate_pairs(
     records: Sequence[RecordKeys], *, max_block: int = MAX_BLOCK, window: int = WINDOW
 ) -> list[tuple[int, int]]:
-    """Sorted, unique ``(i, j)`` index pairs (``i < j``) of records sharing a block.
+    """Sorted, unique ``(i, j)`` index pairs (``i < j``) of records sharing a block."""
+    n = max(len(records), 1)
+    codes = candidate_codes(records, max_block=max_block, window=window).tolist()
+    return [(c // n, c % n) for c in codes]
+
+
+def iter_candidate_pairs(
+    records: Sequence[RecordKeys], *, chunk: int = 1 << 16
+) -> tuple[int, Iterator[tuple[int, int]]]:
+    """``(how many, pairs)``: ``candidate_pairs`` as a stream, a few bytes per pair held."""
+    n = max(len(records), 1)
+    codes = candidate_codes(records)
+
+    def pairs() -> Iterator[tuple[int, int]]:
+        for start in range(0, len(codes), chunk):
+            for code in codes[start : start + chunk].tolist():
+                yield code // n, code % n
+
+    return len(codes), pairs()
+
+
+def candidate_codes(
+    records: Sequence[RecordKeys], *, max_block: int = MAX_BLOCK, window: int = WINDOW
+) -> np.ndarray[Any, np.dtype[np.int64]]:
+    """Sorted unique pair codes ``i * n + j`` (``i < j``) of records sharing a block.
 
     ``records`` should be sorted by record id so that the result does not
     depend on input order. Keys are held as 64-bit hashes in flat arrays (a
-    collision only adds a comparison), so memory stays a few bytes per key.
+    collision only adds a comparison) and pairs as codes, so memory stays a
+    few bytes per key and per pair even when blocks are large.
     """
+    n = len(records)
     hashes, owners = array("q"), array("q")
     for index, keys in enumerate(records):
         for key in set(block_keys(keys)):
             hashes.append(hash(key))
             owners.append(index)
     if not hashes:
-        return []
+        return np.zeros(0, dtype=np.int64)
     h = np.frombuffer(hashes, dtype=np.int64)
     o = np.frombuffer(owners, dtype=np.int64)
     order = np.lexsort((o, h))
@@ -68,16 +95,16 @@ def candidate_pairs(
     starts = np.concatenate(([0], cuts))
     ends = np.concatenate((cuts, [len(h)]))
     big = ends - starts >= 2
-    pairs: set[tuple[int, int]] = set()
+    codes = array("q")
     for start, end in zip(starts[big].tolist(), ends[big].tolist(), strict=True):
         members = sorted(set(o[start:end].tolist()))
         if len(members) <= max_block:
             for pos, i in enumerate(members):
-                for j in members[pos + 1 :]:
-                    pairs.add((i, j))
+                codes.extend(i * n + j for j in members[pos + 1 :])
             continue
         ordered = sorted(members, key=lambda k: (records[k].compact, records[k].record_id))
         for pos, i in enumerate(ordered):
-            for j in ordered[pos + 1 : pos + 1 + window]:
-                pairs.add((i, j) if i < j else (j, i))
-    return sorted(pairs)
+            codes.extend(
+                min(i, j) * n + max(i, j) for j in ordered[pos + 1 : pos + 1 + window]
+            )
+    return np.unique(np.frombuffer(codes, dtype=np.int64))

@@ -219,7 +219,7 @@ def names_article(notice: RecordKeys, article: RecordKeys) -> bool:
 def abstract_match(a: RecordKeys, b: RecordKeys) -> str | None:
     if len(a.abstract) < 100 or len(b.abstract) < 100:
         return None
-    score = fuzz.ratio(a.abstract[:600], b.abstract[:600])
+    score = fuzz.ratio(a.abstract, b.abstract)
     if score >= 90:
         return "same"
     return "differ" if score < 50 else None

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable, Sequence
 
 from rapidfuzz import fuzz
 
-from litreview.dedup.blocking import candidate_pairs
+from litreview.dedup.blocking import iter_candidate_pairs
 from litreview.dedup.cluster import build_groups
 from litreview.dedup.compare import TITLE_CLOSE, Judgement, judge
 from litreview.dedup.keys import RecordKeys, make_keys
@@ -114,7 +114,7 @@ def find_duplicates(
         verdicts[(first, copy)] = judge_identical(keys[first], keys[copy], shared)
     manual = same_idx | different_idx
     different_works = 0  # pairs judged different are counted, not kept: most pairs are
-    blocked = candidate_pairs([keys[k] for k in distinct])
+    total, blocked = iter_candidate_pairs([keys[k] for k in distinct])
     for done, (i, j) in enumerate(blocked):
         a, b = distinct[i], distinct[j]
         found = judge(keys[a], keys[b], shared)
@@ -123,10 +123,9 @@ def find_duplicates(
         else:
             verdicts[(a, b)] = found
         if progress is not None and done % 10_000 == 0:
-            progress("comparing pairs", done, len(blocked))
+            progress("comparing pairs", done, total)
     if progress is not None:
-        progress("comparing pairs", len(blocked), len(blocked))
-    del blocked
+        progress("comparing pairs", total, total)
 
     extra: dict[tuple[int, int], Judgement] = {}  # pairs judged only while grouping
 

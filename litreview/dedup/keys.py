@@ -216,8 +216,8 @@ def make_keys(record: DedupRecord) -> RecordKeys:
     authors = [a for a in record.authors[:MAX_AUTHORS] if a.strip()]
     surnames = tuple(s for s in (surname_key(a) for a in authors) if s)
     abstract = ""
-    if record.abstract:  # the first 80 words are enough to tell two abstracts apart
-        abstract = " ".join(words_of(TAG.sub("", record.abstract[:800]))[:80])
+    if record.abstract:  # the first 400 characters are enough to tell two abstracts apart
+        abstract = " ".join(words_of(TAG.sub("", record.abstract[:520])))[:400]
     start = page_key(record.start_page)
     end = expand_end_page(record.start_page, record.end_page) if record.end_page else None
     return RecordKeys(
