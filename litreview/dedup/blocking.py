@@ -107,4 +107,13 @@ def candidate_codes(
             codes.extend(
                 min(i, j) * n + max(i, j) for j in ordered[pos + 1 : pos + 1 + window]
             )
-    return np.unique(np.frombuffer(codes, dtype=np.int64))
+    del h, o
+    pairs = np.array(codes, dtype=np.int64)  # one copy, sorted and made unique in place
+    del codes
+    if not len(pairs):
+        return pairs
+    pairs.sort()
+    keep = np.empty(len(pairs), dtype=bool)
+    keep[0] = True
+    np.not_equal(pairs[1:], pairs[:-1], out=keep[1:])
+    return pairs[keep]
