@@ -10,7 +10,9 @@ a ~150-word abstract, keywords, DOI) and runs ``litreview import`` on it in a ch
 reporting wall time and the child's peak RSS (target: <= 1 GB). ``review`` builds a review
 of that many records with 2,000 screening decisions and a stored ranking, then times, each in
 a fresh process: ``litreview status --json``, ``litreview next --json`` and opening the TUI
-(until the home screen is drawn and its workers are done). Target: each < 2 s. ``crash``
+(until the home screen is drawn and its workers are done). Target: each < 2 s. ``dedup`` runs
+``bench/dedup_bench.py`` (250,000 records with realistic near-duplicates) in a child process and
+reports the dedup's wall time and the child's peak RSS (targets: <= 60 s, <= 1 GB). ``crash``
 SIGKILLs ``litreview import`` of a streamed file at evenly spaced moments of its run and checks
 each time that the review passes ``PRAGMA integrity_check`` and holds all of the file or none.
 """
@@ -203,6 +205,20 @@ def bench_crash(mb: int, trials: int) -> None:
           f"{lost} records lost after re-import")  # fmt: skip
 
 
+def bench_dedup(records: int) -> None:
+    """``bench/dedup_bench.py`` in a child process: 250k records built from the labelled sets
+    (realistic near-duplicates), deduplicated; wall time of the dedup and the child's peak RSS."""
+    script = REPO / "bench" / "dedup_bench.py"
+    out = subprocess.run([sys.executable, str(script), "--records", str(records)],
+                         capture_output=True, text=True, env=ENV, check=True)  # fmt: skip
+    report = json.loads(out.stdout)
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(f"dedup: {report['records']} records in {report['seconds']} s wall "
+          f"({report['cpu_seconds']} s CPU; load average {os.getloadavg()[0]:.1f}), peak RSS "
+          f"{peak:.0f} MB (targets <= 60 s, <= 1024 MB); recall {report['pair_recall']}, "
+          f"mixed {report['mixed_clusters']}, {report['needs_review']} pairs to review")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     sub = parser.add_subparsers(dest="what", required=True)
@@ -211,12 +227,16 @@ def main() -> None:
     rev = sub.add_parser("review")
     rev.add_argument("--records", type=int, default=250_000)
     rev.add_argument("--keep", type=Path, help="build (or reuse) the review in this folder")
+    dedup = sub.add_parser("dedup")
+    dedup.add_argument("--records", type=int, default=250_000)
     crash = sub.add_parser("crash")
     crash.add_argument("--mb", type=int, default=100)
     crash.add_argument("--trials", type=int, default=8)
     args = parser.parse_args()
     if args.what == "import":
         bench_import(args.gb)
+    elif args.what == "dedup":
+        bench_dedup(args.records)
     elif args.what == "crash":
         bench_crash(args.mb, args.trials)
     else:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from litreview.errors import InvalidValue
 from litreview.models import RecordFields
@@ -17,6 +18,9 @@ from litreview.review import Review
 from litreview.storage import events as events_store
 from litreview.storage import records as records_store
 from litreview.storage import works
+
+if TYPE_CHECKING:
+    from litreview.dedup.engine import Progress
 
 
 @dataclass(frozen=True)
@@ -95,17 +99,21 @@ def _ineligible(
     return reasons
 
 
-def run_dedup(review: Review, *, dry_run: bool = False) -> DedupSummary:
-    """Deduplicate every record of the review (new imports against everything)."""
+def run_dedup(
+    review: Review, *, dry_run: bool = False, progress: Progress | None = None
+) -> DedupSummary:
+    """Deduplicate every record of the review (new imports against everything).
+
+    ``progress(stage, done, total)`` is told how far the engine is (see ``find_duplicates``).
+    """
     from litreview.dedup import DedupRecord, find_duplicates, merge_fields
 
-    records = list(records_store.iter_records(review.db))
+    by_id = dict(records_store.iter_record_fields(review.db))
     same, different = manual_pairs(review)
     result = find_duplicates(
-        [DedupRecord.from_fields(r.record_id, r.fields) for r in records],
-        same=same, different=different,
+        [DedupRecord.from_fields(record_id, fields) for record_id, fields in by_id.items()],
+        same=same, different=different, progress=progress,
     )
-    by_id = {r.record_id: r.fields for r in records}
     members: dict[int, list[int]] = defaultdict(list)
     for record_id, group in result.groups.items():
         members[group].append(record_id)
@@ -121,8 +129,8 @@ def run_dedup(review: Review, *, dry_run: bool = False) -> DedupSummary:
             works.replace_groups(review.db, result.groups, merged, pairs)
             works.replace_ineligible(review.db, ineligible)
     return DedupSummary(
-        records=len(records), groups=len(members),
-        duplicates_removed=len(records) - len(members),
+        records=len(by_id), groups=len(members),
+        duplicates_removed=len(by_id) - len(members),
         needs_review=len(pairs), ineligible=len(ineligible),
     )
 

@@ -163,3 +163,39 @@ def test_eligibility_limits_mark_works_ineligible(tmp_path: Path) -> None:
     assert works.ineligible_reasons(review.db) == {1: "before-2000", 2: "not-english"}
     assert session.stage_works(review, "title") == [3]  # unknown year is not a reason
     review.close()
+
+
+def test_dedup_reports_progress_per_stage(two_sources) -> None:
+    seen: list[tuple[str, int, int]] = []
+    run_dedup(two_sources, progress=lambda stage, done, total: seen.append((stage, done, total)))
+    stages = [s for s, _, _ in seen]
+    assert stages[0] == "reading records" and stages[-1] == "comparing pairs"
+    assert seen[0][2] == count_records(two_sources.db)
+    assert seen[-1][1] == seen[-1][2]  # the last call says the stage is done
+
+
+def test_dedup_progress_bar_only_on_a_terminal(two_sources, review_path: Path) -> None:
+    """On a terminal, stderr shows the bar; piped, stderr stays clean for scripts."""
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    two_sources.close()
+    command = [sys.executable, "-m", "litreview", "--db", str(review_path), "dedup"]
+    piped = subprocess.run(command, capture_output=True, text=True, check=True)
+    assert "Comparing pairs" not in piped.stderr and "works" in piped.stdout
+    leader, follower = pty.openpty()
+    done = subprocess.run(command, stdout=subprocess.PIPE, stderr=follower, text=True, check=True)
+    os.close(follower)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(leader, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(leader)
+    assert b"Comparing pairs" in shown and "works" in done.stdout

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+from contextlib import ExitStack
 from dataclasses import asdict
 
 import click
 
 from litreview.cli._common import echo_json, json_option, open_from_context
+from litreview.cli.import_cmd import _ImportProgress
 from litreview.deduplication import DedupSummary
+
+
+class _DedupProgress(_ImportProgress):
+    """A bar per stage of the engine, on stderr, only when stderr is a terminal."""
+
+    LABELS = {"reading records": "Reading records", "comparing pairs": "Comparing pairs"}
 
 
 def _report(summary: DedupSummary, as_json: bool, dry_run: bool = False) -> None:
@@ -28,7 +36,10 @@ def dedup(ctx: click.Context, dry_run: bool, as_json: bool) -> None:
     """Find duplicate records across all sources."""
     from litreview.deduplication import run_dedup
 
-    _report(run_dedup(open_from_context(ctx), dry_run=dry_run), as_json, dry_run)
+    with ExitStack() as stack:
+        summary = run_dedup(open_from_context(ctx), dry_run=dry_run,
+                            progress=_DedupProgress(stack))  # fmt: skip
+    _report(summary, as_json, dry_run)
 
 
 @click.command()

@@ -10,8 +10,11 @@ the number of records.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from array import array
 from collections.abc import Iterator, Sequence
+from typing import Any
+
+import numpy as np
 
 from litreview.dedup.keys import RecordKeys
 from litreview.dedup.text import STOPWORDS
@@ -44,26 +47,73 @@ def block_keys(keys: RecordKeys) -> Iterator[str]:
 def candidate_pairs(
     records: Sequence[RecordKeys], *, max_block: int = MAX_BLOCK, window: int = WINDOW
 ) -> list[tuple[int, int]]:
-    """Sorted, unique ``(i, j)`` index pairs (``i < j``) of records sharing a block.
+    """Sorted, unique ``(i, j)`` index pairs (``i < j``) of records sharing a block."""
+    n = max(len(records), 1)
+    codes = candidate_codes(records, max_block=max_block, window=window).tolist()
+    return [(c // n, c % n) for c in codes]
+
+
+def iter_candidate_pairs(
+    records: Sequence[RecordKeys], *, chunk: int = 1 << 16
+) -> tuple[int, Iterator[tuple[int, int]]]:
+    """``(how many, pairs)``: ``candidate_pairs`` as a stream, a few bytes per pair held."""
+    n = max(len(records), 1)
+    codes = candidate_codes(records)
+
+    def pairs() -> Iterator[tuple[int, int]]:
+        for start in range(0, len(codes), chunk):
+            for code in codes[start : start + chunk].tolist():
+                yield code // n, code % n
+
+    return len(codes), pairs()
+
+
+def candidate_codes(
+    records: Sequence[RecordKeys], *, max_block: int = MAX_BLOCK, window: int = WINDOW
+) -> np.ndarray[Any, np.dtype[np.int64]]:
+    """Sorted unique pair codes ``i * n + j`` (``i < j``) of records sharing a block.
 
     ``records`` should be sorted by record id so that the result does not
-    depend on input order.
+    depend on input order. Keys are held as 64-bit hashes in flat arrays (a
+    collision only adds a comparison) and pairs as codes, so memory stays a
+    few bytes per key and per pair even when blocks are large.
     """
-    blocks: dict[str, list[int]] = defaultdict(list)
+    n = len(records)
+    hashes, owners = array("q"), array("q")
     for index, keys in enumerate(records):
         for key in set(block_keys(keys)):
-            blocks[key].append(index)
-    pairs: set[tuple[int, int]] = set()
-    for members in blocks.values():
-        if len(members) < 2:
-            continue
+            hashes.append(hash(key))
+            owners.append(index)
+    if not hashes:
+        return np.zeros(0, dtype=np.int64)
+    h = np.frombuffer(hashes, dtype=np.int64)
+    o = np.frombuffer(owners, dtype=np.int64)
+    order = np.lexsort((o, h))
+    h, o = h[order], o[order]
+    del hashes, owners, order
+    cuts = np.flatnonzero(np.diff(h)) + 1
+    starts = np.concatenate(([0], cuts))
+    ends = np.concatenate((cuts, [len(h)]))
+    big = ends - starts >= 2
+    codes = array("q")
+    for start, end in zip(starts[big].tolist(), ends[big].tolist(), strict=True):
+        members = sorted(set(o[start:end].tolist()))
         if len(members) <= max_block:
             for pos, i in enumerate(members):
-                for j in members[pos + 1 :]:
-                    pairs.add((i, j))
+                codes.extend(i * n + j for j in members[pos + 1 :])
             continue
         ordered = sorted(members, key=lambda k: (records[k].compact, records[k].record_id))
         for pos, i in enumerate(ordered):
-            for j in ordered[pos + 1 : pos + 1 + window]:
-                pairs.add((i, j) if i < j else (j, i))
-    return sorted(pairs)
+            codes.extend(
+                min(i, j) * n + max(i, j) for j in ordered[pos + 1 : pos + 1 + window]
+            )
+    del h, o
+    pairs = np.array(codes, dtype=np.int64)  # one copy, sorted and made unique in place
+    del codes
+    if not len(pairs):
+        return pairs
+    pairs.sort()
+    keep = np.empty(len(pairs), dtype=bool)
+    keep[0] = True
+    np.not_equal(pairs[1:], pairs[:-1], out=keep[1:])
+    return pairs[keep]

@@ -38,10 +38,32 @@ TITLE_AGREE = 0.93
 TITLE_CLOSE = 0.85
 TITLE_FLOOR = 0.60
 # with the same DOI and title these conflicts are more likely export errors: review, don't veto
-_SOFT_FOR_IDENTIFIERS = {"different first author", "different start page", "different volume"}
+_YEARS_APART = "years more than one apart"  # with the same DOI: online first, then print
+_SOFT_FOR_IDENTIFIERS = {
+    "different first author",
+    "different start page",
+    "different volume",
+    _YEARS_APART,
+}
 _SOFT_VETOES = _SOFT_FOR_IDENTIFIERS | {"different DOIs/PMIDs"}  # the only ones a rule may lift
 _VENUE_WORDS = frozenset({"proceedings", "proc", "conference", "conf", "annual"})
 _NUMBER = re.compile(r"\d+|\b(?:i{1,3}|iv|vi{0,3}|ix|x)\b")
+
+
+# Rules added for issue 15, each a name so that bench/bibdedupe_compare.py --ablate can
+# switch one off and show what it does on every labelled set (docs/dedup.md).
+RULES_ADDED = frozenset(
+    {
+        "doi_despite_doubts",
+        "doi_years_apart",
+        "mistyped_doi",
+        "same_page_range",
+        "abstract_listed_twice",
+        "reprint",
+        "ocr_page",
+    }
+)
+RULES = RULES_ADDED  # the rules in force; only a benchmark changes this
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,7 +133,9 @@ def first_author_match(a: RecordKeys, b: RecordKeys) -> str | None:
         return "same"
     x, y = a.first_author_words, b.first_author_words
     if x == y or (  # "Wu, Ching-yi" / "Ching-yi, Wu" / "Wu, C. Y.": given name and surname swapped
-        sorted(w[0] for w in x) == sorted(w[0] for w in y) and any(len(w) >= 2 for w in x & y)
+        sorted(w[0] for w in x) == sorted(w[0] for w in y)
+        and any(len(w) >= 2 for w in set(x) & set(y))
+        and (a.surnames[0] in y or b.surnames[0] in x)  # not "Hegel, Mark" / "Hsueh, Mark"
     ):
         return "same"
     return "differ"
@@ -131,7 +155,7 @@ def author_overlap(a: RecordKeys, b: RecordKeys) -> float | None:
 
 
 def journal_match(a: RecordKeys, b: RecordKeys) -> str | None:
-    if a.issns & b.issns:
+    if a.issns and b.issns and set(a.issns).intersection(b.issns):
         return "same"
     if not a.journals or not b.journals:
         return None
@@ -165,6 +189,9 @@ def volume_match(a: RecordKeys, b: RecordKeys) -> str | None:
     return "differ"
 
 
+_OCR_ONE = re.compile(r"^[il](?=\d)")
+
+
 def page_match(a: RecordKeys, b: RecordKeys) -> str | None:
     if not a.page or not b.page:
         return None
@@ -172,13 +199,27 @@ def page_match(a: RecordKeys, b: RecordKeys) -> str | None:
         "abcdefghijklmnopqrstuvwxyz"
     ):
         return "same"
+    if "ocr_page" in RULES and _OCR_ONE.sub("1", a.page) == _OCR_ONE.sub("1", b.page):
+        return "same"  # "i428" / "1428": a letter i or l read for the digit 1
     return "differ"
+
+
+def names_article(notice: RecordKeys, article: RecordKeys) -> bool:
+    """Whether a correction, comment or reply names ``article`` by its title."""
+    about, title = notice.about, article.compact
+    if len(about) < 20 or not title:
+        return False
+    if about == title:
+        return True
+    if len(about) >= 30 and (title.startswith(about) or about.startswith(title)):
+        return True  # one of the two titles truncated
+    return fuzz.ratio(about, title) / 100 >= TITLE_AGREE
 
 
 def abstract_match(a: RecordKeys, b: RecordKeys) -> str | None:
     if len(a.abstract) < 100 or len(b.abstract) < 100:
         return None
-    score = fuzz.ratio(a.abstract[:600], b.abstract[:600])
+    score = fuzz.ratio(a.abstract, b.abstract)
     if score >= 90:
         return "same"
     return "differ" if score < 50 else None
@@ -189,6 +230,8 @@ def abstract_match(a: RecordKeys, b: RecordKeys) -> str | None:
 
 def judge(a: RecordKeys, b: RecordKeys, shared_dois: frozenset[str] = frozenset()) -> Judgement:
     """Compare two records field by field and apply the rules in the module docstring."""
+    if bool(a.notice) != bool(b.notice):
+        return _judge_notice(a, b) if a.notice else _judge_notice(b, a)
     ident = identifier_match(a, b, shared_dois)
     title = title_similarity(a, b)
     if title is not None and title < TITLE_FLOOR:  # whatever the identifiers say
@@ -230,12 +273,44 @@ def judge(a: RecordKeys, b: RecordKeys, shared_dois: frozenset[str] = frozenset(
         abstract=fields["abstract"],
         kinds_differ=a.kind is not None and b.kind is not None and a.kind != b.kind,
         generic=a.generic or b.generic,
+        same_range=page == "same" and a.end_page is not None and a.end_page == b.end_page
+        and a.end_page != a.page,
+        same_issue=bool(a.issue) and a.issue == b.issue,
+        authors=min(len(a.surnames), len(b.surnames)),
+        abstract_pages=bool(a.page and b.page and a.page[0].isalpha() and b.page[0].isalpha()),
     )
     verdict = decide(evidence, vetoes)
     score = _score(title, ident, support, vetoes)
     if verdict == "not_duplicate":
         return Judgement(verdict, score, tuple(vetoes) or ("too little in common",), True)
     return Judgement(verdict, score, tuple(support + vetoes + evidence.doubts()), bool(vetoes))
+
+
+def _judge_notice(notice: RecordKeys, article: RecordKeys) -> Judgement:
+    """A correction, comment, reply or reprint and a record that is not one.
+
+    A reprint whose title names the article and whose first author is the
+    article's joins the article's group. A correction, comment or reply that
+    names the article goes to the review queue: labelled sets disagree on
+    whether it is part of the article's work (bib-dedupe's stroke set keeps a
+    corrigendum apart from its article), so a reviewer decides, and a merge
+    keeps each record's provenance. Anything else is a different work.
+    """
+    kind = {"reprint": "a reprint"}.get(notice.notice, f"a {notice.notice} notice")
+    if not names_article(notice, article) or title_numbers_differ(notice, article):
+        return Judgement("not_duplicate", 0.1, ("one is a correction, comment or reply",), True)
+    reasons = (f"{kind} naming this article",)
+    too_early = notice.year is not None and article.year is not None and (
+        notice.year < article.year or notice.year - article.year > 5)  # fmt: skip
+    journal = journal_match(notice, article)
+    first = first_author_match(notice, article)
+    if too_early:
+        return Judgement("not_duplicate", 0.2, (*reasons, "published before it"), True)
+    if notice.notice == "reprint" and first == "same" and "reprint" in RULES:
+        return Judgement("duplicate", 0.8, (*reasons, "same first author"))
+    if notice.notice != "reprint" and journal == "same":
+        return Judgement("needs_review", 0.8, (*reasons, "same journal"))
+    return Judgement("needs_review", 0.5, reasons)
 
 
 def _vetoes(
@@ -252,7 +327,7 @@ def _vetoes(
     if ident == "differ":
         vetoes.append("different DOIs/PMIDs")
     if year_gap is not None and year_gap > 1:
-        vetoes.append(f"years {a.year} and {b.year}")
+        vetoes.append(_YEARS_APART if ident == "same" else f"years {a.year} and {b.year}")
     if first == "differ":
         vetoes.append("different first author")
     if volume == "differ":
@@ -263,8 +338,6 @@ def _vetoes(
         vetoes.append("titles differ")
     elif title is not None and title_numbers_differ(a, b):
         vetoes.append("numbers in the titles differ")
-    if a.notice != b.notice:
-        vetoes.append("one is a correction, comment or reply")
     return vetoes
 
 
@@ -283,6 +356,10 @@ class Evidence:
     abstract: str | None
     kinds_differ: bool
     generic: bool
+    same_range: bool = False  # the same page range of two pages or more
+    same_issue: bool = False
+    authors: int = 0  # authors on the shorter list
+    abstract_pages: bool = False  # both start pages lettered ("e3", "S42"): meeting abstracts
 
     @property
     def agree(self) -> bool:
@@ -321,6 +398,11 @@ def decide(e: Evidence, vetoes: list[str]) -> Verdict:
     if e.ident == "same":
         if e.agree and (not doubtful or e.placed):
             return "duplicate"
+        if e.agree and not e.generic and e.first == "same" and e.year_gap == 0 and (
+            e.journal == "same" and "doi_despite_doubts" in RULES
+        ):
+            return "duplicate"  # one DOI, title, first author, year and journal: abstracts or
+            # author lists that differ are an exporter's (a truncated abstract, split surnames)
         if e.title is None and e.first == "same" and e.year_gap == 0 and e.placed:
             return "duplicate"
         return "needs_review"
@@ -330,6 +412,18 @@ def decide(e: Evidence, vetoes: list[str]) -> Verdict:
             if e.first == "same" and e.year_gap == 0 and e.placed
             else "not_duplicate"
         )
+    if (
+        "same_page_range" in RULES
+        and e.agree
+        and not e.generic
+        and e.first == "same"
+        and e.year_gap == 0
+        and e.same_range
+        and e.volume != "differ"
+        and not e.authors_differ
+        and e.abstract != "differ"
+    ):
+        return "duplicate"  # a chapter exported as an article, a series named as the journal
     every_field = e.journal == e.volume == e.page == "same" and e.year_gap == 0 and not doubtful
     if e.generic:
         if e.agree and every_field and e.first != "differ":
@@ -361,7 +455,43 @@ def _vetoed(e: Evidence, vetoes: set[str]) -> Verdict:
         confirmed = e.page == "same" or e.volume == "same"
         if vetoes == {"different first author"} and confirmed and e.year_gap == 0:
             return "duplicate"  # names exported surname-last or garbled
+        if vetoes == {_YEARS_APART} and e.first == "same" and e.journal == "same" and (
+            e.year_gap is not None and e.year_gap <= 3 and "doi_years_apart" in RULES
+        ):
+            return "duplicate"  # online first, in print two or three years later
         return "needs_review"
+    if (
+        "mistyped_doi" in RULES
+        and vetoes == {"different DOIs/PMIDs"}
+        and e.agree
+        and not e.generic
+        and e.first == "same"
+        and e.year_gap == 0
+        and e.journal == "same"
+        and e.page == "same"
+        and e.volume != "differ"
+        and not e.authors_differ
+        and e.abstract != "differ"
+        and not e.kinds_differ
+    ):
+        return "duplicate"  # every field agrees, to the page in the journal: a DOI mistyped
+    if (
+        "abstract_listed_twice" in RULES
+        and vetoes == {"different start page"}
+        and e.agree
+        and not e.generic
+        and e.first == "same"
+        and e.year_gap == 0
+        and e.journal == "same"
+        and e.volume == "same"
+        and e.same_issue
+        and e.abstract_pages
+        and e.overlap is not None
+        and e.overlap >= 0.8
+        and e.authors >= 3
+        and e.abstract != "differ"
+    ):
+        return "duplicate"  # one meeting abstract listed twice in an issue (pages e3, e8)
     if vetoes == {"different first author"} and e.agree and (e.overlap or 0) >= 0.6:
         return "needs_review"  # same team, names in another order
     if (

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from rapidfuzz import fuzz
 
-from litreview.dedup.blocking import candidate_pairs
+from litreview.dedup.blocking import iter_candidate_pairs
 from litreview.dedup.cluster import build_groups
 from litreview.dedup.compare import TITLE_CLOSE, Judgement, judge
 from litreview.dedup.keys import RecordKeys, make_keys
@@ -46,32 +46,86 @@ def shared_dois(keys: Sequence[RecordKeys]) -> frozenset[str]:
     return frozenset(shared)
 
 
+Progress = Callable[[str, int, int], None]  # (stage, done, total)
+_IDENTICAL = ("identical records", "same title, authors and year")
+
+
+def identical_copies(records: Sequence[DedupRecord]) -> dict[int, int]:
+    """Index of each record that repeats an earlier one field for field -> the earlier one's."""
+    first: dict[tuple[object, ...], int] = {}
+    copies: dict[int, int] = {}
+    for pos, r in enumerate(records):
+        fingerprint = (r.title, r.authors, r.year, r.journal, r.volume, r.issue, r.start_page,
+                       r.end_page, r.doi, r.abstract, r.isbn, r.issn, r.type, r.journal_abbrev,
+                       r.pmid)  # fmt: skip
+        seen = first.setdefault(fingerprint, pos)
+        if seen != pos:
+            copies[pos] = seen
+    return copies
+
+
+def judge_identical(a: RecordKeys, b: RecordKeys, shared: frozenset[str]) -> Judgement:
+    """Two records identical in every field: one work when the title says enough.
+
+    The same non-generic title of three content words or more, with the same
+    authors and year, merges without a DOI; a generic or short title ("Editorial")
+    is judged like any other pair, so it never merges on the title alone.
+    """
+    if not a.generic and a.surnames and a.year is not None:
+        return Judgement("duplicate", 1.0, _IDENTICAL)
+    return judge(a, b, shared)
+
+
 def find_duplicates(
     records: Sequence[DedupRecord],
     *,
     same: Iterable[tuple[int, int]] = (),
     different: Iterable[tuple[int, int]] = (),
+    progress: Progress | None = None,
 ) -> DedupResult:
     """Group duplicate records.
 
     ``same`` and ``different`` are manual decisions (record id pairs) and always
     win: ``same`` pairs end in one group; ``different`` pairs never do, not
     even through other records. Pairs naming unknown ids are ignored. The
-    result does not depend on the order of ``records``.
+    result does not depend on the order of ``records``. Records identical in
+    every field collapse to the first before pairing (``judge_identical``), so n
+    copies cost n - 1 pairs, not n(n - 1)/2. ``progress(stage, done, total)`` is
+    called now and then while keys are made and pairs judged.
     """
     ordered = sorted(records, key=lambda r: r.record_id)
     ids = [r.record_id for r in ordered]
     if len(set(ids)) != len(ids):
         raise ValueError("record ids must be unique")
     index = {record_id: pos for pos, record_id in enumerate(ids)}
-    keys = [make_keys(r) for r in ordered]
+    keys = []
+    for pos, r in enumerate(ordered):
+        if progress is not None and pos % 5_000 == 0:
+            progress("reading records", pos, len(ordered))
+        keys.append(make_keys(r))
     shared = shared_dois(keys)
     same_idx = _to_index(same, index)
     different_idx = _to_index(different, index)
 
     verdicts: dict[tuple[int, int], Judgement] = {}
-    for i, j in candidate_pairs(keys):
-        verdicts[(i, j)] = judge(keys[i], keys[j], shared)
+    copies = identical_copies(ordered)  # copy index -> index of the first identical record
+    distinct = [i for i in range(len(ordered)) if i not in copies]
+    for copy, first in copies.items():
+        verdicts[(first, copy)] = judge_identical(keys[first], keys[copy], shared)
+    manual = same_idx | different_idx
+    different_works = 0  # pairs judged different are counted, not kept: most pairs are
+    total, blocked = iter_candidate_pairs([keys[k] for k in distinct])
+    for done, (i, j) in enumerate(blocked):
+        a, b = distinct[i], distinct[j]
+        found = judge(keys[a], keys[b], shared)
+        if found.verdict == "not_duplicate" and (a, b) not in manual:
+            different_works += 1
+        else:
+            verdicts[(a, b)] = found
+        if progress is not None and done % 10_000 == 0:
+            progress("comparing pairs", done, total)
+    if progress is not None:
+        progress("comparing pairs", total, total)
 
     extra: dict[tuple[int, int], Judgement] = {}  # pairs judged only while grouping
 
@@ -95,7 +149,8 @@ def find_duplicates(
     roots = groups.roots()
     pairs, review = _report(verdicts, ids, roots, set(refused), same_idx, different_idx)
     return DedupResult(
-        groups={ids[i]: ids[root] for i, root in roots.items()}, pairs=pairs, needs_review=review
+        groups={ids[i]: ids[root] for i, root in roots.items()}, pairs=pairs, needs_review=review,
+        pairs_different=different_works,
     )
 
 
@@ -107,7 +162,7 @@ def _report(
     same: set[tuple[int, int]],
     different: set[tuple[int, int]],
 ) -> tuple[list[PairVerdict], list[PairVerdict]]:
-    """Every candidate pair as judged (manual decisions shown as such) and the review queue.
+    """The pairs kept (manual decisions shown as such) and the review queue.
 
     The queue holds ``needs_review`` pairs still in different groups, and
     ``duplicate`` pairs that were not joined because of a conflict elsewhere.

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import unquote
 
 from litreview.dedup.names import ANONYMOUS, MAX_AUTHORS, surname_key
@@ -14,14 +15,17 @@ from litreview.dedup.records import DedupRecord, expand_end_page
 from litreview.dedup.text import (
     JOURNAL_STOPWORDS,
     TAG,
-    clean_title,
     is_generic_title,
-    notice_kind,
-    title_words,
+    notice_of,
+    split_title,
     words_of,
 )
 
 _DOI = re.compile(r"10\.\d{3,9}/[^\s;,]+")
+# landing-page paths some exports glue onto a DOI ("10.1111/disa.12056/asset/disa12056")
+_DOI_PATH = re.compile(
+    r"/(?:asset|abstract|full|fulltext|pdf|epdf|pdfdirect|suppinfo|references|meta)(?:/.*)?$"
+)
 _ISSN = re.compile(r"\b(\d{4})-?(\d{3}[\dxX])\b")
 _ISBN = re.compile(r"\b(?:97[89][- ]?)?(?:\d[- ]?){9}[\dxX]\b")
 _LEADING_INT = re.compile(r"\s*(\d+)")
@@ -34,7 +38,7 @@ def normalize_dois(text: str | None) -> tuple[str, ...]:
     if not text:
         return ()
     text = unquote(text).lower()
-    found = {m.rstrip(".") for m in _DOI.findall(text)}
+    found = {_DOI_PATH.sub("", m.rstrip(".")) for m in _DOI.findall(text)}
     return tuple(sorted(found))
 
 
@@ -52,14 +56,17 @@ def split_standard_numbers(text: str | None) -> tuple[list[str], list[str]]:
     return sorted(set(isbns)), sorted(set(issns))
 
 
-def _identifiers(text: str | None, isbn: bool) -> frozenset[str]:
+def _identifiers(text: str | None, isbn: bool) -> tuple[str, ...]:
+    if not text:
+        return ()
     isbns, issns = split_standard_numbers(text)
-    return frozenset(isbns if isbn else issns)
+    return tuple(isbns if isbn else issns)
 
 
 # --- journal, volume, pages -----------------------------------------------------------
 
 
+@lru_cache(maxsize=1 << 14)
 def journal_variants(*names: str | None) -> tuple[tuple[str, ...], ...]:
     """Token tuples (stopwords dropped) of a journal name, its abbreviation, and its main part.
 
@@ -151,16 +158,17 @@ class RecordKeys:
     main_title: str  # compact title before the first colon (subtitle dropped)
     generic: bool
     notice: str  # "erratum", "reply", ... when the title announces a notice about another work
+    about: str  # compact title of the work a notice names ("" if none or not a notice)
     dois: tuple[str, ...]
     pmid: str | None
     surnames: tuple[str, ...]
-    first_author_words: frozenset[str]  # every word of the first author's name
+    first_author_words: tuple[str, ...]  # every word of the first author's name, sorted
     year: int | None
     journals: tuple[tuple[str, ...], ...]
-    issns: frozenset[str]
-    isbns: frozenset[str]
+    issns: tuple[str, ...]  # tuples, not sets: a quarter of the memory at 250k records
+    isbns: tuple[str, ...]
     volume: str | None
-    issue: frozenset[str]  # every number in the issue ("10 Suppl 1" -> {"10", "1"})
+    issue: tuple[str, ...]  # every number in the issue, sorted ("10 Suppl 1" -> ("1", "10"))
     page: str | None
     end_page: str | None
     abstract: str
@@ -188,15 +196,28 @@ def _kind(entry_type: str | None) -> str | None:
     return None
 
 
+@lru_cache(maxsize=1 << 16)
+def _name_words(name: str) -> tuple[str, ...]:
+    return tuple(sorted(set(words_of(name)) - ANONYMOUS))
+
+
+@lru_cache(maxsize=1 << 12)
+def _issue_numbers(issue: str | None) -> tuple[str, ...]:
+    return tuple(sorted({n.lstrip("0") or "0" for n in re.findall(r"\d+", issue or "")}))
+
+
 def make_keys(record: DedupRecord) -> RecordKeys:
-    words = title_words(record.title)
-    raw = clean_title(record.title) if record.title else ""
+    raw, note = split_title(record.title) if record.title else ("", "")
+    words = tuple(words_of(raw))
+    kind, about = notice_of(raw)
+    if note and not kind:  # a Web of Science correction or reprint names the article it follows
+        kind, about = note, "".join(words)
     main = "".join(words_of(raw.split(":", 1)[0])) if ":" in raw else ""
     authors = [a for a in record.authors[:MAX_AUTHORS] if a.strip()]
     surnames = tuple(s for s in (surname_key(a) for a in authors) if s)
     abstract = ""
-    if record.abstract:  # the first 80 words are enough to tell two abstracts apart
-        abstract = " ".join(words_of(TAG.sub("", record.abstract[:800]))[:80])
+    if record.abstract:  # the first 400 characters are enough to tell two abstracts apart
+        abstract = " ".join(words_of(TAG.sub("", record.abstract[:520])))[:400]
     start = page_key(record.start_page)
     end = expand_end_page(record.start_page, record.end_page) if record.end_page else None
     return RecordKeys(
@@ -204,18 +225,19 @@ def make_keys(record: DedupRecord) -> RecordKeys:
         title=" ".join(words),
         compact="".join(words),
         main_title=main,
-        generic=is_generic_title(words),
-        notice=notice_kind(words),
+        generic=is_generic_title(words, kind if kind != "reprint" else ""),
+        notice=kind,
+        about=about,
         dois=normalize_dois(record.doi),
         pmid=record.pmid.strip() if record.pmid and record.pmid.strip().isdigit() else None,
         surnames=surnames,
-        first_author_words=frozenset(words_of(authors[0])) - ANONYMOUS if authors else frozenset(),
+        first_author_words=_name_words(authors[0]) if authors else (),
         year=record.year,
         journals=journal_variants(record.journal, record.journal_abbrev),
         issns=_identifiers(record.issn, isbn=False),
         isbns=_identifiers(record.isbn, isbn=True),
         volume=volume_key(record.volume),
-        issue=frozenset(n.lstrip("0") or "0" for n in re.findall(r"\d+", record.issue or "")),
+        issue=_issue_numbers(record.issue),
         page=start,
         end_page=page_key(end),
         abstract=abstract,

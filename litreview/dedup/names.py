@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from litreview.dedup.text import SURNAME_PARTICLES, words_of
 
@@ -37,6 +38,7 @@ def split_author_field(text: str) -> list[str]:
     return [p.strip() for p in parts if p.strip()]
 
 
+@lru_cache(maxsize=1 << 16)
 def surname_key(name: str) -> str:
     """The normalised surname of one author name in any common format ("" if unknown).
 

@@ -145,11 +145,17 @@ class PairVerdict:
 
 @dataclass
 class DedupResult:
-    """Groups (record id -> canonical id, the smallest id of its group) and every pair judged."""
+    """Groups (record id -> canonical id, the smallest id of its group) and the pairs judged.
+
+    ``pairs`` holds every candidate pair judged a duplicate or uncertain, and every
+    pair a manual decision names; candidate pairs judged different works are only
+    counted (``pairs_different``): at 250,000 records they are most of a million.
+    """
 
     groups: dict[int, int]
     pairs: list[PairVerdict] = field(default_factory=list)
     needs_review: list[PairVerdict] = field(default_factory=list)
+    pairs_different: int = 0
 
     def members(self) -> dict[int, list[int]]:
         """Canonical id -> sorted member ids (singletons included)."""

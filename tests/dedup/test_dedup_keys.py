@@ -16,7 +16,7 @@ from litreview.dedup.keys import (
 )
 from litreview.dedup.names import split_author_field, surname_key
 from litreview.dedup.records import split_pages
-from litreview.dedup.text import clean_title, is_generic_title, notice_kind, title_words
+from litreview.dedup.text import clean_title, is_generic_title, notice_kind, notice_of, title_words
 
 
 @pytest.mark.parametrize(
@@ -140,8 +140,14 @@ def test_generic_and_notice_titles() -> None:
     assert is_generic_title(title_words("Editorial"))
     assert is_generic_title(title_words("Reply to Dr Smith"))
     assert not is_generic_title(title_words("Falls after discharge from a geriatric ward"))
-    assert notice_kind(title_words("Correction: Early mobilisation after stroke")) == "correction"
+    assert notice_of("Correction: Early mobilisation after stroke") == (
+        "correction", "earlymobilisationafterstroke")
+    assert notice_kind(title_words("Erratum to Early mobilisation after stroke")) == "erratum"
     assert notice_kind(title_words("Research on replies")) == ""
+    # a title that merely starts with a notice word is not a notice
+    assert notice_of("Correction of post-stroke cognitive impairments")[0] == ""
+    assert notice_of("Re-greening Ethiopia: history, challenges and lessons")[0] == ""
+    assert notice_of("Response to treatment in type 2 diabetes")[0] == ""
 
 
 def test_volume_key() -> None:
