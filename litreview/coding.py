@@ -329,7 +329,9 @@ def write_codes_csv(review: Review, stream: IO[str]) -> int:
 def export_codes(review: Review, path: str | Path) -> int:
     """Write the codes CSV to ``path``; returns the number of studies."""
     try:
-        with open(path, "w", encoding="utf-8", newline="") as stream:
+        from litreview.output_files import open_output
+
+        with open_output(path) as stream:
             return write_codes_csv(review, stream)
     except OSError as exc:
         raise InvalidValue(f"cannot write {path}: {exc.strerror}") from exc

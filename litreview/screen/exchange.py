@@ -14,6 +14,7 @@ from typing import Any
 
 from litreview.errors import ImportFormatError, InvalidValue
 from litreview.models import Event
+from litreview.output_files import write_text
 from litreview.review import Review
 from litreview.storage import events as events_store
 from litreview.storage import protocols
@@ -65,7 +66,7 @@ def export_decisions(review: Review, reviewer: str, path: Path) -> int:
                 "protocol_sha256": _protocol_sha(review),
                 "protocol_versions": protocols.count_protocol_versions(review.db),
                 "reviewer": reviewer, "events": rows}
-    path.write_text(json.dumps(document, indent=1, ensure_ascii=False), encoding="utf-8")
+    write_text(path, json.dumps(document, indent=1, ensure_ascii=False))
     return len(rows)
 
 

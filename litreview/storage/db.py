@@ -149,11 +149,23 @@ def backup_path(path: Path, label: str) -> Path:
 
 
 def backup_review(db: sqlite_utils.Database, target: Path) -> Path:
-    """Copy the open review to ``target`` with SQLite's online backup API."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    dest = sqlite3.connect(str(target))
-    try:
-        db.conn.backup(dest)
-    finally:
-        dest.close()
+    """Copy the open review to ``target`` with SQLite's online backup API.
+
+    The copy is made under a temporary name in ``target``'s folder, checked with
+    ``PRAGMA integrity_check``, flushed to disk and only then renamed to ``target``:
+    a backup killed part-way leaves no file under the final name (and an existing
+    ``target`` is never half-overwritten). The folder must exist.
+    """
+    from litreview.output_files import atomic_target
+
+    with atomic_target(target) as temp:
+        dest = sqlite3.connect(str(temp))
+        try:
+            db.conn.backup(dest)
+            row = dest.execute("PRAGMA integrity_check").fetchone()
+            if not row or row[0] != "ok":
+                raise sqlite3.DatabaseError(f"the backup copy failed its integrity check: {row}")
+            dest.execute("PRAGMA journal_mode = DELETE")
+        finally:
+            dest.close()
     return target
