@@ -17,7 +17,7 @@ from litreview.ingest import normalize as n
 from litreview.ingest._tagged import ParseResult
 from litreview.models import ImportIssue, ParsedRecord, RecordFields
 
-__all__ = ["csv_delimiter", "detect_header", "iter_rows", "parse_csv", "parse_tsv"]
+__all__ = ["check_runaway", "csv_delimiter", "detect_header", "iter_rows", "parse_csv", "parse_tsv"]
 
 _ALIASES: dict[str, tuple[str, ...]] = {
     "title": ("title", "ti", "primary_title", "article title", "document title", "t1"),
@@ -106,7 +106,7 @@ def iter_rows(
                 header = [cell.strip() for cell in row]
                 columns = _columns(header)
                 continue
-            _check_runaway(row, header, delimiter, path, start)
+            check_runaway(row, header, delimiter, path, start)
             if len(row) != len(header):
                 message = f"{len(row)} cells for {len(header)} columns"
                 issues.append(ImportIssue(start, message, position))
@@ -122,7 +122,7 @@ def iter_rows(
 _RUNAWAY_ROWS = 2  # swallowed lines that parse as whole rows before a cell is refused
 
 
-def _check_runaway(row: list[str], header: list[str], delimiter: str, path: str,
+def check_runaway(row: list[str], header: list[str], delimiter: str, path: str,
                    start: int) -> None:
     """Refuse a row whose quoted cell ran on over lines that are rows of their own.
 
