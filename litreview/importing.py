@@ -8,12 +8,19 @@ stays bounded whatever the file size; any error rolls everything back.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
+import os
+import shutil
+import stat
+import sys
+import tempfile
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import BinaryIO
 
 from litreview.errors import ImportFormatError, InvalidValue
 from litreview.ingest import FileScan, StreamedFile, iter_parse_file, scan_file
@@ -89,20 +96,96 @@ def _strict_failure(path: Path, problems: list[ImportIssue]) -> ImportFormatErro
     )
 
 
+STDIN = "-"  # the path that means standard input
+
+
+@contextlib.contextmanager
+def spooled_inputs(
+    paths: list[Path], stdin: BinaryIO | None = None
+) -> Iterator[tuple[list[Path], dict[str, str]]]:
+    """``paths`` with every input that cannot be read twice (``-`` for standard input, a
+    FIFO, ``<(...)``, a character device) copied once to a temporary file of the same
+    name; the import reads every file twice (scan, then parse). Also yields temporary
+    path -> the name the user gave, for messages. The copies are removed afterwards."""
+    if sum(1 for p in paths if str(p) == STDIN) > 1:
+        raise InvalidValue("'-' (standard input) is given more than once",
+                           hint="standard input can be read only once")
+    if not any(str(p) == STDIN or _is_stream(p) for p in paths):
+        yield paths, {}
+        return
+    with tempfile.TemporaryDirectory(prefix="litreview-import-") as folder:
+        ready: list[Path] = []
+        names: dict[str, str] = {}
+        for index, path in enumerate(paths):
+            if str(path) != STDIN and not _is_stream(path):
+                ready.append(path)
+                continue
+            given = "<stdin>" if str(path) == STDIN else str(path)
+            copy = Path(folder) / str(index) / ("stdin" if str(path) == STDIN else path.name)
+            copy.parent.mkdir()
+            _spool(path, copy, stdin)
+            ready.append(copy)
+            names[str(copy)] = given
+        yield ready, names
+
+
+def _is_stream(path: Path) -> bool:
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return False  # scan_file says why it cannot be read
+    return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
+
+
+def _spool(path: Path, copy: Path, stdin: BinaryIO | None) -> None:
+    if str(path) == STDIN:
+        source = stdin if stdin is not None else sys.stdin.buffer
+        if stdin is None and sys.stdin.isatty():
+            raise InvalidValue("'-' reads the file from standard input, but it is a terminal",
+                               hint="pipe the file in: cat export.ris | litreview import -")
+        with open(copy, "wb") as out:
+            shutil.copyfileobj(source, out, 1 << 20)
+        return
+    try:
+        with open(path, "rb") as stream, open(copy, "wb") as out:
+            shutil.copyfileobj(stream, out, 1 << 20)
+    except OSError as exc:
+        raise ImportFormatError(f"cannot read the file: {exc.strerror}", path=str(path)) from exc
+
+
 def import_files(
     review: Review,
     paths: list[Path],
     options: ImportOptions | None = None,
     *,
     progress: Progress | None = None,
+    stdin: BinaryIO | None = None,
 ) -> list[FileImport]:
     """Import ``paths``: all of them or, on any error, none of them.
 
+    ``-`` is standard input (``stdin`` if given); it and other inputs that can be read
+    only once (FIFOs, ``<(...)``) are spooled once to a temporary file first.
     ``progress(phase, done, total)`` is called as bytes are read, with phase
     ``"scan"`` or ``"import"`` and byte counts over all files.
     """
     options = options or ImportOptions()
     _validate(options)
+    with spooled_inputs(paths, stdin) as (ready, names):
+        try:
+            results = _import_files(review, ready, options, progress)
+        except ImportFormatError as exc:
+            if exc.path in names:
+                raise ImportFormatError(exc.detail, path=names[exc.path], line=exc.line,
+                                        hint=exc.hint) from exc
+            raise
+        for result in results:
+            result.path = names.get(result.path, result.path)
+    return results
+
+
+def _import_files(
+    review: Review, paths: list[Path], options: ImportOptions, progress: Progress | None
+) -> list[FileImport]:
     results: list[FileImport] = []
     planned: list[tuple[FileImport, FileScan]] = []
     seen: set[str] = set()
