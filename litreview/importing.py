@@ -143,11 +143,11 @@ def _spool(path: Path, copy: Path, stdin: BinaryIO | None) -> None:
         if stdin is None and sys.stdin.isatty():
             raise InvalidValue("'-' reads the file from standard input, but it is a terminal",
                                hint="pipe the file in: cat export.ris | litreview import -")
-        with open(copy, "wb") as out:
+        with open(copy, "wb") as out:  # not an output: a spool in a temporary folder
             shutil.copyfileobj(source, out, 1 << 20)
         return
     try:
-        with open(path, "rb") as stream, open(copy, "wb") as out:
+        with open(path, "rb") as stream, open(copy, "wb") as out:  # not an output
             shutil.copyfileobj(stream, out, 1 << 20)
     except OSError as exc:
         raise ImportFormatError(f"cannot read the file: {exc.strerror}", path=str(path)) from exc

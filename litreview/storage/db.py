@@ -6,7 +6,7 @@ import contextlib
 import logging
 import sqlite3
 import time
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -148,20 +148,29 @@ def backup_path(path: Path, label: str) -> Path:
     return path.with_name(f"{path.stem}.{stamp}.{label}{path.suffix or '.db'}")
 
 
-def backup_review(db: sqlite_utils.Database, target: Path) -> Path:
+def backup_review(
+    db: sqlite_utils.Database,
+    target: Path,
+    *,
+    progress: Callable[[int, int, int], object] | None = None,
+) -> Path:
     """Copy the open review to ``target`` with SQLite's online backup API.
 
     The copy is made under a temporary name in ``target``'s folder, checked with
     ``PRAGMA integrity_check``, flushed to disk and only then renamed to ``target``:
     a backup killed part-way leaves no file under the final name (and an existing
-    ``target`` is never half-overwritten). The folder must exist.
+    ``target`` is never half-overwritten). The folder must exist. ``progress(status,
+    remaining, total)`` (SQLite's backup callback) is called after each step of 256 pages.
     """
     from litreview.output_files import atomic_target
 
     with atomic_target(target) as temp:
         dest = sqlite3.connect(str(temp))
         try:
-            db.conn.backup(dest)
+            if progress is None:
+                db.conn.backup(dest)
+            else:
+                db.conn.backup(dest, pages=256, progress=progress)
             row = dest.execute("PRAGMA integrity_check").fetchone()
             if not row or row[0] != "ok":
                 raise sqlite3.DatabaseError(f"the backup copy failed its integrity check: {row}")
