@@ -8,6 +8,7 @@ CLI and the TUI are the only places that catch it. Bugs propagate.
     ├── ReviewExists            ``init`` without ``--force`` on an existing review
     ├── SchemaTooNew            the file was written by a newer litreview
     ├── ReviewBusy              another process held the write lock for too long
+    ├── ReviewReadOnly          the review file, its folder or its disk is read-only
     ├── ProtocolError(path, line, key)   the protocol TOML is invalid
     ├── ImportFormatError(path, line)    a file cannot be imported
     ├── RecordNotFound          an unknown record id
@@ -53,6 +54,10 @@ class SchemaTooNew(LitreviewError):
 
 
 class ReviewBusy(LitreviewError):
+    pass
+
+
+class ReviewReadOnly(LitreviewError):
     pass
 
 

@@ -13,6 +13,7 @@ import logging
 import os
 import sqlite3
 import sys
+import unicodedata
 from collections.abc import Iterator
 from typing import TextIO
 
@@ -151,13 +152,25 @@ def _wants_json(argv: list[str]) -> bool:
 def _report(message: str, hint: str | None, *, as_json: bool) -> None:
     """``Error:``/``Hint:`` on stderr (sanitised: messages can quote files anyone can
     write) and, under ``--json``, ``{"error": ..., "hint": ...}`` on stdout too."""
-    from litreview.cli._common import terminal_text
-
-    click.echo(f"Error: {terminal_text(message)}", err=True)
+    click.echo(f"Error: {_visible(message)}", err=True)
     if hint:
-        click.echo(f"Hint: {terminal_text(hint)}", err=True)
+        click.echo(f"Hint: {_visible(hint)}", err=True)
     if as_json:
         _report_json(message, hint)
+
+
+def _visible(text: str) -> str:
+    """A message safe for a terminal that still shows what was there: control and format
+    characters (an ESC starting an OSC 52 clipboard write, bidi overrides) become visible
+    escapes such as ``\\x1b``; then the terminal sanitiser runs over it all."""
+    from litreview.cli._common import terminal_text
+
+    shown = "".join(
+        c if c in "\n\t" or unicodedata.category(c) not in ("Cc", "Cf")
+        else (f"\\x{ord(c):02x}" if ord(c) < 0x100 else f"\\u{ord(c):04x}")
+        for c in text
+    )
+    return terminal_text(shown)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 import sqlite3
 import time
 from collections.abc import Callable, Generator
@@ -12,7 +13,13 @@ from pathlib import Path
 
 import sqlite_utils
 
-from litreview.errors import ReviewBusy, ReviewExists, ReviewNotFound, SchemaTooNew
+from litreview.errors import (
+    ReviewBusy,
+    ReviewExists,
+    ReviewNotFound,
+    ReviewReadOnly,
+    SchemaTooNew,
+)
 from litreview.storage.migrations import MIGRATIONS
 
 BUSY_TIMEOUT_MS = 30_000
@@ -134,8 +141,30 @@ def open_db(
     except sqlite3.DatabaseError as exc:
         if "file is not a database" in str(exc) or "malformed" in str(exc):
             raise ReviewNotFound(f"{path} is not a SQLite review file ({exc})") from exc
+        if isinstance(exc, sqlite3.OperationalError) and _read_only(path):
+            raise read_only_error(path) from exc
         raise
     return db
+
+
+def _read_only(path: Path) -> bool:
+    """Whether the review file, its folder or the disk they are on refuses writes."""
+    folder = path.parent if str(path.parent) else Path(".")
+    try:
+        flags = os.statvfs(folder).f_flag
+    except OSError:
+        flags = 0
+    return bool(flags & os.ST_RDONLY) or not os.access(folder, os.W_OK) or (
+        path.exists() and not os.access(path, os.W_OK))
+
+
+def read_only_error(path: Path) -> ReviewReadOnly:
+    return ReviewReadOnly(
+        f"the review {path} is read-only (the file, its folder or its disk)",
+        hint="SQLite writes next to the review even to read it (its WAL journal): make the "
+        "file and its folder writable, or copy the review to a writable folder and use "
+        "--db with the copy; nothing was changed",
+    )
 
 
 def integrity_ok(db: sqlite_utils.Database) -> bool:
