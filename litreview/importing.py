@@ -69,8 +69,9 @@ def _validate(options: ImportOptions) -> None:
             ) from exc
     if options.arm not in ARMS:
         raise InvalidValue(f"unknown arm {options.arm!r}", hint=f"use one of {', '.join(ARMS)}")
-    if options.reported_hits is not None and options.reported_hits < 0:
-        raise InvalidValue("--reported-hits must be 0 or more")
+    if options.reported_hits is not None and not 0 <= options.reported_hits < 2**63:
+        raise InvalidValue("--reported-hits must be a count from 0 to 2**63 - 1",
+                           hint="give the number of hits the database reported")
 
 
 def _database_name(parsed: ParsedFile | StreamedFile, options: ImportOptions, path: Path) -> str:

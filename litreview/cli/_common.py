@@ -29,7 +29,7 @@ class RecordIdType(click.ParamType):  # type: ignore[type-arg, unused-ignore]
     away; ``open_from_context`` then checks that every id given exists in the review.
     """
 
-    name = "record_id"
+    name = "integer"  # shown as INTEGER in --help, like click's own int
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
         from litreview.errors import RecordNotFound
@@ -51,7 +51,6 @@ class RecordIdType(click.ParamType):  # type: ignore[type-arg, unused-ignore]
 
 
 RECORD_ID = RecordIdType()
-COUNT = click.IntRange(0, MAX_ID)  # a count given on the command line (fits SQLite)
 
 
 def open_from_context(ctx: click.Context) -> Review:

@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from litreview.cli._common import COUNT, echo_json, json_option, open_from_context
+from litreview.cli._common import echo_json, json_option, open_from_context
 
 
 def _query_text(query: str | None, query_file: str | None) -> str | None:
@@ -52,7 +52,7 @@ class _ImportProgress:
 @click.option("--query-file", type=click.Path(exists=True, dir_okay=False),
               help="A file holding the exact query.")
 @click.option("--limits", help="Limits applied, e.g. 'English; 2000-2015'.")
-@click.option("--reported-hits", type=COUNT, help="Hits the database reported.")
+@click.option("--reported-hits", type=int, help="Hits the database reported.")
 @click.option("--other-method", help="Not a database search: e.g. 'citation searching'.")
 @click.option("--register", is_flag=True, help="The source is a trials register.")
 @click.option("--strict", is_flag=True, help="Fail on any per-record problem.")
