@@ -106,9 +106,11 @@ class _Stdout:
     they are removed before they reach it (JSON escapes control characters itself, so
     it passes unchanged)."""
 
-    def __init__(self, stream: TextIO, *, terminal: bool) -> None:
+    def __init__(self, stream: TextIO, *, terminal: bool, name: str = "the standard output"
+                 ) -> None:
         self._stream = stream
         self._terminal = terminal
+        self._name = name
         self.failure: LitreviewError | None = None  # kept: a caller may swallow the raise
 
     def write(self, text: str | bytes) -> int:
@@ -135,7 +137,7 @@ class _Stdout:
         except OSError as exc:
             failure = describe_environment_error(exc)
             self.failure = EnvironmentFailure(
-                f"cannot write the standard output: {failure.message}", hint=failure.hint
+                f"cannot write {self._name}: {failure.message}", hint=failure.hint
             )
             raise self.failure from exc
 
