@@ -191,6 +191,11 @@ _SQLITE_HINTS: tuple[tuple[str, str, str], ...] = (
 def describe_environment_error(exc: BaseException) -> EnvironmentFailure:
     """An error the system raised (``OSError``, SQLite error, integer overflow) as a
     message that says what failed and a hint that says what to do."""
+    if isinstance(exc, MemoryError):
+        return EnvironmentFailure(
+            "not enough memory for this command",
+            hint="close other programs, or split the input (e.g. export smaller files)",
+        )
     if isinstance(exc, OverflowError):
         return EnvironmentFailure(
             f"a number is too large ({exc})",

@@ -117,9 +117,14 @@ class _Stdout:
         from litreview.cli._common import terminal_text
 
         if isinstance(text, bytes):
-            text = text.decode(self._stream.encoding or "utf-8", errors="replace")
+            text = text.decode("utf-8", errors="replace")  # click encodes as UTF-8
+        shown = terminal_text(text) if self._terminal else text
         with self._errors():
-            self._stream.write(terminal_text(text) if self._terminal else text)
+            try:
+                self._stream.write(shown)
+            except UnicodeEncodeError:  # a terminal or pipe that cannot show every character
+                encoding = self._stream.encoding or "ascii"
+                self._stream.write(shown.encode(encoding, "replace").decode(encoding))
         return len(text)
 
     def flush(self) -> None:
@@ -217,7 +222,7 @@ def main(argv: list[str] | None = None) -> None:
     except BrokenPipeError:
         _quiet_stdout()  # the reader went away (| head): nothing to report
         sys.exit(1)
-    except (OSError, sqlite3.Error, OverflowError) as exc:
+    except (OSError, sqlite3.Error, OverflowError, MemoryError) as exc:
         if debug:
             raise
         failure = describe_environment_error(exc)

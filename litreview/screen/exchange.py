@@ -73,7 +73,7 @@ def export_decisions(review: Review, reviewer: str, path: Path) -> int:
 def _load(path: Path) -> dict[str, Any]:
     try:
         document = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
         raise ImportFormatError(f"not a decisions file ({exc})", path=str(path)) from exc
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise ImportFormatError("not a litreview decisions file", path=str(path),

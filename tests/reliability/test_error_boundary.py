@@ -183,3 +183,23 @@ def test_a_disk_that_fills_during_an_import_changes_nothing(tmp_path: Path, make
         status = cli(db, "status", "--json")
         assert status.returncode == 0, status.stderr
         assert json.loads(status.stdout)["records"] == 3  # all or nothing: nothing
+
+
+def test_a_terminal_that_cannot_show_a_title_gets_replacement_marks(tmp_path: Path) -> None:
+    ris = tmp_path / "u.ris"
+    ris.write_text("TY  - JOUR\nTI  - Ünïcödé 中文 title\nER  - \n", encoding="utf-8")
+    db = new_review(tmp_path, ris)
+    done = subprocess.run([sys.executable, "-m", "litreview", "--db", str(db), "export"],
+                          capture_output=True, env={**ENV, "PYTHONIOENCODING": "ascii"},
+                          timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert b"TI  - ?n?c?d? ?? title" in done.stdout
+
+
+def test_a_decisions_file_nested_too_deep_is_refused(tmp_path: Path) -> None:
+    db = new_review(tmp_path)
+    deep = tmp_path / "deep.json"
+    deep.write_text("[" * 100_000)
+    done = cli(db, "merge-decisions", str(deep))
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert "not a decisions file" in done.stderr
