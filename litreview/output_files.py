@@ -93,7 +93,23 @@ def atomic_target(path: str | Path) -> Iterator[Path]:
             f"cannot write {path}: it is not a regular file",
             hint="give the name of a regular file",
         )
-    fd, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        mode = os.stat(target).st_mode
+    except FileNotFoundError:
+        mode = None
+    if mode is not None and not mode & 0o222:
+        raise OutputFileError(
+            f"cannot write {path}: the file is read-only",
+            hint="make it writable (chmod u+w) if it may be replaced, or choose another name",
+        )
+    try:
+        fd, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    except OSError as exc:
+        failure = describe_environment_error(exc)
+        raise OutputFileError(
+            f"cannot write {path}: {exc.strerror or failure.message} (in {target.parent})",
+            hint=failure.hint,
+        ) from exc
     os.close(fd)
     temp = Path(name)
     try:

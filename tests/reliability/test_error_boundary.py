@@ -203,3 +203,16 @@ def test_a_decisions_file_nested_too_deep_is_refused(tmp_path: Path) -> None:
     done = cli(db, "merge-decisions", str(deep))
     assert done.returncode == 1 and "Traceback" not in done.stderr
     assert "not a decisions file" in done.stderr
+
+
+@pytest.mark.parametrize("args", [("export", "-o", "{f}/x.ris"), ("backup", "{f}/b.db"),
+                                  ("table", "sources", "-o", "{f}/t.xlsx")])
+def test_output_on_a_read_only_disk_is_a_clear_error(tmp_path: Path,
+                                                     args: tuple[str, ...]) -> None:
+    db = new_review(tmp_path)
+    with tmpfs(tmp_path / "ro", "1m") as folder:
+        subprocess.run(["mount", "-o", "remount,ro", str(folder)], check=True)
+        done = cli(db, *[a.replace("{f}", str(folder)) for a in args])
+        clean_error(done)
+        assert "read-only" in done.stderr.lower()
+        assert list(folder.iterdir()) == []

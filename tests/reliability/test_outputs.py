@@ -242,3 +242,27 @@ def test_backup_into_a_missing_folder_or_over_a_file_is_refused(tmp_path: Path) 
     (tmp_path / "b.db").write_bytes(b"mine")
     _clean_error(cli(db, "backup", str(tmp_path / "b.db")))
     assert (tmp_path / "b.db").read_bytes() == b"mine"
+
+
+def test_a_read_only_output_file_is_not_replaced(tmp_path: Path) -> None:
+    target = tmp_path / "protected.ris"
+    target.write_text("keep me")
+    target.chmod(0o444)
+    with pytest.raises(OutputFileError) as err:
+        write_text(target, "new")
+    assert "read-only" in err.value.message
+    assert target.read_text() == "keep me"
+
+
+def test_an_output_folder_that_refuses_writes_is_a_clear_error(tmp_path: Path) -> None:
+    folder = tmp_path / "locked"
+    folder.mkdir()
+    folder.chmod(0o555)
+    try:
+        if os.access(folder, os.W_OK):
+            pytest.skip("running as root: permissions do not stop writes")
+        with pytest.raises(OutputFileError) as err:
+            write_text(folder / "x.ris", "x")
+        assert "Permission denied" in err.value.message and err.value.hint
+    finally:
+        folder.chmod(0o755)
