@@ -14,7 +14,7 @@ every credential header (``Authorization``, the Crossref Plus token, API-key and
 headers) and every key query parameter first; httpx alone strips only ``Authorization``.
 
 Deadlines: every request, retries and waits included, must be answered in full within
-``LITREVIEW_REQUEST_DEADLINE`` seconds (60 by default), and a whole run (one command) within
+``LITREVIEW_REQUEST_DEADLINE`` seconds (60 by default), and a whole run (one client) within
 ``LITREVIEW_RUN_DEADLINE`` (2 hours). Every socket operation's timeout is cut to the time
 left, so a server that trickles a byte every few seconds cannot hold a search forever.
 """
@@ -126,7 +126,6 @@ def _seconds_from_env(name: str, default: float) -> float:
 
 
 _deadline: ContextVar[float | None] = ContextVar("litreview_http_deadline", default=None)
-_run_started: list[float] = []  # monotonic time of this process's first request
 
 
 def _time_left(timeout: float | None) -> float | None:
@@ -285,6 +284,7 @@ class Fetcher:
         self._last: float | None = None
         self.request_deadline = _seconds_from_env(REQUEST_DEADLINE_ENV, REQUEST_DEADLINE)
         self.run_deadline = _seconds_from_env(RUN_DEADLINE_ENV, RUN_DEADLINE)
+        self.run_started: float | None = None  # the first request (one client per run)
 
     def sleep(self, seconds: float) -> None:
         (self._sleep or _sleep)(seconds)
@@ -352,12 +352,12 @@ class Fetcher:
         """When the answer to a request starting now must be in: the request deadline or
         the end of the run's, whichever comes first."""
         now = time.monotonic()
-        if not _run_started:
-            _run_started.append(now)
-        return min(now + self.request_deadline, _run_started[0] + self.run_deadline)
+        if self.run_started is None:
+            self.run_started = now
+        return min(now + self.request_deadline, self.run_started + self.run_deadline)
 
     def _too_slow(self, where: str, deadline: float) -> SourceUnavailable:
-        if deadline >= _run_started[0] + self.run_deadline - 1e-6:
+        if self.run_started is not None and deadline >= self.run_started + self.run_deadline - 1e-6:
             return SourceUnavailable(
                 f"{self.service}: this run has used up its {self.run_deadline:.0f} s "
                 f"(LITREVIEW_RUN_DEADLINE) at {where}",
