@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import itertools
 import os
-import shutil
 import stat
 import sys
 import tempfile
@@ -138,20 +137,49 @@ def _is_stream(path: Path) -> bool:
     return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
 
 
+_SPOOL_CHUNK = 1 << 20
+_NUL_RUN = b"\x00" * 16  # never in text, UTF-16 included; /dev/zero through a pipe is all NULs
+
+
 def _spool(path: Path, copy: Path, stdin: BinaryIO | None) -> None:
     if str(path) == STDIN:
-        source = stdin if stdin is not None else sys.stdin.buffer
-        if stdin is None and sys.stdin.isatty():
-            raise InvalidValue("'-' reads the file from standard input, but it is a terminal",
-                               hint="pipe the file in: cat export.ris | litreview import -")
-        with open(copy, "wb") as out:  # not an output: a spool in a temporary folder
-            shutil.copyfileobj(source, out, 1 << 20)
+        if stdin is None:
+            _check_stdin()
+        _copy(stdin if stdin is not None else sys.stdin.buffer, copy, "<stdin>")
         return
+    if not stat.S_ISFIFO(os.stat(path).st_mode):
+        raise ImportFormatError(
+            "is a device or a socket, not a file", path=str(path),
+            hint="import a reference file; to pipe one in, use '-' (cat FILE | litreview "
+            "import -)")
     try:
-        with open(path, "rb") as stream, open(copy, "wb") as out:  # not an output
-            shutil.copyfileobj(stream, out, 1 << 20)
+        stream = open(path, "rb")  # noqa: SIM115 (closed just below)
     except OSError as exc:
         raise ImportFormatError(f"cannot read the file: {exc.strerror}", path=str(path)) from exc
+    with stream:
+        _copy(stream, copy, str(path))
+
+
+def _check_stdin() -> None:
+    if sys.stdin is None or sys.stdin.isatty():
+        raise InvalidValue("'-' reads the file from standard input, but it is a terminal",
+                           hint="pipe the file in: cat export.ris | litreview import -")
+    if stat.S_ISCHR(os.fstat(sys.stdin.fileno()).st_mode):
+        raise ImportFormatError(
+            "standard input is a device, not a file", path="<stdin>",
+            hint="redirect a reference file into it: litreview import - < export.ris")
+
+
+def _copy(source: BinaryIO, copy: Path, name: str) -> None:
+    """Copy ``source`` to ``copy``, refusing binary input as soon as it shows."""
+    with open(copy, "wb") as out:  # not an output: a spool in a temporary folder
+        while chunk := source.read(_SPOOL_CHUNK):
+            if _NUL_RUN in chunk:
+                raise ImportFormatError(
+                    "contains NUL bytes: it is binary, not a reference export", path=name,
+                    hint="export the references from your database as RIS, MEDLINE/nbib, "
+                    "BibTeX or CSV")
+            out.write(chunk)
 
 
 def import_files(

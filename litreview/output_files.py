@@ -13,6 +13,7 @@ No SQL and no Textual here; every command that writes a file comes through this 
 from __future__ import annotations
 
 import contextlib
+import io
 import os
 import stat
 import tempfile
@@ -186,5 +187,6 @@ def write_bytes(path: str | Path, data: bytes) -> None:
 
 def write_with(path: str | Path, save: Callable[[IO[bytes]], object]) -> None:
     """Let a library's ``save(stream)`` (python-docx, openpyxl) write ``path`` atomically."""
-    with open_output_bytes(path) as stream:
-        save(stream)
+    buffer = io.BytesIO()  # ZIP writers seek: build the file in memory, then write it whole
+    save(buffer)
+    write_bytes(path, buffer.getvalue())

@@ -167,3 +167,18 @@ def test_process_substitution_works(db: Path, tmp_path: Path, make_ris) -> None:
                           timeout=300)
     assert done.returncode == 0, done.stderr
     assert '"records_total": 40' in done.stdout
+
+
+def test_a_device_is_refused_not_read_forever(db: Path) -> None:
+    done = _cli(db, "import", "/dev/zero")
+    assert done.returncode == 1 and "is a device or a socket, not a file" in done.stderr
+
+
+def test_an_endless_binary_pipe_is_refused_at_its_first_chunk(db: Path) -> None:
+    script = f'head -c 200000000 /dev/zero | "{sys.executable}" -m litreview --db "{db}" import -'
+    done = subprocess.run(["bash", "-c", script], capture_output=True, text=True, env=ENV,
+                          timeout=300)
+    assert done.returncode == 1 and "NUL bytes" in done.stderr
+    with open("/dev/zero", "rb") as zero:
+        device = _cli(db, "import", "-", stdin=zero)
+    assert device.returncode == 1 and "standard input is a device" in device.stderr

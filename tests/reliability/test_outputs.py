@@ -203,6 +203,8 @@ def _clean_error(done: subprocess.CompletedProcess[str]) -> None:
     ("export", "-o", "/dev/full"),
     ("export", "--format", "csv", "-o", "/dev/full"),
     ("table", "sources", "-o", "/dev/full", "--format", "md"),
+    ("table", "sources", "-o", "/dev/full", "--format", "docx"),
+    ("table", "sources", "-o", "/dev/full", "--format", "xlsx"),
     ("export-codes", "-o", "/dev/full"),
     ("export-decisions", "--reviewer", "ann", "-o", "/dev/full"),
     ("prisma", "--partial", "--csv", "/dev/full"),
