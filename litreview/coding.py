@@ -24,6 +24,7 @@ from litreview.fulltext import (
     get_study_links,
     list_included_studies,
 )
+from litreview.ingest.tabular import check_runaway
 from litreview.models import Event, RecordFields
 from litreview.protocol import Dimension, Protocol
 from litreview.review import Review
@@ -329,7 +330,9 @@ def write_codes_csv(review: Review, stream: IO[str]) -> int:
 def export_codes(review: Review, path: str | Path) -> int:
     """Write the codes CSV to ``path``; returns the number of studies."""
     try:
-        with open(path, "w", encoding="utf-8", newline="") as stream:
+        from litreview.output_files import open_output
+
+        with open_output(path) as stream:
             return write_codes_csv(review, stream)
     except OSError as exc:
         raise InvalidValue(f"cannot write {path}: {exc.strerror}") from exc
@@ -338,8 +341,12 @@ def export_codes(review: Review, path: str | Path) -> int:
 def import_codes(review: Review, path: str | Path, *, reviewer: str | None = None) -> CodesImport:
     """Read a codes CSV; every cell is checked first and nothing is stored if any is bad.
     Columns left out of the file leave those codes as they are; an empty cell clears."""
+    from litreview.screen.incoming import reviewer_problem
+
     header, rows = _read_csv(path)
     plan, problems = _plan_import(review, header, rows)
+    if reviewer is not None and (problem := reviewer_problem(reviewer)):
+        problems.insert(0, problem)
     if problems:
         more = f"; and {len(problems) - 5} more" if len(problems) > 5 else ""
         raise ImportFormatError(
@@ -364,11 +371,13 @@ def _read_csv(path: str | Path) -> tuple[list[str], list[tuple[int, dict[str, st
         with open(path, encoding="utf-8-sig", newline="") as stream:
             reader = csv.reader(stream)
             header = [h.strip() for h in next(reader, [])]
-            rows = [
-                (reader.line_num, dict(zip(header, row, strict=False)))
-                for row in reader
-                if any(cell.strip() for cell in row)
-            ]
+            rows = []
+            line = 2
+            for row in reader:
+                start, line = line, reader.line_num + 1
+                if any(cell.strip() for cell in row):
+                    check_runaway(row, header, ",", str(path), start)  # a stray quote
+                    rows.append((start, dict(zip(header, row, strict=False))))
     except OSError as exc:
         raise ImportFormatError(f"cannot read the file: {exc.strerror}", path=str(path)) from exc
     except UnicodeDecodeError as exc:

@@ -8,12 +8,18 @@ stays bounded whatever the file size; any error rolls everything back.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
+import os
+import stat
+import sys
+import tempfile
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import BinaryIO
 
 from litreview.errors import ImportFormatError, InvalidValue
 from litreview.ingest import FileScan, StreamedFile, iter_parse_file, scan_file
@@ -62,8 +68,9 @@ def _validate(options: ImportOptions) -> None:
             ) from exc
     if options.arm not in ARMS:
         raise InvalidValue(f"unknown arm {options.arm!r}", hint=f"use one of {', '.join(ARMS)}")
-    if options.reported_hits is not None and options.reported_hits < 0:
-        raise InvalidValue("--reported-hits must be 0 or more")
+    if options.reported_hits is not None and not 0 <= options.reported_hits < 2**63:
+        raise InvalidValue("--reported-hits must be a count from 0 to 2**63 - 1",
+                           hint="give the number of hits the database reported")
 
 
 def _database_name(parsed: ParsedFile | StreamedFile, options: ImportOptions, path: Path) -> str:
@@ -89,20 +96,125 @@ def _strict_failure(path: Path, problems: list[ImportIssue]) -> ImportFormatErro
     )
 
 
+STDIN = "-"  # the path that means standard input
+
+
+@contextlib.contextmanager
+def spooled_inputs(
+    paths: list[Path], stdin: BinaryIO | None = None
+) -> Iterator[tuple[list[Path], dict[str, str]]]:
+    """``paths`` with every input that cannot be read twice (``-`` for standard input, a
+    FIFO, ``<(...)``, a character device) copied once to a temporary file of the same
+    name; the import reads every file twice (scan, then parse). Also yields temporary
+    path -> the name the user gave, for messages. The copies are removed afterwards."""
+    if sum(1 for p in paths if str(p) == STDIN) > 1:
+        raise InvalidValue("'-' (standard input) is given more than once",
+                           hint="standard input can be read only once")
+    if not any(str(p) == STDIN or _is_stream(p) for p in paths):
+        yield paths, {}
+        return
+    with tempfile.TemporaryDirectory(prefix="litreview-import-") as folder:
+        ready: list[Path] = []
+        names: dict[str, str] = {}
+        for index, path in enumerate(paths):
+            if str(path) != STDIN and not _is_stream(path):
+                ready.append(path)
+                continue
+            given = "<stdin>" if str(path) == STDIN else str(path)
+            copy = Path(folder) / str(index) / ("stdin" if str(path) == STDIN else path.name)
+            copy.parent.mkdir()
+            _spool(path, copy, stdin)
+            ready.append(copy)
+            names[str(copy)] = given
+        yield ready, names
+
+
+def _is_stream(path: Path) -> bool:
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return False  # scan_file says why it cannot be read
+    return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
+
+
+_SPOOL_CHUNK = 1 << 20
+_NUL_RUN = b"\x00" * 16  # never in text, UTF-16 included; /dev/zero through a pipe is all NULs
+
+
+def _spool(path: Path, copy: Path, stdin: BinaryIO | None) -> None:
+    if str(path) == STDIN:
+        if stdin is None:
+            _check_stdin()
+        _copy(stdin if stdin is not None else sys.stdin.buffer, copy, "<stdin>")
+        return
+    if not stat.S_ISFIFO(os.stat(path).st_mode):
+        raise ImportFormatError(
+            "is a device or a socket, not a file", path=str(path),
+            hint="import a reference file; to pipe one in, use '-' (cat FILE | litreview "
+            "import -)")
+    try:
+        stream = open(path, "rb")  # noqa: SIM115 (closed just below)
+    except OSError as exc:
+        raise ImportFormatError(f"cannot read the file: {exc.strerror}", path=str(path)) from exc
+    with stream:
+        _copy(stream, copy, str(path))
+
+
+def _check_stdin() -> None:
+    if sys.stdin is None or sys.stdin.isatty():
+        raise InvalidValue("'-' reads the file from standard input, but it is a terminal",
+                           hint="pipe the file in: cat export.ris | litreview import -")
+    if stat.S_ISCHR(os.fstat(sys.stdin.fileno()).st_mode):
+        raise ImportFormatError(
+            "standard input is a device, not a file", path="<stdin>",
+            hint="redirect a reference file into it: litreview import - < export.ris")
+
+
+def _copy(source: BinaryIO, copy: Path, name: str) -> None:
+    """Copy ``source`` to ``copy``, refusing binary input as soon as it shows."""
+    with open(copy, "wb") as out:  # not an output: a spool in a temporary folder
+        while chunk := source.read(_SPOOL_CHUNK):
+            if _NUL_RUN in chunk:
+                raise ImportFormatError(
+                    "contains NUL bytes: it is binary, not a reference export", path=name,
+                    hint="export the references from your database as RIS, MEDLINE/nbib, "
+                    "BibTeX or CSV")
+            out.write(chunk)
+
+
 def import_files(
     review: Review,
     paths: list[Path],
     options: ImportOptions | None = None,
     *,
     progress: Progress | None = None,
+    stdin: BinaryIO | None = None,
 ) -> list[FileImport]:
     """Import ``paths``: all of them or, on any error, none of them.
 
+    ``-`` is standard input (``stdin`` if given); it and other inputs that can be read
+    only once (FIFOs, ``<(...)``) are spooled once to a temporary file first.
     ``progress(phase, done, total)`` is called as bytes are read, with phase
     ``"scan"`` or ``"import"`` and byte counts over all files.
     """
     options = options or ImportOptions()
     _validate(options)
+    with spooled_inputs(paths, stdin) as (ready, names):
+        try:
+            results = _import_files(review, ready, options, progress)
+        except ImportFormatError as exc:
+            if exc.path in names:
+                raise ImportFormatError(exc.detail, path=names[exc.path], line=exc.line,
+                                        hint=exc.hint) from exc
+            raise
+        for result in results:
+            result.path = names.get(result.path, result.path)
+    return results
+
+
+def _import_files(
+    review: Review, paths: list[Path], options: ImportOptions, progress: Progress | None
+) -> list[FileImport]:
     results: list[FileImport] = []
     planned: list[tuple[FileImport, FileScan]] = []
     seen: set[str] = set()

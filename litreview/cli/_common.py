@@ -19,10 +19,58 @@ def json_option(func: F) -> F:
     return click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")(func)
 
 
+MAX_ID = 2**63 - 1  # SQLite's largest integer
+
+
+class RecordIdType(click.ParamType):  # type: ignore[type-arg, unused-ignore]
+    """A record id given on the command line: a whole number from 1 to 2**63 - 1.
+
+    Anything outside that range cannot be a record, so it is "no record N" straight
+    away; ``open_from_context`` then checks that every id given exists in the review.
+    """
+
+    name = "integer"  # shown as INTEGER in --help, like click's own int
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
+        from litreview.errors import RecordNotFound
+
+        if isinstance(value, int) and not isinstance(value, bool):
+            number = value
+        else:
+            try:
+                number = int(str(value).strip())
+            except ValueError:
+                self.fail(f"{value!r} is not a record id (a whole number)", param, ctx)
+        if not 1 <= number <= MAX_ID:
+            raise RecordNotFound(
+                f"no record {number} in this review",
+                hint="record ids are whole numbers from 1; "
+                "'litreview export --format csv' lists them",
+            )
+        return number
+
+
+RECORD_ID = RecordIdType()
+
+
 def open_from_context(ctx: click.Context) -> Review:
     review = open_review(ctx.obj["db_path"])
     ctx.call_on_close(review.close)
+    _check_record_ids(ctx, review)
     return review
+
+
+def _check_record_ids(ctx: click.Context, review: Review) -> None:
+    """Every record id given to the command (``RECORD_ID`` parameters) exists."""
+    from litreview.storage.records import get_record
+
+    for param in ctx.command.params:
+        if not isinstance(param.type, RecordIdType) or param.name is None:
+            continue
+        given = ctx.params.get(param.name)
+        for record_id in given if isinstance(given, (tuple, list)) else [given]:
+            if record_id is not None:
+                get_record(review.db, record_id)
 
 
 def echo_json(data: Any) -> None:
@@ -41,8 +89,10 @@ def output_path(ctx: click.Context | None, value: str | Path) -> Path:
     that writes a file calls this before writing anything.
     """
     from litreview.errors import InvalidValue
+    from litreview.output_files import check_output_folder, is_special
 
-    target = Path(value).expanduser().resolve()
+    given = Path(value).expanduser()
+    target = given if is_special(given) else given.resolve()
     obj = (ctx or click.get_current_context()).find_root().obj
     db_path = obj.get("db_path") if isinstance(obj, dict) else None
     if db_path is not None:
@@ -56,7 +106,7 @@ def output_path(ctx: click.Context | None, value: str | Path) -> Path:
                 )
     if target.is_dir():
         raise InvalidValue(f"{value} is a folder", hint="give a file name")
-    return target
+    return check_output_folder(target)
 
 
 def _same_file(a: Path, b: Path) -> bool:

@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from litreview.cli._common import echo_json, json_option, open_from_context, output_path
+from litreview.cli._common import RECORD_ID, echo_json, json_option, open_from_context, output_path
 from litreview.cli.screen_cmds import resolve_reviewer
 from litreview.review import Review
 
@@ -27,7 +27,7 @@ def _pairs(items: tuple[str, ...], option: str) -> dict[str, str]:
 
 
 @click.command("fulltext")
-@click.argument("record_id", type=int)
+@click.argument("record_id", type=RECORD_ID)
 @click.option("--retrieved", "status", flag_value="retrieved", help="The full text was found.")
 @click.option(
     "--not-retrieved",
@@ -102,7 +102,7 @@ def _show_report(review: Review, record_id: int, as_json: bool) -> None:
 
 
 @click.command("note")
-@click.argument("record_id", type=int)
+@click.argument("record_id", type=RECORD_ID)
 @click.option(
     "--field",
     "fields",
@@ -131,11 +131,11 @@ def note(
 
 
 @click.command("link-report")
-@click.argument("record_id", type=int)
+@click.argument("record_id", type=RECORD_ID)
 @click.option(
     "--study",
     "study_id",
-    type=int,
+    type=RECORD_ID,
     required=True,
     help="The study this report belongs to (the report's own id unlinks it).",
 )
@@ -151,7 +151,7 @@ def link_report(ctx: click.Context, record_id: int, study_id: int, reviewer: str
 
 
 @click.command("appraise")
-@click.argument("record_id", type=int)
+@click.argument("record_id", type=RECORD_ID)
 @click.option(
     "--criterion",
     "criteria",
@@ -243,7 +243,7 @@ def _event_line(event: Any, undone_by: int | None) -> str:
 
 
 @click.command("code")
-@click.argument("record_id", type=int)
+@click.argument("record_id", type=RECORD_ID)
 @click.option(
     "--set",
     "sets",
@@ -318,7 +318,7 @@ def code(
 
 
 @click.command("suggest")
-@click.argument("record_id", type=int)
+@click.argument("record_id", type=RECORD_ID)
 @click.option(
     "--top",
     type=click.IntRange(1, 20),

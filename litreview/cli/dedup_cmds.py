@@ -7,7 +7,7 @@ from dataclasses import asdict
 
 import click
 
-from litreview.cli._common import echo_json, json_option, open_from_context
+from litreview.cli._common import RECORD_ID, echo_json, json_option, open_from_context
 from litreview.cli.import_cmd import _ImportProgress
 from litreview.deduplication import DedupSummary
 
@@ -66,8 +66,8 @@ def duplicates(ctx: click.Context, as_json: bool) -> None:
 
 
 @click.command()
-@click.argument("record_a", type=int)
-@click.argument("record_b", type=int)
+@click.argument("record_a", type=RECORD_ID)
+@click.argument("record_b", type=RECORD_ID)
 @click.option("--reviewer")
 @json_option
 @click.pass_context
@@ -81,8 +81,8 @@ def merge(ctx: click.Context, record_a: int, record_b: int, reviewer: str | None
 
 
 @click.command("not-duplicate")
-@click.argument("record_a", type=int)
-@click.argument("record_b", type=int)
+@click.argument("record_a", type=RECORD_ID)
+@click.argument("record_b", type=RECORD_ID)
 @click.option("--reviewer")
 @json_option
 @click.pass_context
@@ -96,7 +96,7 @@ def not_duplicate(ctx: click.Context, record_a: int, record_b: int, reviewer: st
 
 
 @click.command()
-@click.argument("record_id", type=int)
+@click.argument("record_id", type=RECORD_ID)
 @click.option("--reviewer")
 @json_option
 @click.pass_context

@@ -22,7 +22,9 @@ _FORMAT_BY_SUFFIX = {
 
 
 def _write_text(path: Path, text: str) -> None:
-    path.write_text(text, encoding="utf-8", newline="")
+    from litreview.output_files import write_text
+
+    write_text(path, text)
 
 
 def print_prisma(c: dict[str, Any]) -> None:

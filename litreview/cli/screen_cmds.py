@@ -7,7 +7,13 @@ from dataclasses import asdict
 
 import click
 
-from litreview.cli._common import echo_json, json_option, open_from_context, terminal_text
+from litreview.cli._common import (
+    RECORD_ID,
+    echo_json,
+    json_option,
+    open_from_context,
+    terminal_text,
+)
 from litreview.review import Review
 
 
@@ -64,7 +70,7 @@ def next_(ctx: click.Context, stage: str | None, reviewer: str | None, rerank: b
 
 
 @click.command()
-@click.argument("record_id", type=int)
+@click.argument("record_id", type=RECORD_ID)
 @click.argument("decision", type=click.Choice(["include", "exclude", "maybe"]))
 @click.option("--stage", help="Stage (default: the first where the record is open).")
 @click.option("--reason", help="Exclusion reason: its number, code or label.")

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from litreview.cli._common import echo_json, json_option, open_from_context
+from litreview.cli._common import RECORD_ID, echo_json, json_option, open_from_context
 
 if TYPE_CHECKING:
     from litreview.search.query import Strategy
@@ -224,7 +224,7 @@ def _echo_search(outcome: SearchOutcome) -> None:
 
 
 @click.command("chase")
-@click.argument("record_ids", nargs=-1, type=int)
+@click.argument("record_ids", nargs=-1, type=RECORD_ID)
 @click.option("--included", is_flag=True, help="Chase every study included at the last stage.")
 @click.option(
     "--direction",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 from typing import Any
 
@@ -57,11 +58,12 @@ def simulate(
     as_json: bool,
 ) -> None:
     """Replay screening on labelled CSVs (title, abstract, label_included) and measure it."""
+    from litreview.output_files import open_output
     from litreview.screen.simulate import simulate as run_simulation
 
     trace_path = output_path(None, trace_out) if trace_out else None
-    trace = trace_path.open("w", encoding="utf-8", newline="") if trace_path else None
-    try:
+    with contextlib.ExitStack() as stack:
+        trace = stack.enter_context(open_output(trace_path)) if trace_path else None
         if trace is not None:
             trace.write("file,seed,position,record_id,label,is_prior\n")
         results = [
@@ -69,9 +71,6 @@ def simulate(
                            prior_excluded=prior_excluded, trace=trace)
             for path in files
         ]
-    finally:
-        if trace is not None:
-            trace.close()
     if as_json:
         echo_json(results)
     else:

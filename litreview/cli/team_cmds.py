@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from litreview.cli._common import echo_json, json_option, open_from_context, output_path
+from litreview.cli._common import RECORD_ID, echo_json, json_option, open_from_context, output_path
 from litreview.cli.screen_cmds import resolve_reviewer
 
 
@@ -35,7 +35,7 @@ def conflicts(ctx: click.Context, stage: str | None, as_json: bool) -> None:
 
 
 @click.command()
-@click.argument("record_id", type=int)
+@click.argument("record_id", type=RECORD_ID)
 @click.argument("decision", type=click.Choice(["include", "exclude", "maybe"]))
 @click.option("--stage", required=True, help="Stage of the conflict.")
 @click.option("--reason", help="Exclusion reason: its number, code or label.")

@@ -173,7 +173,9 @@ def _pairs(n: int) -> int:
 
 def write_groups_csv(path: str | Path, evaluations: Sequence[Evaluation]) -> None:
     """``record_id,predicted_group_id`` for every record, ids as in the input files."""
-    with open(path, "w", encoding="utf-8", newline="") as handle:
+    from litreview.output_files import open_output
+
+    with open_output(path) as handle:
         writer = csv.writer(handle)
         writer.writerow(["record_id", "predicted_group_id"])
         for ev in evaluations:

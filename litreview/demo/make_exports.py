@@ -46,6 +46,7 @@ from litreview.demo._exporters import (
 from litreview.demo._refs import Ref, load_refs
 from litreview.demo._vocab import canonical_journal
 from litreview.demo.coding import CODES_FILE
+from litreview.output_files import write_bytes
 
 SEED = "quin2015-demo-v1"
 DATABASES = ("proquest", "wos", "ebsco")
@@ -295,7 +296,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     files = build(args.thesis_dir)
     args.out.mkdir(parents=True, exist_ok=True)
     for name, data in files.items():
-        (args.out / name).write_bytes(data)
+        write_bytes(args.out / name, data)
     print(summarise(files))
     return 0
 

@@ -71,6 +71,10 @@ class TaggedParser(rispy.RisParser):  # type: ignore[misc]
         )
         self.list_tags = frozenset(mapping)  # rispy only tests membership
         self._line = 0
+        # continuation lines of the last value, joined once when the value ends:
+        # joining per line made a 200,000-line abstract quadratic
+        self._pending: list[str] = []
+        self._pending_record: dict[str, Any] | None = None
 
     def split_line(self, line: str) -> tuple[str, str] | None:
         raise NotImplementedError
@@ -85,7 +89,9 @@ class TaggedParser(rispy.RisParser):  # type: ignore[misc]
     def parse_record(self, lines: list[str], first_line: int) -> list[dict[str, Any]]:
         """rispy's parse of one record; a correct record gives a list of one dict."""
         self._line = first_line - 1
+        self._pending, self._pending_record = [], None
         result: list[dict[str, Any]] = self.parse_lines(itertools.chain(lines, (_END,)))
+        self._join_pending()
         return result
 
     def _iter_till_start(self, lines: Iterator[str]) -> dict[str, Any]:
@@ -105,13 +111,27 @@ class TaggedParser(rispy.RisParser):  # type: ignore[misc]
                 return
             tag, previous = raw[-1]
             if tag not in self.SEPARATE_CONTINUATIONS:
-                joined = f"{previous}{self.JOINER}{content}" if previous else content
-                raw[-1] = (tag, joined)
-                self._bucket(record, tag)[-1] = joined
+                if self._pending_record is not record:
+                    self._join_pending()
+                    self._pending, self._pending_record = [previous], record
+                self._pending.append(content)
                 return
+        self._join_pending()
         raw.append((tag, content))
         record[LINES].append(self._line)
         super()._add_tag(record, tag, content)
+
+    def _join_pending(self) -> None:
+        """Store the value whose continuation lines were collected, joined once."""
+        record, parts = self._pending_record, self._pending
+        if record is None:
+            return
+        self._pending, self._pending_record = [], None
+        raw: list[tuple[str, str]] = record[RAW]
+        tag = raw[-1][0]
+        joined = self.JOINER.join(part for part in parts if part)  # only the first can be ""
+        raw[-1] = (tag, joined)
+        self._bucket(record, tag)[-1] = joined
 
     def _bucket(self, record: dict[str, Any], tag: str) -> list[str]:
         name = self.mapping.get(tag)

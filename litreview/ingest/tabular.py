@@ -17,7 +17,7 @@ from litreview.ingest import normalize as n
 from litreview.ingest._tagged import ParseResult
 from litreview.models import ImportIssue, ParsedRecord, RecordFields
 
-__all__ = ["csv_delimiter", "detect_header", "iter_rows", "parse_csv", "parse_tsv"]
+__all__ = ["check_runaway", "csv_delimiter", "detect_header", "iter_rows", "parse_csv", "parse_tsv"]
 
 _ALIASES: dict[str, tuple[str, ...]] = {
     "title": ("title", "ti", "primary_title", "article title", "document title", "t1"),
@@ -106,6 +106,7 @@ def iter_rows(
                 header = [cell.strip() for cell in row]
                 columns = _columns(header)
                 continue
+            check_runaway(row, header, delimiter, path, start)
             if len(row) != len(header):
                 message = f"{len(row)} cells for {len(header)} columns"
                 issues.append(ImportIssue(start, message, position))
@@ -116,6 +117,54 @@ def iter_rows(
         raise ImportFormatError(
             f"unreadable {'TSV' if delimiter == chr(9) else 'CSV'}: {exc}", path=path, line=line
         ) from exc
+
+
+_RUNAWAY_ROWS = 2  # swallowed lines that parse as whole rows before a cell is refused
+
+
+def check_runaway(row: list[str], header: list[str], delimiter: str, path: str,
+                   start: int) -> None:
+    """Refuse a row whose quoted cell ran on over lines that are rows of their own.
+
+    A stray opening quote makes the CSV reader take everything up to the next quote
+    (often hundreds of rows) as one cell: the records in it would be lost without a
+    word. A cell is taken as runaway when at least two of its lines, and at least half
+    of them, have as many cells as the header (a real multi-line abstract or note does
+    not look like that), with a header of at least three columns.
+    """
+    width = len(header)
+    if width < 3:
+        return
+    offset = 0  # lines before this cell within the row
+    for index, cell in enumerate(row):
+        if "\n" not in cell:
+            continue
+        lines = cell.split("\n")[1:]
+        wide = [i for i, line in enumerate(lines, start=1)
+                if line.strip() and _cells(line, delimiter) >= width]
+        if len(wide) >= _RUNAWAY_ROWS and 2 * len(wide) >= len([x for x in lines if x.strip()]):
+            first = start + offset
+            kind = "TSV" if delimiter == "\t" else "CSV"
+            raise ImportFormatError(
+                f"the quoted {kind} field in column {index + 1} ({_name(header, index)!r}) "
+                f"starting on this line runs on to line {first + _last_filled(lines)}, "
+                f"swallowing {len(wide)} lines that look like rows of their own (lines "
+                f"{first + wide[0]}-{first + wide[-1]}): a quote is probably not closed, "
+                "so those records would be lost",
+                path=path,
+                line=first,
+                hint="fix the stray or unbalanced double quote on that line (a quote "
+                "inside a quoted field is written twice: \"\"), or export the file again",
+            )
+        offset += cell.count("\n")
+
+
+def _last_filled(lines: list[str]) -> int:
+    return max((i for i, line in enumerate(lines, start=1) if line.strip()), default=0)
+
+
+def _cells(line: str, delimiter: str) -> int:
+    return len(next(csv.reader([line], delimiter=delimiter), []))
 
 
 def _name(header: list[str], index: int) -> str:

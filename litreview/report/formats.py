@@ -191,7 +191,9 @@ def write_docx(table: Table, path: Path) -> None:
             _fill_docx_cell(cell, text)
     for note in table.notes:
         document.add_paragraph(strip_control(note))
-    document.save(str(path))
+    from litreview.output_files import write_with
+
+    write_with(path, document.save)
 
 
 def _fill_docx_cell(cell: Any, text: str) -> None:
@@ -229,7 +231,9 @@ def write_xlsx(table: Table, path: Path) -> None:
             max(10, longest + 2), 60
         )
     sheet.freeze_panes = "A2"
-    book.save(str(path))
+    from litreview.output_files import write_with
+
+    write_with(path, book.save)
 
 
 def write_table(table: Table, fmt: str, path: Path) -> None:
@@ -240,4 +244,6 @@ def write_table(table: Table, fmt: str, path: Path) -> None:
     elif fmt == "xlsx":
         write_xlsx(table, path)
     else:
-        path.write_text(render_text(table, fmt), encoding="utf-8", newline="")
+        from litreview.output_files import write_text
+
+        write_text(path, render_text(table, fmt))

@@ -4,15 +4,22 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 import sqlite3
 import time
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import sqlite_utils
 
-from litreview.errors import ReviewBusy, ReviewExists, ReviewNotFound, SchemaTooNew
+from litreview.errors import (
+    ReviewBusy,
+    ReviewExists,
+    ReviewNotFound,
+    ReviewReadOnly,
+    SchemaTooNew,
+)
 from litreview.storage.migrations import MIGRATIONS
 
 BUSY_TIMEOUT_MS = 30_000
@@ -134,8 +141,30 @@ def open_db(
     except sqlite3.DatabaseError as exc:
         if "file is not a database" in str(exc) or "malformed" in str(exc):
             raise ReviewNotFound(f"{path} is not a SQLite review file ({exc})") from exc
+        if isinstance(exc, sqlite3.OperationalError) and _read_only(path):
+            raise read_only_error(path) from exc
         raise
     return db
+
+
+def _read_only(path: Path) -> bool:
+    """Whether the review file, its folder or the disk they are on refuses writes."""
+    folder = path.parent if str(path.parent) else Path(".")
+    try:
+        flags = os.statvfs(folder).f_flag
+    except OSError:
+        flags = 0
+    return bool(flags & os.ST_RDONLY) or not os.access(folder, os.W_OK) or (
+        path.exists() and not os.access(path, os.W_OK))
+
+
+def read_only_error(path: Path) -> ReviewReadOnly:
+    return ReviewReadOnly(
+        f"the review {path} is read-only (the file, its folder or its disk)",
+        hint="SQLite writes next to the review even to read it (its WAL journal): make the "
+        "file and its folder writable, or copy the review to a writable folder and use "
+        "--db with the copy; nothing was changed",
+    )
 
 
 def integrity_ok(db: sqlite_utils.Database) -> bool:
@@ -148,12 +177,33 @@ def backup_path(path: Path, label: str) -> Path:
     return path.with_name(f"{path.stem}.{stamp}.{label}{path.suffix or '.db'}")
 
 
-def backup_review(db: sqlite_utils.Database, target: Path) -> Path:
-    """Copy the open review to ``target`` with SQLite's online backup API."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    dest = sqlite3.connect(str(target))
-    try:
-        db.conn.backup(dest)
-    finally:
-        dest.close()
+def backup_review(
+    db: sqlite_utils.Database,
+    target: Path,
+    *,
+    progress: Callable[[int, int, int], object] | None = None,
+) -> Path:
+    """Copy the open review to ``target`` with SQLite's online backup API.
+
+    The copy is made under a temporary name in ``target``'s folder, checked with
+    ``PRAGMA integrity_check``, flushed to disk and only then renamed to ``target``:
+    a backup killed part-way leaves no file under the final name (and an existing
+    ``target`` is never half-overwritten). The folder must exist. ``progress(status,
+    remaining, total)`` (SQLite's backup callback) is called after each step of 256 pages.
+    """
+    from litreview.output_files import atomic_target
+
+    with atomic_target(target) as temp:
+        dest = sqlite3.connect(str(temp))
+        try:
+            if progress is None:
+                db.conn.backup(dest)
+            else:
+                db.conn.backup(dest, pages=256, progress=progress)
+            row = dest.execute("PRAGMA integrity_check").fetchone()
+            if not row or row[0] != "ok":
+                raise sqlite3.DatabaseError(f"the backup copy failed its integrity check: {row}")
+            dest.execute("PRAGMA journal_mode = DELETE")
+        finally:
+            dest.close()
     return target

@@ -165,10 +165,10 @@ def test_newer_schema_is_refused(tmp_path: Path, capsys) -> None:
 def test_terminal_output_drops_escape_sequences() -> None:
     import io
 
-    from litreview.cli import _TerminalOut
+    from litreview.cli import _Stdout
 
     sink = io.StringIO()
-    out = _TerminalOut(sink)
+    out = _Stdout(sink, terminal=True)
     out.write("\x1b[31mred\x1b[0m \u202eevil\n")
     out.write(b"tab\tkept\n")
     assert sink.getvalue() == "red evil\ntab\tkept\n"

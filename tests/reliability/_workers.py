@@ -21,5 +21,39 @@ def decide_forever(db: str, reviewer: str, parity: int) -> None:
         print(work_id, flush=True)
 
 
+def write_slowly(target: str) -> None:
+    """Write ``target`` through the one output path, stalling half-way (to be killed)."""
+    import time
+
+    from litreview.output_files import open_output
+
+    with open_output(target) as stream:
+        stream.write("partial line\n" * 100_000)
+        stream.flush()
+        print("writing", flush=True)
+        time.sleep(120)
+        stream.write("end\n")
+
+
+def backup_slowly(db: str, target: str) -> None:
+    """Back the review up to ``target``, stalling after the first pages (to be killed)."""
+    import time
+
+    from litreview.review import open_review
+    from litreview.storage.db import backup_review
+
+    def stall(status: int, remaining: int, total: int) -> None:
+        print("copying", flush=True)
+        time.sleep(120)
+
+    review = open_review(Path(db))
+    backup_review(review.db, Path(target), progress=stall)
+
+
 if __name__ == "__main__":
-    decide_forever(sys.argv[1], sys.argv[2], int(sys.argv[3]))
+    if sys.argv[1] == "write":
+        write_slowly(sys.argv[2])
+    elif sys.argv[1] == "backup":
+        backup_slowly(sys.argv[2], sys.argv[3])
+    else:
+        decide_forever(sys.argv[1], sys.argv[2], int(sys.argv[3]))
