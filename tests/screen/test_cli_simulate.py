@@ -29,7 +29,7 @@ def test_json_has_exactly_the_documented_keys(tiny_csv: Path, tmp_path: Path) ->
                         "stops", "default_stop", "seconds", "runs"}
     assert doc["seeds"] == [1, 2] and len(doc["runs"]) == 2
     lines = trace.read_text().splitlines()
-    assert lines[0] == "file,seed,position,record_id,label,is_prior"
+    assert lines[0] == "file,seed,position,record_id,label,is_prior,is_check"
     assert len(lines) == 1 + 2 * 12
 
 
