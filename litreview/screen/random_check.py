@@ -39,6 +39,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -212,6 +213,7 @@ def _smallest_size(ok: Callable[[int], bool], lo: int, hi: int) -> int | None:
     return lo
 
 
+@lru_cache(maxsize=256)
 def design_check(number: int, found_before: int, pool: int,
                  recall_target: float = 0.95, confidence: float = 0.95) -> CheckDesign:
     """Stage c's size is the smallest for which the staged check's exact probability of
