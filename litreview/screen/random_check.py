@@ -190,10 +190,12 @@ def stop_probabilities(found_before: int, pool: int, sizes: Sequence[int],
 
 
 def miss_probability(found_before: int, pool: int, sizes: Sequence[int],
-                     recall_target: float) -> float:
+                     recall_target: float, upto: int | None = None) -> float:
     """The largest P(pass with recall < target) over every possible count of relevant
-    records left in the pool."""
-    d = np.arange(0, pool + 1)
+    records left in the pool (up to ``upto`` of them: passing needs at most a few
+    relevant records in the sample, so the probability only falls as the count grows
+    beyond the first counts that break the target; the tests check the cut)."""
+    d = np.arange(0, pool + 1 if upto is None else min(pool, upto) + 1)
     stops = stop_probabilities(found_before, pool, sizes, d)
     c = np.arange(len(sizes))
     miss = (found_before + c)[None, :] < recall_target * (found_before + d)[:, None] - 1e-9
@@ -221,13 +223,15 @@ def design_check(number: int, found_before: int, pool: int,
     of relevant records the pool might hold. Stage 0 is the classic "none in the sample"
     test. A stage that would need the whole pool is left out (the check fails there)."""
     alpha = check_alpha(number, confidence)
-    if min_missing_to_fail(found_before, recall_target) > pool:
+    d_star = min_missing_to_fail(found_before, recall_target)
+    if d_star > pool:
         return CheckDesign(number, alpha, found_before, pool, (0,))  # cannot miss
+    upto = 3 * d_star + 3 * MAX_FOUND + 60
     sizes: list[int] = []
     for _ in range(MAX_FOUND + 1):
         lo = sizes[-1] + 1 if sizes else 1
         size = _smallest_size(
-            lambda n: miss_probability(found_before, pool, [*sizes, n], recall_target)
+            lambda n: miss_probability(found_before, pool, [*sizes, n], recall_target, upto)
             <= alpha, lo, pool)
         if size is None or (sizes and size >= pool):
             break

@@ -72,10 +72,12 @@ def test_staged_law_matches_scipy_chain() -> None:
     assert got[:, 2] == pytest.approx(np.nan_to_num(p2), abs=1e-12)
 
 
-@pytest.mark.parametrize(("found", "pool"), [(40, 1500), (95, 240), (20, 800), (0, 60)])
+@pytest.mark.parametrize(("found", "pool"), [(40, 1500), (95, 240), (20, 800), (0, 60),
+                                            (400, 900)])
 def test_every_design_keeps_its_exact_miss_probability_in_budget(found: int, pool: int) -> None:
     for number in (1, 2):
         design = design_check(number, found, pool)
+        # over every possible count left (the design itself looks at the first ones)
         assert miss_probability(found, pool, design.sizes, 0.95) <= design.alpha
         assert list(design.sizes) == sorted(set(design.sizes))
 
