@@ -56,7 +56,7 @@ async def test_t_stops_and_resumes_screening_after_confirming(tmp_path: Path) ->
         assert isinstance(dialog, ConfirmDialog)
         body = " ".join(rendered_text(dialog).split())
         assert "Stop screening Title screening?" in body
-        assert "default rule (buscar or counting) says: keep screening" in body
+        assert "default rule (random check) says: keep screening" in body
         assert "7 records left unscreened will count as excluded" in body
         await pilot.press("n")  # changed my mind
         await settle(pilot)
