@@ -101,3 +101,23 @@ def test_a_relevant_record_in_the_check_fails_it_and_ranked_screening_resumes(
     # ranked records come next, not the rest of the failed sample
     (view,) = session.next_records(review, stage, reviewer="a")
     assert view.check is None
+
+
+def test_records_added_after_a_check_make_it_stale(review, tmp_path: Path) -> None:
+    import_files(review, [_records(tmp_path, 300, 25)])
+    stage = review.protocol.stages[0].name
+    _screen_ranked_until_check(review, stage, 25)
+    (check,) = stage_checks(review, stage)
+    for work_id in check.sample[: check.design.sizes[0]]:
+        session.decide(review, work_id, "exclude", stage=stage, reviewer="a")
+    assert stopping_report(review, stage, 300)["rules"]["random_check"]["stop"] is True
+    more = tmp_path / "more"
+    more.mkdir()
+    lines = []
+    for i in range(40):
+        lines += ["TY  - JOUR", f"TI  - another search result {i}", "ER  - ", ""]
+    (more / "more.ris").write_text("\n".join(lines), encoding="utf-8")
+    import_files(review, [more / "more.ris"])
+    (check,) = stage_checks(review, stage)
+    assert check.status == "stale"  # its sample no longer covers what is unscreened
+    assert stopping_report(review, stage, 340)["rules"]["random_check"]["stop"] is False

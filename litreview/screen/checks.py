@@ -22,7 +22,9 @@ from litreview.storage import events as events_store
 
 CHECK_EVENT = "random_check"
 
-CheckStatus = Literal["open", "passed", "failed"]
+# "stale": the stage's records changed after the check was drawn (an import, a merge), so
+# its sample no longer represents what is unscreened; a new check is needed.
+CheckStatus = Literal["open", "passed", "failed", "stale"]
 
 
 @dataclass(frozen=True)
@@ -87,10 +89,15 @@ def _judge(design: CheckDesign, sample: tuple[int, ...],
     return "open", prefix, found, len(decided)
 
 
-def stage_checks(review: Review, stage: str,
-                 labels: dict[int, int] | None = None) -> list[LiveCheck]:
-    """The stage's checks, oldest first, each judged on today's decisions."""
+def stage_checks(review: Review, stage: str, labels: dict[int, int] | None = None,
+                 members: int | None = None) -> list[LiveCheck]:
+    """The stage's checks, oldest first, each judged on today's decisions (and, given
+    the stage's size ``members``, marked stale when the stage changed since)."""
     labels = _labels(review, stage) if labels is None else labels
+    if members is None:
+        from litreview.screen.session import stage_works
+
+        members = len(stage_works(review, stage))
     out = []
     for event in events_store.iter_live_events(review.db, (CHECK_EVENT,), stage=stage):
         p: dict[str, Any] = dict(event.payload or {})
@@ -98,6 +105,8 @@ def stage_checks(review: Review, stage: str,
                              int(p["pool"]), tuple(int(s) for s in p["sizes"]))
         sample = tuple(int(w) for w in p["sample"])
         status, screened, found, decided = _judge(design, sample, labels)
+        if p.get("members") is not None and int(p["members"]) != members:
+            status = "stale"
         seed = tuple(int(x) for x in p["seed"])
         out.append(LiveCheck(event.event_id, design, sample, seed, status,
                              screened, found, decided))
@@ -108,9 +117,9 @@ def _proposer_due(review: Review, stage: str, checks: list[LiveCheck],
                   order: list[int], labels: dict[int, int], n_total: int) -> bool:
     """No open or passed check, the cool-down after a failed one is over, and the
     proposer says stop on the labels in screening order."""
-    if checks and checks[-1].status != "failed":
+    if checks and checks[-1].status not in ("failed", "stale"):
         return False
-    if checks:
+    if checks and checks[-1].status == "failed":
         last = checks[-1]
         in_sample = set(last.sample)
         since = order[order.index(last.sample[0]) + 1:] if last.sample[0] in order else order
@@ -132,7 +141,7 @@ def ensure_check(review: Review, stage: str, members: list[int], *,
     if chosen != default_rule().name or find_stop(review, stage) is not None or not members:
         return None
     labels = _labels(review, stage)
-    checks = stage_checks(review, stage, labels)
+    checks = stage_checks(review, stage, labels, len(members))
     if checks and checks[-1].status == "open":
         return checks[-1]
     order = [w for w, _ in works_in_screening_order(review, stage)]
@@ -145,12 +154,13 @@ def ensure_check(review: Review, stage: str, members: list[int], *,
     sample = draw_sample(unscreened, design.size, seed)
     payload = {"number": design.number, "alpha": design.alpha,
                "found_before": design.found_before, "pool": design.pool,
-               "sizes": list(design.sizes), "seed": list(seed), "sample": sample}
+               "sizes": list(design.sizes), "seed": list(seed), "sample": sample,
+               "members": len(members)}
     with review.db.atomic():
         events_store.append_event(review.db, CHECK_EVENT, stage=stage,
                                   value=f"check {design.number}", reviewer=reviewer,
                                   payload=payload)
-    fresh = stage_checks(review, stage, labels)[-1]
+    fresh = stage_checks(review, stage, labels, len(members))[-1]
     return fresh if fresh.status == "open" else None
 
 

@@ -74,7 +74,7 @@ def stopping_report(review: Review, stage: str, n_total: int) -> dict[str, Any]:
 
     target = review.protocol.screening.recall_target
     labels = labels_in_screening_order(review, stage)
-    checks = stage_checks(review, stage)
+    checks = stage_checks(review, stage, members=n_total)
     rules: dict[str, Any] = {}
     for name in LIVE_RULES:
         verdict = make_rule(name, recall_target=target).check(labels, n_total) if n_total \

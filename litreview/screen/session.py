@@ -227,12 +227,13 @@ def queue(
     """(work id, rank, score) for every open work: unscreened in ranked order, then maybes."""
     if find_stop(review, stage) is not None:
         return []
-    open_works, maybes = _open_works(review, stage, stage_works(review, stage), reviewer)
+    members = stage_works(review, stage)
+    open_works, maybes = _open_works(review, stage, members, reviewer)
     owner = _ranking_owner(review, stage, reviewer)
     run_id = rankings_store.find_latest_ranking_id(review.db, stage, owner)
     order: list[tuple[int, float | None]] = []
     wanted = set(open_works)
-    check = _open_check(review, stage)
+    check = _open_check(review, stage, len(members))
     if check is not None:  # the random check's records come first, in drawing order
         order = [(w, None) for w in check.sample if w in wanted]
     if run_id is not None:
@@ -276,10 +277,10 @@ def next_records(
             for v in views_]
 
 
-def _open_check(review: Review, stage: str) -> LiveCheck | None:
+def _open_check(review: Review, stage: str, members: int | None = None) -> LiveCheck | None:
     from litreview.screen.checks import stage_checks
 
-    checks = stage_checks(review, stage)
+    checks = stage_checks(review, stage, members=members)
     return checks[-1] if checks and checks[-1].status == "open" else None
 
 
