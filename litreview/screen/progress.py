@@ -63,7 +63,9 @@ def _recall_estimate(review: Review, stage: str, labels: list[int], n_total: int
     estimate = estimate_recall(labels, n_total) if n_total else None
     if estimate is None or estimate.recall is None:
         return None, BEFORE_CHECK_ASSUMES
-    return ({"recall": round(estimate.recall, 4), "lower": round(estimate.lower or 0.0, 4),
+    lower = estimate.lower or 0.0
+    # the point is the counting model's; the interval is not, so keep the point inside it
+    return ({"recall": round(max(estimate.recall, lower), 4), "lower": round(lower, 4),
              "upper": 1.0}, BEFORE_CHECK_ASSUMES)
 
 
