@@ -72,7 +72,8 @@ def load_labelled_csv(path: str | Path, label_column: str = "label_included") ->
                     f"missing column(s) {', '.join(missing)}",
                     path=name, line=1,
                     hint=f"simulate needs a header with title, abstract and {label_column} "
-                    "(0/1), and optionally record_id (--label-column names another label)",
+                    "(0/1), and optionally record_id; --label-column names another label "
+                    f"column (this file has: {', '.join(columns) or 'no header'})",
                 )
             rows = list(reader)
     except UnicodeDecodeError as exc:
