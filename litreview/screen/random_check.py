@@ -38,7 +38,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -309,11 +309,11 @@ class RandomCheckRun:
     """The rule's state along one screening: feed every screened record to
     :meth:`observe`; :meth:`next_check_record` says which record the check wants next.
 
-    ``draw`` returns the indices of the records not screened yet (any order); samples
-    are drawn from them with ``seed + [check number]``. ``proposal_at`` (optional) is
-    where the proposer first fires along the ranked order, when the caller knows it
-    (:func:`first_proposal`); it saves asking the proposer after every record until
-    the first check.
+    Samples are drawn from the records not screened yet (the ``unscreened`` callable of
+    :meth:`next_check_record`) with ``seed + [check number]``. ``proposal_at``
+    (optional) is where the proposer first fires along the ranked order, when the
+    caller knows it (:func:`first_proposal`); it saves asking the proposer after every
+    record until the first check. -1: not known, ask.
     """
 
     n_total: int
@@ -322,17 +322,13 @@ class RandomCheckRun:
     confidence: float = 0.95
     proposal_at: int | None = -1
     stopped_after: int | None = None
-    checks: list[tuple[CheckDesign, list[int]]] | None = None
-    labels: list[int] | None = None
-    _served: int = 0
-    _found_in_check: int = 0
-    _ranked_since: int = 0
-    _cool_down: int = 0
-    _active: bool = False
-
-    def __post_init__(self) -> None:
-        self.checks = []
-        self.labels = []
+    checks: list[tuple[CheckDesign, list[int]]] = field(default_factory=list)
+    labels: list[int] = field(default_factory=list)
+    _served: int = field(default=0, init=False)
+    _found_in_check: int = field(default=0, init=False)
+    _ranked_since: int = field(default=0, init=False)
+    _cool_down: int = field(default=0, init=False)
+    _active: bool = field(default=False, init=False)
 
     @property
     def in_check(self) -> bool:
@@ -340,7 +336,6 @@ class RandomCheckRun:
 
     def next_check_record(self, unscreened: Callable[[], Sequence[int]]) -> int | None:
         """The record the rule wants screened next (a check's), or None for ranked order."""
-        assert self.checks is not None and self.labels is not None
         if self.stopped_after is not None:
             return None
         if not self._active and self._ranked_since >= self._cool_down and self.labels \
@@ -352,13 +347,11 @@ class RandomCheckRun:
         return sample[self._served]
 
     def _proposes(self) -> bool:
-        assert self.checks is not None and self.labels is not None
         if not self.checks and (self.proposal_at is None or self.proposal_at >= 0):
             return self.proposal_at is not None and len(self.labels) >= self.proposal_at
         return proposes_stop(self.labels, self.n_total, self.recall_target, self.confidence)
 
     def _start(self, unscreened: Sequence[int]) -> None:
-        assert self.checks is not None and self.labels is not None
         design = design_check(len(self.checks) + 1, sum(self.labels), len(unscreened),
                               self.recall_target, self.confidence)
         sample = draw_sample(unscreened, design.size, [*self.seed, design.number])
@@ -369,7 +362,6 @@ class RandomCheckRun:
             self._finish(passed=True)
 
     def _finish(self, passed: bool) -> None:
-        assert self.labels is not None
         self._active = False
         if passed:
             self.stopped_after = len(self.labels)
@@ -378,7 +370,6 @@ class RandomCheckRun:
 
     def observe(self, label: int, from_check: bool) -> None:
         """Record the label of the record just screened."""
-        assert self.checks is not None and self.labels is not None
         self.labels.append(1 if label else 0)
         if not from_check:
             self._ranked_since += 1
@@ -393,7 +384,6 @@ class RandomCheckRun:
 
     def interval(self) -> CheckInterval | None:
         """Recall estimate from the last complete check, if any."""
-        assert self.checks is not None and self.labels is not None
         if not self.checks or self._active:
             return None
         design, _ = self.checks[-1]
@@ -444,4 +434,4 @@ class RandomCheck:
             run.observe(y[pick], from_check)
         if run.stopped_after is None:
             return StopOutcome(None, sum(y))
-        return StopOutcome(run.stopped_after, int(sum(run.labels or [])))
+        return StopOutcome(run.stopped_after, sum(run.labels))

@@ -123,7 +123,7 @@ def _worst_case_misses(found: int, pool: int, draws: int) -> tuple[int, int]:
             done[pick] = True
             run.observe(y[pick], True)
         if run.stopped_after is not None:
-            recall = sum(run.labels or []) / (found + d_star)
+            recall = sum(run.labels) / (found + d_star)
             misses += recall < 0.95
     return misses, d_star
 
