@@ -52,7 +52,9 @@ def print_status(data: dict[str, Any]) -> None:
         rule = s["default_rule"]
         verdict = "stop" if s["rules"][rule]["stop"] else "keep screening"
         estimate = s["recall_estimate"]
-        recall = (f"estimated recall {estimate['recall']:.2f} (at least {estimate['lower']:.2f})"
+        recall = (f"estimated recall {estimate['recall']:.2f} "
+                  f"({estimate['lower']:.2f}-{estimate.get('upper', 1.0):.2f}; the interval "
+                  f"{s.get('recall_assumes', '')})"
                   if estimate else "no relevant record found yet")
         stopped = " [stopped]" if s["stopped"] else ""
         click.echo(f"{name}: {recall}; {rule} says {verdict}{stopped}")

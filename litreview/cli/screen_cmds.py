@@ -39,7 +39,8 @@ def _stage(review: Review, stage: str | None) -> str:
 @click.pass_context
 def next_(ctx: click.Context, stage: str | None, reviewer: str | None, rerank: bool,
           as_json: bool) -> None:
-    """The next record to screen, in ranked order, with its score."""
+    """The next record to screen, in ranked order, with its score (or a record of the
+    stopping rule's random check, marked "random check k of n")."""
     from litreview.screen.session import LIVE_RETRAIN_LIMIT, next_records, refresh_ranking
 
     review = open_from_context(ctx)
@@ -60,7 +61,11 @@ def next_(ctx: click.Context, stage: str | None, reviewer: str | None, rerank: b
         echo_json(asdict(view))
         return
     score = "" if view.score is None else f"  score {view.score:.3f}"
-    click.echo(f"[{view.record_id}] rank {view.rank}{score}  ({stage})")
+    if view.check is not None:  # the stopping rule's random sample, not the ranking
+        click.echo(f"[{view.record_id}] {view.check}: screen it as any other record  "
+                   f"({stage})")
+    else:
+        click.echo(f"[{view.record_id}] rank {view.rank}{score}  ({stage})")
     click.echo(terminal_text(view.title or "(no title)"))
     authors = "; ".join(view.authors[:6]) + (" et al." if len(view.authors) > 6 else "")
     click.echo(terminal_text(authors))

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +38,30 @@ def _summary(result: dict[str, Any]) -> str:
         after = "never" if stop["stopped_after"] is None else f"{stop['stopped_after']:.0f}"
         mark = "  (default)" if name == result["default_stop"] else ""
         lines.append(f"  {name:<22} {after:>13}   {stop['recall']:.3f}{mark}")
+    default = result["default_stop"]
+    for run in result["runs"]:
+        stop = run["stops"].get(default, {})
+        estimate = stop.get("recall_estimate")
+        if estimate:
+            lines.append(
+                f"  seed {run['seed']}: {default} stopped after {stop['stopped_after']} "
+                f"({stop['check_records']} random-check records); estimated recall "
+                f"{estimate['recall']:.3f} [{estimate['lower']:.3f}, {estimate['upper']:.3f}], "
+                f"true {stop['recall']:.3f}")
+    lines.append("  (the estimate assumes only that the check's records were a random "
+                 "sample of the unscreened ones)")
     return "\n".join(lines)
+
+
+@contextmanager
+def _progress(total: int) -> Iterator[Callable[[int], None] | None]:
+    """A bar on stderr when stderr is a terminal (runs done of runs to do), else nothing."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    with click.progressbar(length=total, label="simulating", file=sys.stderr,
+                           show_eta=True, show_pos=True) as bar:
+        yield bar.update
 
 
 @click.command("simulate")
@@ -46,31 +72,38 @@ def _summary(result: dict[str, Any]) -> str:
               help="Included records given as known before screening.")
 @click.option("--prior-excluded", default=1, show_default=True, type=click.IntRange(min=0),
               help="Excluded records given as known before screening.")
+@click.option("--label-column", default="label_included", show_default=True,
+              help="The 0/1 column to replay, e.g. label_abstract_screening.")
 @click.option("--trace-out", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write file,seed,position,record_id,label,is_prior for every record.")
+              help="Write file,seed,position,record_id,label,is_prior,is_check for every "
+              "record, in the default rule's real screening order.")
 @json_option
 def simulate(
     files: tuple[str, ...],
     seeds: list[int],
     prior_included: int,
     prior_excluded: int,
+    label_column: str,
     trace_out: Path | None,
     as_json: bool,
 ) -> None:
     """Replay screening on labelled CSVs (title, abstract, label_included) and measure it."""
     from litreview.output_files import open_output
+    from litreview.screen.simulate import TRACE_HEADER
     from litreview.screen.simulate import simulate as run_simulation
 
     trace_path = output_path(None, trace_out) if trace_out else None
     with contextlib.ExitStack() as stack:
         trace = stack.enter_context(open_output(trace_path)) if trace_path else None
         if trace is not None:
-            trace.write("file,seed,position,record_id,label,is_prior\n")
-        results = [
-            run_simulation(path, seeds=seeds, prior_included=prior_included,
-                           prior_excluded=prior_excluded, trace=trace)
-            for path in files
-        ]
+            trace.write(TRACE_HEADER)
+        with _progress(len(files) * len(seeds)) as advance:
+            results = [
+                run_simulation(path, seeds=seeds, prior_included=prior_included,
+                               prior_excluded=prior_excluded, trace=trace,
+                               label_column=label_column, progress=advance)
+                for path in files
+            ]
     if as_json:
         echo_json(results)
     else:

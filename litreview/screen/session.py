@@ -8,8 +8,8 @@ duplicate groups) are what gets screened; a work's id is its canonical record id
 from __future__ import annotations
 
 from collections.abc import Collection
-from dataclasses import dataclass
-from typing import Literal
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Literal
 
 from litreview.errors import InvalidTransition, InvalidValue, RecordNotFound
 from litreview.review import Review
@@ -20,6 +20,9 @@ from litreview.storage import events as events_store
 from litreview.storage import meta, views, works
 from litreview.storage import rankings as rankings_store
 from litreview.storage.decisions import CurrentDecision
+
+if TYPE_CHECKING:
+    from litreview.screen.checks import LiveCheck
 
 Decision = Literal["include", "exclude", "maybe"]
 DECISIONS: tuple[str, ...] = ("include", "exclude", "maybe")
@@ -43,6 +46,7 @@ class RecordView:
     decision: str | None
     reason: str | None
     note: str | None
+    check: str | None = None  # "random check k of n" when the default rule asked for it
 
 
 def _stage_names(review: Review) -> list[str]:
@@ -223,13 +227,18 @@ def queue(
     """(work id, rank, score) for every open work: unscreened in ranked order, then maybes."""
     if find_stop(review, stage) is not None:
         return []
-    open_works, maybes = _open_works(review, stage, stage_works(review, stage), reviewer)
+    members = stage_works(review, stage)
+    open_works, maybes = _open_works(review, stage, members, reviewer)
     owner = _ranking_owner(review, stage, reviewer)
     run_id = rankings_store.find_latest_ranking_id(review.db, stage, owner)
     order: list[tuple[int, float | None]] = []
+    wanted = set(open_works)
+    check = _open_check(review, stage, len(members))
+    if check is not None:  # the random check's records come first, in drawing order
+        order = [(w, None) for w in check.sample if w in wanted]
     if run_id is not None:
-        wanted = set(open_works)
-        order = [(w, s) for w, s in _ranked(review, run_id) if w in wanted]
+        first = {w for w, _ in order}
+        order += [(w, s) for w, s in _ranked(review, run_id) if w in wanted and w not in first]
     placed = {w for w, _ in order}
     order += [(w, None) for w in open_works if w not in placed]
     order += [(w, None) for w in maybes]
@@ -244,14 +253,35 @@ def next_records(
     skip: Collection[int] = (),
     reviewer: str | None = None,
 ) -> list[RecordView]:
-    """The next ``n`` works for ``reviewer`` to screen, from the last stored ranking (cheap)."""
+    """The next ``n`` works for ``reviewer`` to screen, from the last stored ranking (cheap).
+
+    When the default stopping rule wants a random check (its proposer fires), the check
+    is drawn and recorded here, and its records come first, labelled "random check k of
+    n" (``RecordView.check``)."""
+    from litreview.screen.checks import ensure_check
+
+    if find_stop(review, stage) is None:
+        ensure_check(review, stage, stage_works(review, stage), reviewer=reviewer)
     picked = [(w, r, s) for w, r, s in queue(review, stage, reviewer=reviewer)
               if w not in skip][:n]
     if is_dual_stage(review, stage):
         mine = decisions_store.current_decisions(review.db, stage, reviewer=reviewer or "")
     else:
         mine = effective_decisions(review, stage)
-    return [_view(review, w, stage, r, s, reviewer, mine.get(w)) for w, r, s in picked]
+    check = _open_check(review, stage)
+    views_ = [_view(review, w, stage, r, s, reviewer, mine.get(w)) for w, r, s in picked]
+    if check is None:
+        return views_
+    in_check = set(check.sample)
+    return [replace(v, check=check.label(v.record_id)) if v.record_id in in_check else v
+            for v in views_]
+
+
+def _open_check(review: Review, stage: str, members: int | None = None) -> LiveCheck | None:
+    from litreview.screen.checks import stage_checks
+
+    checks = stage_checks(review, stage, members=members)
+    return checks[-1] if checks and checks[-1].status == "open" else None
 
 
 def _check_reason(review: Review, stage: str, decision: str, reason: str | None) -> str | None:

@@ -9,6 +9,12 @@ prior relevant records are not counted in recall.
 Once every relevant record has been found the rest of the order cannot change
 any figure (every later label is 0), so the tail keeps the last ranking instead
 of retraining; the trace still lists every record.
+
+The ranking figures (WSS, recall at 10%, ...) and the ranking-based rules read
+the ranker's order. The default rule (a random check) changes what is screened:
+:func:`checked_order` replays it, serving the check's records where the
+reviewer would screen them and retraining on their labels after a failed
+check, and that order is the trace.
 """
 
 from __future__ import annotations
@@ -25,12 +31,14 @@ from typing import IO, Any
 import numpy as np
 
 from litreview.errors import ImportFormatError, InvalidValue
+from litreview.screen.random_check import RandomCheckRun, first_proposal
 from litreview.screen.ranking import Features, ModelConfig, build_features, rank
 from litreview.screen.stopping import StopOutcome, default_rule, make_rules
 
 __all__ = [
     "LabelledSet",
     "active_learning_order",
+    "checked_order",
     "draw_priors",
     "load_labelled_csv",
     "order_metrics",
@@ -63,8 +71,9 @@ def load_labelled_csv(path: str | Path, label_column: str = "label_included") ->
                 raise ImportFormatError(
                     f"missing column(s) {', '.join(missing)}",
                     path=name, line=1,
-                    hint="simulate needs a header with title, abstract and label_included "
-                    "(0/1), and optionally record_id",
+                    hint=f"simulate needs a header with title, abstract and {label_column} "
+                    "(0/1), and optionally record_id; --label-column names another label "
+                    f"column (this file has: {', '.join(columns) or 'no header'})",
                 )
             rows = list(reader)
     except UnicodeDecodeError as exc:
@@ -156,6 +165,72 @@ def active_learning_order(
     return np.asarray(order, dtype=np.int64)
 
 
+@dataclass(frozen=True)
+class CheckedRun:
+    """The default rule replayed: the real screening order (``order``, non-prior record
+    indices, every record listed; those after ``stopped_after`` were left unscreened, in
+    the last ranking's order), which of them were random-check records, and the rule's
+    state at the end."""
+
+    order: np.ndarray
+    is_check: np.ndarray
+    stopped_after: int | None
+    found: int
+    run: RandomCheckRun
+
+
+def checked_order(
+    labels: np.ndarray,
+    priors: np.ndarray,
+    scorer: Scorer,
+    retrain_due: Callable[[int, int], bool],
+    ranked: np.ndarray,
+    seed: int,
+    recall_target: float = 0.95,
+    confidence: float = 0.95,
+) -> CheckedRun:
+    """Screen as the default rule has the reviewer do: ranked order (``ranked``, the
+    ranker's order without checks, identical up to the first check) until a check is
+    proposed, then the check's random records; after a failed check the ranker
+    retrains on every label so far and ranked screening resumes."""
+    n_pool = len(ranked)
+    done = np.zeros(len(labels), dtype=bool)
+    done[priors] = True
+    y = labels[ranked]
+    run = RandomCheckRun(n_pool, [seed], recall_target, confidence,
+                         proposal_at=first_proposal(y, n_pool, recall_target, confidence))
+    order: list[int] = []
+    flags: list[bool] = []
+    queue: np.ndarray = ranked
+    head, last_fit, follow_ranked = 0, -1, True
+    labelled = list(priors.tolist())
+    while len(order) < n_pool and run.stopped_after is None:
+        pick = run.next_check_record(lambda: np.flatnonzero(~done).tolist())
+        from_check = pick is not None
+        if pick is None:
+            if not follow_ranked and retrain_due(len(labelled), last_fit):
+                idx = np.asarray(labelled, dtype=np.int64)
+                scores = scorer(idx, labels[idx])
+                pool = np.flatnonzero(~done)
+                queue = pool[np.argsort(-scores[pool], kind="stable")]
+                head, last_fit = 0, len(labelled)
+            while done[queue[head]]:
+                head += 1
+            pick = int(queue[head])
+        done[pick] = True
+        labelled.append(pick)
+        order.append(pick)
+        flags.append(from_check)
+        run.observe(int(labels[pick]), from_check)
+        if from_check and not run.in_check and run.stopped_after is None:
+            follow_ranked, last_fit = False, -1  # a failed check: retrain on its labels
+    found = int(labels[order].sum())
+    rest = [int(i) for i in queue if not done[i]]  # every unscreened record is in the queue
+    full = np.asarray(order + rest, dtype=np.int64)
+    is_check = np.asarray(flags + [False] * len(rest), dtype=bool)
+    return CheckedRun(full, is_check, run.stopped_after, found, run)
+
+
 def order_metrics(found: Sequence[int] | np.ndarray) -> dict[str, Any]:
     """WSS@95/100, recall at 10%, ATD for the labels of non-prior records in screening order."""
     y = np.asarray(found, dtype=np.int64)
@@ -179,10 +254,25 @@ def order_metrics(found: Sequence[int] | np.ndarray) -> dict[str, Any]:
     }
 
 
-def _stops(y: np.ndarray, seed: int) -> dict[str, dict[str, Any]]:
+def _stops(y: np.ndarray, seed: int, checked: CheckedRun | None = None) -> dict[str, Any]:
+    """Each rule's stop along the ranker's order ``y``; the default rule's from its own
+    replay (``checked``), whose ``stopped_after`` counts the check's records too."""
     r = int(y.sum())
     out: dict[str, dict[str, Any]] = {}
     for name, rule in make_rules(random_state=seed).items():
+        if checked is not None and name == default_rule().name:
+            after, found = checked.stopped_after, checked.found
+            entry: dict[str, Any] = {"stopped_after": after,
+                                     "recall": 1.0 if after is None else found / r}
+            checks = checked.run.checks or []
+            entry["checks"] = len(checks)
+            entry["check_records"] = int(checked.is_check[: after or len(y)].sum())
+            interval = checked.run.interval()
+            entry["recall_estimate"] = None if interval is None else {
+                "recall": round(interval.recall, 4), "lower": round(interval.lower, 4),
+                "upper": round(interval.upper, 4)}
+            out[name] = entry
+            continue
         outcome: StopOutcome = rule.stop_point(y, len(y))
         recall = 1.0 if outcome.stopped_after is None else outcome.found / r
         out[name] = {"stopped_after": outcome.stopped_after, "recall": recall}
@@ -219,24 +309,34 @@ def simulate(
     prior_excluded: int = 1,
     config: ModelConfig | None = None,
     trace: IO[str] | None = None,
+    label_column: str = "label_included",
+    progress: Callable[[int], None] | None = None,
 ) -> dict[str, Any]:
-    """Simulate screening of one labelled CSV; the dict is CLI.md's JSON object."""
+    """Simulate screening of one labelled CSV; the dict is CLI.md's JSON object.
+
+    ``progress(1)`` is called after each seed. The trace is the default rule's real
+    screening order (random-check records where they were screened).
+    """
     started = time.perf_counter()
     config = config or ModelConfig()
-    data = load_labelled_csv(path)
+    data = load_labelled_csv(path, label_column)
     features = build_features(data.texts, config)
     runs, metrics = [], []
     for seed in seeds:
         priors = draw_priors(data.labels, seed, prior_included, prior_excluded)
         scorer = _learned_scorer(features, config, seed)
-        order = active_learning_order(data.labels, priors, scorer, schedule_retrain(config))
+        due = schedule_retrain(config)
+        order = active_learning_order(data.labels, priors, scorer, due)
         y = data.labels[order]
         m = order_metrics(y)
         metrics.append(m)
+        checked = checked_order(data.labels, priors, scorer, due, order, seed)
         runs.append({"seed": seed, "wss95": m["wss95"], "screened_to_95": m["screened_to_95"],
-                     "stops": _stops(y, seed)})
+                     "stops": _stops(y, seed, checked)})
         if trace is not None:
-            write_trace(trace, data, seed, priors, order)
+            write_trace(trace, data, seed, priors, checked.order, checked.is_check)
+        if progress is not None:
+            progress(1)
     result: dict[str, Any] = {
         "file": data.path,
         "records": len(data.labels),
@@ -253,12 +353,20 @@ def simulate(
     return result
 
 
+TRACE_HEADER = "file,seed,position,record_id,label,is_prior,is_check\n"
+
+
 def write_trace(
-    out: IO[str], data: LabelledSet, seed: int, priors: np.ndarray, order: np.ndarray
+    out: IO[str], data: LabelledSet, seed: int, priors: np.ndarray, order: np.ndarray,
+    is_check: np.ndarray | None = None,
 ) -> None:
-    """Rows ``file,seed,position,record_id,label,is_prior``; priors have position 0."""
+    """Rows ``file,seed,position,record_id,label,is_prior,is_check``; priors have position
+    0; ``is_check`` marks records screened as part of a random check."""
     writer = csv.writer(out, lineterminator="\n")
+    flags = np.zeros(len(order), dtype=bool) if is_check is None else is_check
     for i in priors.tolist():
-        writer.writerow([data.path, seed, 0, data.record_ids[i], int(data.labels[i]), 1])
-    for position, i in enumerate(order.tolist(), start=1):
-        writer.writerow([data.path, seed, position, data.record_ids[i], int(data.labels[i]), 0])
+        writer.writerow([data.path, seed, 0, data.record_ids[i], int(data.labels[i]), 1, 0])
+    for position, (i, check) in enumerate(zip(order.tolist(), flags.tolist(), strict=True),
+                                          start=1):
+        writer.writerow([data.path, seed, position, data.record_ids[i], int(data.labels[i]),
+                         0, int(check)])

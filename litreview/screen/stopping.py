@@ -22,9 +22,12 @@ Rules (see docs/stopping.md for the benchmark and the choice of default):
   relevant records along the screening order as a Poisson process with an
   exponentially decaying rate, extrapolate to the end and stop when ``found``
   reaches the target share of an upper confidence bound of the total.
-* :class:`BuscarOrCounting` -- the default: stop when buscar or the counting
-  process rejects "recall < target", each at half the error rate (Bonferroni).
-  See its docstring and docs/stopping.md for why.
+* :class:`BuscarOrCounting` -- stop when buscar or the counting process rejects
+  "recall < target", each at half the error rate (Bonferroni). Safe only while
+  the counting model holds (the default before issue 14).
+* :class:`~litreview.screen.random_check.RandomCheck` -- **the default**: a stop
+  proposed from the ranking is verified by a random sample of the unscreened
+  records; its guarantee does not depend on the ranking (docs/stopping.md).
 
 :func:`estimate_recall` gives the live recall estimate and a lower bound.
 """
@@ -39,6 +42,7 @@ from typing import Protocol
 import numpy as np
 
 from litreview.errors import InvalidValue
+from litreview.screen.random_check import RandomCheck
 
 __all__ = [
     "Buscar",
@@ -46,6 +50,7 @@ __all__ = [
     "ConsecutiveIrrelevant",
     "CountingProcess",
     "Knee",
+    "RandomCheck",
     "RecallEstimate",
     "StopOutcome",
     "StopVerdict",
@@ -429,7 +434,9 @@ class CountingProcess:
 
 @dataclass(frozen=True)
 class BuscarOrCounting:
-    """The default rule: stop when buscar or the counting process stops, each at 1 - alpha/2.
+    """Stop when buscar or the counting process stops, each at 1 - alpha/2 (the default
+    until the random check replaced it: a union is only as safe as its least safe member,
+    and the counting process's error is not controlled when its model is wrong).
 
     Why this rule. Buscar's guarantee needs no model of the ranking (only that
     the last records screened were no richer in relevant ones than the rest),
@@ -549,6 +556,7 @@ def make_rules(
         ConsecutiveIrrelevant(),
         CountingProcess(recall_target, confidence),
         BuscarOrCounting(recall_target, confidence),
+        RandomCheck(recall_target, confidence, random_state),
     ]
     return {rule.name: rule for rule in rules}
 
@@ -567,6 +575,7 @@ def make_rule(
     return rules[name]
 
 
-def default_rule(recall_target: float = 0.95, confidence: float = 0.95) -> BuscarOrCounting:
-    """The rule the UI uses by default (see :class:`BuscarOrCounting` for why)."""
-    return BuscarOrCounting(recall_target, confidence)
+def default_rule(recall_target: float = 0.95, confidence: float = 0.95,
+                 random_state: int | None = 0) -> RandomCheck:
+    """The rule the UI uses by default (see :mod:`litreview.screen.random_check` for why)."""
+    return RandomCheck(recall_target, confidence, random_state)

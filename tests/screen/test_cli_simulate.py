@@ -29,7 +29,7 @@ def test_json_has_exactly_the_documented_keys(tiny_csv: Path, tmp_path: Path) ->
                         "stops", "default_stop", "seconds", "runs"}
     assert doc["seeds"] == [1, 2] and len(doc["runs"]) == 2
     lines = trace.read_text().splitlines()
-    assert lines[0] == "file,seed,position,record_id,label,is_prior"
+    assert lines[0] == "file,seed,position,record_id,label,is_prior,is_check"
     assert len(lines) == 1 + 2 * 12
 
 
@@ -54,3 +54,17 @@ def test_importing_the_command_does_not_load_sklearn() -> None:
             "print(','.join(m for m in ('sklearn', 'scipy', 'textual') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
+
+
+def test_label_column_names_the_labels_to_replay(tiny_csv: Path, tmp_path: Path) -> None:
+    renamed = tmp_path / "abstract.csv"
+    renamed.write_text(tiny_csv.read_text(encoding="utf-8").replace(
+        "label_included", "label_abstract_screening", 1), encoding="utf-8")
+    ok = CliRunner().invoke(simulate, [str(renamed), "--seeds", "1", "--label-column",
+                                       "label_abstract_screening", "--json"])
+    assert ok.exit_code == 0, ok.output
+    assert json.loads(ok.stdout)[0]["included"] == 4
+    with_default = CliRunner().invoke(simulate, [str(renamed), "--seeds", "1"])
+    error = with_default.exception
+    assert isinstance(error, ImportFormatError) and "label_included" in str(error)
+    assert error.hint and "label_abstract_screening" in error.hint  # the columns it has

@@ -90,11 +90,20 @@ def test_simulate_tiny_file_is_consistent_with_its_trace(tiny_csv: Path) -> None
         mine = [r for r in rows if r[1] == str(run["seed"])]
         assert [r[5] for r in mine[:2]] == ["1", "1"] and {r[2] for r in mine[:2]} == {"0"}
         labels = [int(r[4]) for r in mine[2:]]
+        checks = [int(r[6]) for r in mine[2:]]
         assert [int(r[2]) for r in mine[2:]] == list(range(1, 11))
-        assert order_metrics(labels)["wss95"] == pytest.approx(run["wss95"])
+        if not any(checks):  # without a random check the trace is the ranker's order
+            assert order_metrics(labels)["wss95"] == pytest.approx(run["wss95"])
         assert set(run) == {"seed", "wss95", "screened_to_95", "stops"}
-        for stop in run["stops"].values():
-            assert set(stop) == {"stopped_after", "recall"}
+        for name, stop in run["stops"].items():
+            if name == result["default_stop"]:
+                # the trace is this rule's real order: its stop reads off the trace
+                after = stop["stopped_after"]
+                assert sum(checks[after or 10:]) == 0
+                assert stop["recall"] == pytest.approx(sum(labels[: after or 10]) / sum(labels))
+                assert {"stopped_after", "recall", "recall_estimate"} <= set(stop)
+            else:
+                assert set(stop) == {"stopped_after", "recall"}
 
 
 def test_simulate_is_deterministic_for_a_seed(tiny_csv: Path) -> None:

@@ -30,3 +30,29 @@ def test_subsample_of_a_shared_set_beats_random_screening(
     assert result["wss95"] > 0.5  # random screening gives about 0
     assert result["recall_at_10pct"] > 0.5
     assert result == {**simulate(path, seeds=[1, 2]), "seconds": result["seconds"]}
+
+
+def test_abstract_labels_replay_with_the_default_rule_in_the_trace(
+    screening_dir: Path, tmp_path: Path
+) -> None:
+    """``--label-column`` replays the Cohen sets' abstract-stage labels; the trace is the
+    default rule's real order and its stop counts the random check's records."""
+    import io
+
+    source = screening_dir / "Cohen_2006_NSAIDS.csv"
+    trace = io.StringIO()
+    full = simulate(source, seeds=[1])
+    abstract = simulate(source, seeds=[1], label_column="label_abstract_screening",
+                        trace=trace)
+    assert (full["included"], abstract["included"]) == (41, 88)
+    rows = list(csv.reader(io.StringIO(trace.getvalue())))
+    screened = [r for r in rows if r[5] == "0"]
+    stop = abstract["runs"][0]["stops"][abstract["default_stop"]]
+    after = stop["stopped_after"]
+    assert after is not None and stop["check_records"] > 0
+    assert sum(int(r[6]) for r in screened[:after]) == stop["check_records"]
+    assert sum(int(r[6]) for r in screened[after:]) == 0
+    found = sum(int(r[4]) for r in screened[:after])
+    assert stop["recall"] == found / sum(int(r[4]) for r in screened)
+    estimate = stop["recall_estimate"]
+    assert estimate["lower"] <= estimate["recall"] <= estimate["upper"]

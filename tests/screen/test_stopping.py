@@ -131,7 +131,7 @@ def test_counting_process_stops_on_a_decaying_rate_not_on_a_flat_one() -> None:
     assert not CountingProcess().check(flat[:1500], 3000).stop
 
 
-def test_default_rule_never_reads_more_than_buscar_at_its_share_of_alpha() -> None:
+def test_buscar_or_counting_never_reads_more_than_buscar_at_its_share_of_alpha() -> None:
     rng = np.random.default_rng(1)
     labels = (rng.random(1500) < np.exp(-np.arange(1500) / 150) * 0.4).astype(int)
     combined = BuscarOrCounting().stop_point(labels, 1500).stopped_after
@@ -139,6 +139,7 @@ def test_default_rule_never_reads_more_than_buscar_at_its_share_of_alpha() -> No
     counting = CountingProcess(confidence=0.975).stop_point(labels, 1500).stopped_after
     assert combined == min(p for p in (buscar, counting) if p is not None)
     assert default_rule().name in make_rules()
+    assert default_rule().name == "random_check"  # the model-based rules are options only
 
 
 def test_recall_estimate() -> None:

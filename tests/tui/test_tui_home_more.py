@@ -37,7 +37,7 @@ async def test_home_shows_stopping_duplicates_and_studies(tmp_path: Path) -> Non
         assert "2 possible duplicates to review (d)" in summary
         stopping = " ".join(rendered_text(app.screen.query_one("#home-stopping")).split())
         assert "Title screening: recall ≈" in stopping and "2 found in 2/10 screened" in stopping
-        assert "Rules: default (buscar or counting) says: keep screening" in stopping
+        assert "Rules: default (random check) says: keep screening" in stopping
         studies = " ".join(rendered_text(app.screen.query_one("#home-studies")).split())
         assert "2 reports in 2 included studies" in studies
         assert "Quality: none yet (0 of 2 studies graded)" in studies
@@ -56,7 +56,7 @@ async def test_t_stops_and_resumes_screening_after_confirming(tmp_path: Path) ->
         assert isinstance(dialog, ConfirmDialog)
         body = " ".join(rendered_text(dialog).split())
         assert "Stop screening Title screening?" in body
-        assert "default rule (buscar or counting) says: keep screening" in body
+        assert "default rule (random check) says: keep screening" in body
         assert "7 records left unscreened will count as excluded" in body
         await pilot.press("n")  # changed my mind
         await settle(pilot)
@@ -71,7 +71,7 @@ async def test_t_stops_and_resumes_screening_after_confirming(tmp_path: Path) ->
         await pilot.press("enter")
         await settle(pilot)
     [stop] = list(iter_events(review.db, kind="stop_screening"))
-    assert (stop.stage, stop.value, stop.reviewer) == ("title", "buscar_or_counting", "ann")
+    assert (stop.stage, stop.value, stop.reviewer) == ("title", "random_check", "ann")
     [undo] = list(iter_events(review.db, kind="undo"))
     assert undo.reverts_event_id == stop.event_id
     review.close()

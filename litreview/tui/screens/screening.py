@@ -509,7 +509,7 @@ class ScreeningScreen(Screen[None]):
         self._done.discard(view.record_id)
         earlier = self._seen.get(view.record_id)
         if earlier is not None:
-            view = replace(view, rank=earlier.rank, score=earlier.score)
+            view = replace(view, rank=earlier.rank, score=earlier.score, check=earlier.check)
         self._put_back(view)
         self.notify(f"Undone: record {view.record_id} is open again.")
         self._kick_ranking()

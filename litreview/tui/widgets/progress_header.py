@@ -43,6 +43,8 @@ class ProgressHeader(Horizontal):
     def show_record(self, view: RecordView | None, *, ranking: bool = False) -> None:
         parts: list[str] = []
         if view is not None:
+            if view.check is not None:  # the stopping rule's random sample, not the ranking
+                parts.append(view.check)
             if view.rank is not None:
                 parts.append(f"rank {view.rank}")
             if view.score is not None:

@@ -13,7 +13,7 @@ from litreview.tui.sanitize import one_line
 if TYPE_CHECKING:
     from litreview.protocol import Protocol
 
-RULE_NAMES = {"buscar_or_counting": "buscar or counting"}
+RULE_NAMES = {"buscar_or_counting": "buscar or counting", "random_check": "random check"}
 
 
 def rule_name(name: str | None) -> str:
@@ -25,10 +25,12 @@ def _percent(value: float | None) -> str:
 
 
 def recall_text(report: Mapping[str, Any]) -> str:
-    """``recall ≈ 92% (at least 85%) · 12 found in 300/1200 screened · target 95%``."""
+    """``recall ≈ 92% (85%–100%) · 12 found in 300/1200 screened · target 95%``."""
     estimate = report.get("recall_estimate")
     if estimate:
-        recall = f"recall ≈ {_percent(estimate['recall'])} (at least {_percent(estimate['lower'])})"
+        upper = estimate.get("upper", 1.0)
+        recall = (f"recall ≈ {_percent(estimate['recall'])} "
+                  f"({_percent(estimate['lower'])}–{_percent(upper)})")
     else:
         recall = "no recall estimate before the first include"
     return (
@@ -42,6 +44,12 @@ def default_verdict(report: Mapping[str, Any]) -> str:
     name = report.get("default_rule")
     verdict = report.get("rules", {}).get(name, {})
     says = "stop screening" if verdict.get("stop") else "keep screening"
+    check = verdict.get("check")
+    if check and check.get("status") == "open":
+        says += (f" (random check {check['number']}: {check['screened']} of {check['needed']}"
+                 " records screened)")
+    elif check and check.get("status") == "failed" and not verdict.get("stop"):
+        says += f" (random check {check['number']} found relevant records)"
     return f"the default rule ({rule_name(name)}) says: {says}"
 
 
@@ -72,6 +80,8 @@ def stopping_lines(protocol: Protocol, stopping: Mapping[str, Mapping[str, Any]]
             )
             continue
         lines.append(Content.assemble((one_line(stage.label), "bold"), ": ", recall_text(report)))
+        if report.get("recall_estimate") and report.get("recall_assumes"):
+            lines.append(Content.styled(f"  The interval {report['recall_assumes']}.", "dim"))
         stopped = report.get("stopped")
         if stopped:
             who = f" by {one_line(stopped.get('reviewer'))}" if stopped.get("reviewer") else ""
