@@ -18,6 +18,7 @@ from pathlib import Path
 
 from litreview.demo import DEMO_DIR
 from litreview.errors import InvalidValue
+from litreview.output_files import write_text
 from litreview.review import Review, create_review, open_review
 
 EXAMPLES_DIR = DEMO_DIR / "examples"
@@ -98,7 +99,7 @@ def _write_records(rows: list[ExampleRow], path: Path) -> None:
     writer = csv.writer(text, lineterminator="\n")
     writer.writerow(["record_id", "title", "abstract", "doi", "year"])
     writer.writerows([r.record_id, r.title, r.abstract, r.doi, r.year] for r in rows)
-    path.write_text(text.getvalue(), encoding="utf-8")
+    write_text(path, text.getvalue())
 
 
 def default_example_dir(name: str, base: Path | None = None) -> Path:

@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 
 from litreview.demo.examples import EXAMPLES, EXAMPLES_DIR
+from litreview.output_files import write_bytes
 
 COLUMNS = ("record_id", "title", "abstract", "doi", "year", "label_included")
 
@@ -39,7 +40,7 @@ def main(argv: list[str]) -> int:
         print(__doc__, file=sys.stderr)
         return 2
     for name, data in build(Path(argv[0])).items():
-        (EXAMPLES_DIR / name).write_bytes(data)
+        write_bytes(EXAMPLES_DIR / name, data)
         print(f"wrote {EXAMPLES_DIR / name} ({len(data):,} bytes)")
     return 0
 
