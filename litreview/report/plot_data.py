@@ -242,6 +242,13 @@ def live_recall(review: Review, stage: str | None = None,
     )
 
 
+def cumulative_includes(review: Review, stage: str) -> tuple[int, ...]:
+    """Includes found after each record screened at ``stage``, in screening order."""
+    from litreview.screen.progress import labels_in_screening_order
+
+    return _cumulative(labels_in_screening_order(review, stage))
+
+
 def progress(review: Review, stage: str | None = None, block: int = 100) -> Progress:
     """Live decisions at ``stage`` per day (UTC date of the event) and reviewer, and the
     includes among each ``block`` records screened, in screening order."""
