@@ -33,6 +33,7 @@ OKABE_ITO = ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "
 BLUE, VERMILLION, GREEN, ORANGE, SKY, PURPLE = (OKABE_ITO[4], OKABE_ITO[5], OKABE_ITO[2],
                                                 OKABE_ITO[0], OKABE_ITO[1], OKABE_ITO[6])
 GREY = "#777777"
+STOP_COLOURS = (VERMILLION, PURPLE, "#000000", ORANGE, GREEN, OKABE_ITO[3], SKY)
 MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*")
 FORMATS = {".svg": "svg", ".png": "png", ".pdf": "pdf"}
 WIDTH, HEIGHT, DPI = 6.5, 4.0, 200
@@ -151,7 +152,8 @@ def _recall_trace(fig: Any, traces: Sequence[TraceRecall]) -> None:
             _band(ax, trace)
         else:
             for i, curve in enumerate(trace.curves):
-                ax.plot(range(1, curve.records + 1), [f / curve.relevant for f in curve.found],
+                ax.plot(range(0, curve.records + 1),
+                        [0.0, *(f / curve.relevant for f in curve.found)],
                         color=BLUE, linewidth=1, alpha=0.8,
                         label="Ranked order (one line per seed)" if i == 0 else None)
         wss = sum(c.wss95 for c in trace.curves) / len(trace.curves)
@@ -168,14 +170,15 @@ def _recall_trace(fig: Any, traces: Sequence[TraceRecall]) -> None:
                     xs.append(mark.stopped_after)
                     ys.append(curve.found[mark.stopped_after - 1] / curve.relevant)
             name = rule + (" (default)" if rule == trace.default_rule else "")
+            label = f"Stopped: {name}" if xs else f"{name}: never stopped"
             ax.scatter(xs, ys, marker=MARKERS[k % len(MARKERS)], s=22, zorder=3,
-                       color=OKABE_ITO[(k + 5) % 8 if k != 4 else 0], edgecolors="black",
-                       linewidths=0.4, label=f"Stopped: {name}")
+                       color=STOP_COLOURS[k % len(STOP_COLOURS)], edgecolors="black",
+                       linewidths=0.4, label=label)
         ax.set_xlim(0, n)
         ax.set_ylim(0, 1.02)
         ax.set_xlabel("Records screened")
         ax.set_ylabel("Recall (relevant records found)")
-        ax.set_title(f"{Path(trace.file).name}: {n:,} records, "
+        ax.set_title(f"{Path(trace.file).name}: {n:,} records after the priors, "
                      f"{trace.curves[0].relevant:,} relevant", loc="left")
     axes[-1].legend(loc="lower right")
 
@@ -238,24 +241,30 @@ def _progress(fig: Any, data: Progress) -> None:
     top, bottom = fig.subplots(2, 1)
     bottoms = [0] * len(data.days)
     for k, (reviewer, counts) in enumerate(data.per_reviewer.items()):
-        top.bar(range(len(data.days)), counts, bottom=bottoms, color=OKABE_ITO[(k + 4) % 8],
-                edgecolor="black", linewidth=0.3, label=reviewer,
-                hatch=("", "//", "..", "xx")[k % 4])
+        top.bar(range(len(data.days)), counts, bottom=bottoms, width=0.7,
+                color=OKABE_ITO[(k + 4) % 8], edgecolor="black", linewidth=0.3,
+                label=reviewer, hatch=("", "//", "..", "xx")[k % 4])
         bottoms = [b + c for b, c in zip(bottoms, counts, strict=True)]
-    top.set_xticks(range(len(data.days)), [d[5:] for d in data.days],
-                   rotation=90 if len(data.days) > 12 else 0)
+    labels = list(data.days) if len(data.days) <= 8 else [d[5:] for d in data.days]
+    top.set_xticks(range(len(data.days)), labels, rotation=90 if len(data.days) > 12 else 0)
+    top.set_xlim(-0.6, max(len(data.days), 4) - 0.4)
     top.set_ylabel("Decisions")
     top.set_title(f"{data.stage}: decisions per day (UTC) by reviewer", loc="left")
     if data.per_reviewer:
-        top.legend(loc="upper right")
-    ends = [sum(data.block_sizes[: i + 1]) for i in range(len(data.block_sizes))]
+        top.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    starts = [sum(data.block_sizes[:i]) for i in range(len(data.block_sizes))]
     rates = [100 * n / size for n, size in zip(data.includes_per_block, data.block_sizes,
                                                 strict=True)]
-    bottom.plot(ends, rates, color=BLUE, marker="o", markersize=3, linewidth=1.2)
+    bottom.bar(starts, rates, width=[w * 0.92 for w in data.block_sizes], align="edge",
+               color=BLUE)
+    bottom.set_xlim(0, max(sum(data.block_sizes), data.block))
     bottom.set_xlabel("Records screened (in the order they were decided)")
     bottom.set_ylabel(f"Includes per {data.block}")
     bottom.set_ylim(0, max([*rates, 1]) * 1.1)
-    bottom.set_title(f"Includes per {data.block} records screened", loc="left")
+    title = f"Includes per {data.block} records screened"
+    if data.block_sizes and data.block_sizes[-1] < data.block:
+        title += f" (the last {data.block_sizes[-1]} scaled to {data.block})"
+    bottom.set_title(title, loc="left")
 
 
 # ---- sources (UpSet-style) ---------------------------------------------------------------
@@ -330,11 +339,12 @@ def _agreement(fig: Any, data: AgreementTable) -> None:
     ax.xaxis.tick_top()
     for spine in ax.spines.values():
         spine.set_visible(False)
-    stats = [f"{data.both_decided:,} records decided by both"]
+    stats: list[str] = []
     if data.percent_agreement is not None:
         stats.append(f"agreement {data.percent_agreement:.1f}%")
     if data.cohen_kappa is not None:
         stats.append(f"Cohen's kappa {data.cohen_kappa:.3f}")
     if data.pabak is not None:
         stats.append(f"PABAK {data.pabak:.3f}")
-    ax.set_title(f"{data.stage}: " + ", ".join(stats), loc="left", pad=28, fontsize=9)
+    fig.suptitle(f"{data.stage}: {data.both_decided:,} records decided by both\n"
+                 + ", ".join(stats), x=0.02, ha="left", fontsize=9)
