@@ -358,3 +358,23 @@ def test_report_refuses_other_suffixes(demo: Review, tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["--db", str(demo.path), "report", "-o",
                                       str(tmp_path / "r.pdf")])
     assert result.exit_code == 2 and ".html" in result.output
+
+
+def test_many_seeds_are_drawn_as_a_band(tmp_path: Path) -> None:
+    """Past ten seeds the lines become a band (the range) with the median."""
+    from litreview.report.plot_data import SeedCurve, StopMark, TraceRecall
+    from litreview.report.plots import render
+
+    rng = random.Random(3)
+    curves = []
+    for seed in range(12):
+        labels = [1 if rng.random() < 0.2 else 0 for _ in range(200)]
+        found = tuple(sum(labels[: i + 1]) for i in range(200))
+        curves.append(SeedCurve(seed, found, found[-1], 0.5, 100,
+                                (StopMark("knee", 150, found[149]), StopMark("never", None, None))))
+    out = tmp_path / "band.svg"
+    out.write_bytes(render([TraceRecall("set.csv", tuple(curves), "knee")], "svg"))
+    svg_root(out)
+    text = out.read_text(encoding="utf-8")
+    assert "range of 12 seeds" in text and "one line per seed" not in text
+    assert "Stopped: knee (default)" in text and "never: never stopped" in text
