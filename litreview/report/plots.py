@@ -159,8 +159,10 @@ def _recall_trace(fig: Any, traces: Sequence[TraceRecall]) -> None:
         wss = sum(c.wss95 for c in trace.curves) / len(trace.curves)
         at95 = sum(c.screened_to_95 for c in trace.curves) / len(trace.curves)
         ax.axvline(at95, color=VERMILLION, linewidth=0.8)
+        right = at95 > 0.6 * n  # the label goes on the side with room
         ax.annotate(f"WSS@95 = {wss:.3f}\n({at95:,.0f} screened)", (at95, 0.05),
-                    xytext=(4, 0), textcoords="offset points", color=VERMILLION, fontsize=8)
+                    xytext=(-4 if right else 4, 0), textcoords="offset points",
+                    ha="right" if right else "left", color=VERMILLION, fontsize=8)
         rules = [m.rule for m in trace.curves[0].stops]
         for k, rule in enumerate(rules):
             xs, ys = [], []
@@ -180,7 +182,7 @@ def _recall_trace(fig: Any, traces: Sequence[TraceRecall]) -> None:
         ax.set_ylabel("Recall (relevant records found)")
         ax.set_title(f"{Path(trace.file).name}: {n:,} records after the priors, "
                      f"{trace.curves[0].relevant:,} relevant", loc="left")
-    axes[-1].legend(loc="lower right")
+    axes[-1].legend(loc="upper left", bbox_to_anchor=(1.02, 1.0))
 
 
 def _band(ax: Any, trace: TraceRecall) -> None:
