@@ -250,8 +250,10 @@ def cumulative_includes(review: Review, stage: str) -> tuple[int, ...]:
 
 
 def progress(review: Review, stage: str | None = None, block: int = 100) -> Progress:
-    """Live decisions at ``stage`` per day (UTC date of the event) and reviewer, and the
-    includes among each ``block`` records screened, in screening order."""
+    """Each reviewer's current decision on each record at ``stage``, counted on the day
+    (UTC) it was made (a changed decision counts once, on the day of the change), and the
+    includes among each ``block`` records screened, in screening order. With one reviewer
+    the days add up to ``status``'s screened count."""
     from litreview.screen.progress import labels_in_screening_order
     from litreview.storage import decisions as decisions_store
 
