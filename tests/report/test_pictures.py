@@ -378,3 +378,29 @@ def test_many_seeds_are_drawn_as_a_band(tmp_path: Path) -> None:
     text = out.read_text(encoding="utf-8")
     assert "range of 12 seeds" in text and "one line per seed" not in text
     assert "Stopped: knee (default)" in text and "never: never stopped" in text
+
+
+def test_live_recall_draws_an_interval_when_status_gives_one() -> None:
+    """The random-check rule (issue 14) adds an upper bound to the recall estimate: the
+    figure and the report's statement give the whole interval."""
+    from litreview.report.html_report import stopping_statement
+    from litreview.report.plot_data import LiveRecall
+    from litreview.report.plots import render
+
+    data = LiveRecall(stage="title", label="Title screening", found=(1, 1, 2, 2, 3, 3, 3),
+                      total=20, default_rule="random_check", default_says_stop=False,
+                      recall=0.8, recall_lower=0.6, recall_upper=0.95, recall_target=0.95,
+                      stopped=False)
+    svg = render(data, "svg").decode("utf-8")
+    assert "95% interval 60%-95%" in svg and "random_check says go on" in svg
+    report = {"found": 3, "screened": 7, "total": 20, "default_rule": "random_check",
+              "rules": {"random_check": {"stop": False}}, "recall_target": 0.95,
+              "recall_estimate": {"recall": 0.8, "lower": 0.6, "upper": 0.95},
+              "stopped": None}
+    text = stopping_statement("Title screening", report)
+    assert "the random_check rule now says go on" in text
+    assert "Estimated recall 80.0% (95% interval 60.0% to 95.0%)" in text
+    stopped = report | {"stopped": {"reviewer": "ann", "at": "2026-01-02T10:00:00",
+                                    "rule": "random_check"}}
+    assert "stopped by ann on 2026-01-02 under the random_check rule" in \
+        stopping_statement("Title screening", stopped)
