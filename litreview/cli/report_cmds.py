@@ -27,6 +27,16 @@ def _write_text(path: Path, text: str) -> None:
     write_text(path, text)
 
 
+def _write_flow_image(
+    path: Path, counts: dict[str, Any], fmt: str, title: str, banner: str | None
+) -> None:
+    from litreview.cli.plot_cmds import write_output
+    from litreview.report.flow_image import render_flow_image
+
+    title += f" ({banner})" if banner else ""
+    write_output(path, render_flow_image(counts, fmt, title=title, banner=banner))
+
+
 def print_prisma(c: dict[str, Any]) -> None:
     def line(label: str, n: int, indent: int = 2) -> None:
         click.echo(f"{' ' * indent}{label:<{52 - indent}} {n:>7,}")
@@ -89,6 +99,18 @@ def _total(value: Any) -> int:
     help="Write the PRISMA 2020 flow diagram as SVG.",
 )
 @click.option(
+    "--png",
+    "png_file",
+    type=click.Path(dir_okay=False),
+    help="Write the flow diagram as PNG (the SVG's layout; needs litreview[plot]).",
+)
+@click.option(
+    "--pdf",
+    "pdf_file",
+    type=click.Path(dir_okay=False),
+    help="Write the flow diagram as PDF (the SVG's layout; needs litreview[plot]).",
+)
+@click.option(
     "--csv",
     "csv_file",
     type=click.Path(dir_okay=False),
@@ -109,6 +131,8 @@ def prisma(
     ctx: click.Context,
     as_json: bool,
     svg_file: str | None,
+    png_file: str | None,
+    pdf_file: str | None,
     csv_file: str | None,
     check: bool,
     partial: bool,
@@ -122,7 +146,7 @@ def prisma(
     from litreview.report.flow_svg import render_flow_svg
     from litreview.report.prisma_csv import render_prisma_csv
 
-    outputs = [(f, output_path(ctx, f)) for f in (svg_file, csv_file) if f]
+    outputs = [(f, output_path(ctx, f)) for f in (svg_file, png_file, pdf_file, csv_file) if f]
     review = open_from_context(ctx)
     result = check_prisma(review)
     if check and not result.complete:
@@ -135,6 +159,9 @@ def prisma(
             title = review.protocol.title + (f" ({banner})" if banner else "")
             svg = render_flow_svg(result.counts, title=title, banner=banner)
             _write_text(path, svg)
+        elif given in (png_file, pdf_file):
+            _write_flow_image(path, result.counts, "png" if given == png_file else "pdf",
+                              review.protocol.title, banner)
         else:
             _write_text(path, render_prisma_csv(result.counts))
         click.echo(f"Wrote {given}", err=True)

@@ -14,10 +14,10 @@ from typing import Any
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
+from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.message import Message
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Footer, Header, Sparkline, Static
 
 from litreview.review import Review, open_review
 from litreview.screen.progress import resume_screening, stop_screening
@@ -57,6 +57,21 @@ def summary_line(status: dict[str, Any]) -> str:
     if ineligible:
         text += f" · {ineligible} outside the eligibility limits"
     return text
+
+
+CURVE_POINTS = 120  # the sparkline bins these into its width
+
+
+def includes_curve(review: Review, stage: str, points: int = CURVE_POINTS) -> list[int]:
+    """Includes found after each record screened at ``stage`` (the figure ``plot recall``
+    draws), thinned to at most ``points`` values, the last one always kept."""
+    from litreview.report.plot_data import cumulative_includes
+
+    found = cumulative_includes(review, stage)
+    if len(found) <= points:
+        return list(found)
+    step = len(found) / points
+    return [found[min(len(found) - 1, round((i + 1) * step) - 1)] for i in range(points)]
 
 
 def count_turns(
@@ -104,6 +119,11 @@ class HomeScreen(ReviewScreen):
             yield Static(Content.styled("Screening", "bold"), classes="home-heading")
             yield StageTable(id="home-stages")
             yield Static(id="home-stopping", classes="home-panel")
+            for index, stage in enumerate(s for s in protocol.stages if s.kind == "screening"):
+                with Horizontal(classes="home-curve"):
+                    yield Static(Content(f"{one_line(stage.label)}: includes found"),
+                                 classes="home-curve-label", markup=False)
+                    yield Sparkline([], id=f"home-curve-{index}", summary_function=max)
             if any(is_dual_stage(self.review, s.name) for s in protocol.stages):
                 yield Static(Content.styled("Team", "bold"), classes="home-heading")
                 yield Static(id="home-team", classes="home-panel")
@@ -130,6 +150,8 @@ class HomeScreen(ReviewScreen):
         with open_review(self.review.path) as review:
             status = review_status(review)
             status["turns"] = count_turns(review, status, reviewer)
+            status["curves"] = {stage: includes_curve(review, stage)
+                                for stage in status.get("stopping", {})}
         self.post_message(self.StatusLoaded(status))
 
     @on(StatusLoaded)
@@ -145,6 +167,7 @@ class HomeScreen(ReviewScreen):
             lines = describe(PublishedComparison(**status["published_labels"]))
             stopping += Content("\n" + "\n".join(lines))
         self.query_one("#home-stopping", Static).update(stopping)
+        self._show_curves(status.get("curves", {}))
         for team in self.query("#home-team").results(Static):
             team.update(team_lines(protocol, status.get("agreement", []),
                                    status.get("turns", {}), self.litreview.reviewer))  # fmt: skip
@@ -152,6 +175,12 @@ class HomeScreen(ReviewScreen):
             studies.update(studies_lines(protocol, status))
         self.query_one(SourcesTable).show_sources(status.get("sources_detail", []))
         self.refresh_bindings()
+
+    def _show_curves(self, curves: dict[str, list[int]]) -> None:
+        stages = [s.name for s in self.review.protocol.stages if s.kind == "screening"]
+        for index, stage in enumerate(stages):
+            for sparkline in self.query(f"#home-curve-{index}").results(Sparkline):
+                sparkline.data = curves.get(stage, [])
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         protocol = self.review.protocol

@@ -77,6 +77,19 @@ def stage_progress(review: Review, stage: str, reviewer: str | None) -> dict[str
     return stage_counts(review, stage)
 
 
+RECENT = 100  # the header shows the inclusion rate of the last RECENT records screened
+
+
+def recent_labels(review: Review, stage: str, reviewer: str | None) -> tuple[int, ...] | None:
+    """1/0 for the last ``RECENT`` records screened at ``stage``; None in blinded dual
+    screening, where the stage's decisions would tell what the other reviewer said."""
+    from litreview.screen.progress import labels_in_screening_order
+
+    if is_dual_stage(review, stage) and review.protocol.screening.blinded:
+        return None
+    return tuple(labels_in_screening_order(review, stage)[-RECENT:])
+
+
 def record_url(view: RecordView) -> str | None:
     """The DOI resolver link, else the first http(s) URL; never another scheme."""
     if view.doi:
@@ -111,6 +124,7 @@ class ScreeningScreen(Screen[None]):
         counts: dict[str, int] | None
         generation: int
         reranked: bool
+        recent: tuple[int, ...] | None = None  # the last RECENT labels (1 include, 0 not)
 
     @dataclass
     class Saved(Message):
@@ -142,6 +156,7 @@ class ScreeningScreen(Screen[None]):
         self._skipped: set[int] = set()
         self._notes: dict[int, str] = {}
         self._counts: dict[str, int] = {}
+        self._recent: deque[int] | None = None  # the last RECENT labels, for the header
         self._generation = 0  # bumped by every decision or undo sent
         self._pending = 0  # sent but not yet saved
         self._loading = True
@@ -224,7 +239,10 @@ class ScreeningScreen(Screen[None]):
 
     def _set_counts(self, counts: dict[str, int]) -> None:
         self._counts = dict(counts)
-        self.query_one(ProgressHeader).show_counts(self._counts)
+        shown = dict(counts)
+        if self._recent is not None and self._recent:
+            shown |= {"recent_screened": len(self._recent), "recent_included": sum(self._recent)}
+        self.query_one(ProgressHeader).show_counts(shown)
 
     def _skip_set(self) -> frozenset[int]:
         current = {self.current.record_id} if self.current else set()
@@ -336,6 +354,8 @@ class ScreeningScreen(Screen[None]):
     def _count_locally(self, old: str | None, new: str) -> None:
         counts = dict(self._counts)
         if old is None:
+            if self._recent is not None and new in ("include", "exclude"):
+                self._recent.append(1 if new == "include" else 0)
             counts["screened"] = counts.get("screened", 0) + 1
             counts["remaining"] = max(counts.get("remaining", 0) - 1, 0)
         elif old in COUNT_KEYS:
@@ -415,8 +435,10 @@ class ScreeningScreen(Screen[None]):
                 review, self.stage_name, n=QUEUE_SIZE, skip=skip, reviewer=reviewer
             )
             counts = stage_progress(review, self.stage_name, reviewer)
+            recent = recent_labels(review, self.stage_name, reviewer)
         if not get_current_worker().is_cancelled:
-            self.post_message(self.QueueRefilled(records, counts, generation, reranked=False))
+            self.post_message(self.QueueRefilled(records, counts, generation, reranked=False,
+                                                 recent=recent))
 
     @work(thread=True, exclusive=True, group="ranking", exit_on_error=False)
     def _rerank(self) -> None:
@@ -455,6 +477,8 @@ class ScreeningScreen(Screen[None]):
     def _queue_refilled(self, message: QueueRefilled) -> None:
         self._loading = False
         if message.counts is not None and self._counts_valid(message.generation):
+            if message.recent is not None:
+                self._recent = deque(message.recent, maxlen=RECENT)
             self._set_counts(message.counts)
         skip = self._skip_set() | {v.record_id for v in self._front}
         self._queue = deque(v for v in message.records if v.record_id not in skip)

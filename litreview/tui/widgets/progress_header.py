@@ -17,15 +17,21 @@ if TYPE_CHECKING:
 
 
 def progress_text(counts: Mapping[str, int]) -> str:
-    """``12 screened: 3 in, 8 out, 1 maybe · 388 left`` for a stage's counts; in blinded
-    dual screening only what is left for this reviewer."""
+    """``12 screened: 3 in, 8 out, 1 maybe · 388 left · last 11: 27% in`` for a stage's
+    counts (the last part: the inclusion rate of the last 100 records screened, the rate
+    a reviewer watches fall); in blinded dual screening only what is left for them."""
     if counts.get("blinded"):
         return f"{counts.get('remaining', 0)} left for you · blinded: others' decisions hidden"
-    return (
+    text = (
         f"{counts.get('screened', 0)} screened: {counts.get('included', 0)} in, "
         f"{counts.get('excluded', 0)} out, {counts.get('maybe', 0)} maybe · "
         f"{counts.get('remaining', 0)} left"
     )
+    recent = counts.get("recent_screened", 0)
+    if recent:
+        rate = counts.get("recent_included", 0) / recent
+        text += f" · last {recent}: {rate:.0%} in"
+    return text
 
 
 class ProgressHeader(Horizontal):
