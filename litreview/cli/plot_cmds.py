@@ -15,8 +15,10 @@ KINDS = ("recall", "progress", "sources", "agreement")
 
 
 def write_output(path: Path, data: bytes) -> None:
-    """Every file these commands write goes through here (one place to make it atomic)."""
-    path.write_bytes(data)
+    """Every file these commands write: atomically, through the one output path."""
+    from litreview.output_files import write_bytes
+
+    write_bytes(path, data)
 
 
 def plot_data(ctx: click.Context, kind: str, stage: str | None, trace: str | None) -> Any:
