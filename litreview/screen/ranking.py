@@ -22,7 +22,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
@@ -45,6 +45,8 @@ __all__ = [
 #: A record's text as ``(title, abstract)``; either may be ``None`` or empty.
 RecordText = tuple[str | None, str | None]
 RankMode = Literal["learned", "topic", "random"]
+#: Character n-gram range of the optional fused view (``ModelConfig.char_fusion``).
+CHAR_NGRAMS = (3, 5)
 
 
 @dataclass(frozen=True)
@@ -85,6 +87,8 @@ class ModelConfig:
     min_df: int = 1
     retrain_every_label_until: int = 100
     retrain_growth: float = 0.1
+    title_block: float = 0.0
+    char_fusion: float = 0.0
     extra: dict[str, Any] = field(default_factory=dict)
 
     def to_json(self) -> str:
@@ -92,7 +96,11 @@ class ModelConfig:
 
     @classmethod
     def from_json(cls, text: str) -> ModelConfig:
-        return cls(**json.loads(text))
+        """Read a stored config; fields it lacks (older versions) take today's defaults
+        and fields this version does not know (newer versions) are ignored."""
+        data = json.loads(text)
+        known = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in data.items() if k in known})
 
 
 @dataclass(frozen=True)
@@ -102,6 +110,9 @@ class Features:
     matrix: csr_matrix
     vectorizer: HashedTfidf | None
     config_json: str
+    #: Further feature views, each scored by its own classifier and fused
+    #: with the main one (``ModelConfig.char_fusion``); empty by default.
+    views: tuple[csr_matrix, ...] = ()
 
     @property
     def n_records(self) -> int:
@@ -205,11 +216,14 @@ def _weight(counts: csr_matrix, idf: np.ndarray, sublinear_tf: bool) -> csr_matr
     return normalize(weighted, norm="l2", copy=False)
 
 
-def _fit_hashed_tfidf(docs: Sequence[str], config: ModelConfig) -> tuple[csr_matrix, HashedTfidf]:
+def _fit_hashed_tfidf(
+    docs: Sequence[str], config: ModelConfig, analyzer: str = "word"
+) -> tuple[csr_matrix, HashedTfidf]:
     from sklearn.feature_extraction.text import HashingVectorizer
 
     n = len(docs)
-    hasher = HashingVectorizer(ngram_range=(1, config.ngram_max), alternate_sign=False,
+    ngrams = (1, config.ngram_max) if analyzer == "word" else CHAR_NGRAMS
+    hasher = HashingVectorizer(analyzer=analyzer, ngram_range=ngrams, alternate_sign=False,
                                norm=None, n_features=2**22, dtype=np.float64)
     counts = hasher.transform(docs).tocsc()
     df = np.diff(counts.indptr)
@@ -238,7 +252,32 @@ def build_features(texts: Sequence[RecordText], config: ModelConfig | None = Non
     except ValueError:  # only stop words / no tokens: nothing to learn from
         empty = csr_matrix((len(docs), 0), dtype=np.float64)
         return Features(matrix=empty, vectorizer=None, config_json=config.to_json())
-    return Features(matrix=csr_matrix(matrix), vectorizer=model, config_json=config.to_json())
+    if config.title_block > 0:
+        matrix = _with_title_block(matrix, texts, config)
+    views: tuple[csr_matrix, ...] = ()
+    if config.char_fusion > 0:
+        char_docs = [record_text(title, abstract, 1) for title, abstract in texts]
+        views = (csr_matrix(_fit_hashed_tfidf(char_docs, config, analyzer="char_wb")[0]),)
+    return Features(matrix=csr_matrix(matrix), vectorizer=model, config_json=config.to_json(),
+                    views=views)
+
+
+def _with_title_block(
+    matrix: csr_matrix, texts: Sequence[RecordText], config: ModelConfig
+) -> csr_matrix:
+    """Append a title-only TF-IDF block weighted ``title_block`` (records without a title
+    get an empty row there); the topic query ignores it (see :func:`topic_scores`)."""
+    from scipy.sparse import csr_matrix as sparse
+    from scipy.sparse import hstack
+
+    titles = [(title or "").strip() for title, _abstract in texts]
+    if not any(titles):
+        return matrix
+    try:
+        block, _model = _fit_hashed_tfidf(titles, config)
+    except ValueError:
+        return matrix
+    return sparse(hstack([matrix, config.title_block * block], format="csr"))
 
 
 def sample_weights(y: np.ndarray, include_weight: float) -> np.ndarray:
@@ -296,9 +335,25 @@ def learned_scores(
     pseudo = _pseudo_negatives(unlabelled, count, random_state, len(y))
     rows = np.concatenate([labelled, pseudo])
     target = np.concatenate([y, np.zeros(len(pseudo), dtype=y.dtype)])
+    weights = sample_weights(target, config.include_weight)
     clf = _make_classifier(config, random_state)
-    clf.fit(X[rows], target, sample_weight=sample_weights(target, config.include_weight))
-    return np.asarray(clf.decision_function(X), dtype=np.float64)
+    clf.fit(X[rows], target, sample_weight=weights)
+    scores = np.asarray(clf.decision_function(X), dtype=np.float64)
+    if not features.views or config.char_fusion <= 0:
+        return scores
+    fused = (1.0 - config.char_fusion) * _standardise(scores)
+    share = config.char_fusion / len(features.views)
+    for view in features.views:
+        other = _make_classifier(config, random_state)
+        other.fit(view[rows], target, sample_weight=weights)
+        fused += share * _standardise(np.asarray(other.decision_function(view), dtype=np.float64))
+    return fused
+
+
+def _standardise(scores: np.ndarray) -> np.ndarray:
+    """Scores on a common scale for fusion: zero mean, unit spread over all records."""
+    spread = float(scores.std())
+    return (scores - scores.mean()) / (spread if spread > 0 else 1.0)
 
 
 def topic_scores(
@@ -311,7 +366,8 @@ def topic_scores(
     X = features.matrix
     query = np.zeros(X.shape[1], dtype=np.float64)
     if topic and topic.strip() and features.vectorizer is not None:
-        query += features.vectorizer.transform([record_text(None, topic)]).toarray().ravel()
+        words = features.vectorizer.transform([record_text(None, topic)]).toarray().ravel()
+        query[: len(words)] += words
     if len(included):
         query += np.asarray(X[included].sum(axis=0)).ravel()
     norm = float(np.linalg.norm(query))
