@@ -353,7 +353,7 @@ def learned_scores(
 def _standardise(scores: np.ndarray) -> np.ndarray:
     """Scores on a common scale for fusion: zero mean, unit spread over all records."""
     spread = float(scores.std())
-    return (scores - scores.mean()) / (spread if spread > 0 else 1.0)
+    return np.asarray((scores - scores.mean()) / (spread if spread > 0 else 1.0), dtype=np.float64)
 
 
 def topic_scores(
