@@ -85,6 +85,7 @@ CANDIDATES: dict[str, dict[str, Any]] = {
     "title_block": {"title_block": 0.5},
     "char_fusion": {"char_fusion": 0.5},
     "title1": {"title_repeat": 1},
+    "every_label": {"retrain_every_label_until": 10**9},
 }
 
 
