@@ -84,6 +84,7 @@ class ModelConfig:
     max_negatives: int = 5000
     pseudo_negatives: int = 200
     pseudo_negative_share: float = 0.1
+    pseudo_negative_pool: float = 1.0
     min_df: int = 1
     retrain_every_label_until: int = 100
     retrain_growth: float = 0.1
@@ -300,6 +301,25 @@ def _pseudo_negatives(
     return rng.choice(unlabelled, size=min(count, len(unlabelled)), replace=False)
 
 
+def reliable_negatives(
+    X: csr_matrix, unlabelled: np.ndarray, included: np.ndarray, share: float
+) -> np.ndarray:
+    """The ``share`` of ``unlabelled`` least similar to the included records' centroid.
+
+    Rocchio-style reliable negatives from positive-unlabelled learning (Li & Liu 2003):
+    a record far from every known include is far less likely to be relevant than a
+    random one, so drawing pseudo-negatives there teaches fewer relevant records as
+    negatives, which matters most when relevant records are common.
+    """
+    if not len(included) or not len(unlabelled) or share >= 1.0:
+        return unlabelled
+    centroid = np.asarray(X[included].sum(axis=0)).ravel()
+    similarity = np.asarray(X[unlabelled] @ centroid).ravel()
+    keep = max(1, math.ceil(share * len(unlabelled)))
+    lowest = np.argsort(similarity, kind="stable")[:keep]
+    return np.sort(unlabelled[lowest])
+
+
 def _cap_negatives(
     labelled: np.ndarray, y: np.ndarray, cap: int, random_state: int | None
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -332,6 +352,9 @@ def learned_scores(
     unlabelled = np.flatnonzero(mask)
     labelled, y = _cap_negatives(labelled, y, config.max_negatives, random_state)
     count = min(config.pseudo_negatives, math.ceil(config.pseudo_negative_share * len(unlabelled)))
+    if count > 0 and config.pseudo_negative_pool < 1.0:
+        unlabelled = reliable_negatives(X, unlabelled, labelled[y == 1],
+                                        config.pseudo_negative_pool)
     pseudo = _pseudo_negatives(unlabelled, count, random_state, len(y))
     rows = np.concatenate([labelled, pseudo])
     target = np.concatenate([y, np.zeros(len(pseudo), dtype=y.dtype)])

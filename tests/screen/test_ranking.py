@@ -123,3 +123,26 @@ def test_char_fusion_scores_a_second_view(texts: list[tuple[str, str]]) -> None:
     assert abs(float(fused.scores.mean())) < 1e-9
     # ...and still put the dog-training records first
     assert set(fused.order[:3].tolist()) == {2, 4, 6}
+
+
+def test_reliable_negatives_are_the_records_least_like_the_includes(
+    texts: list[tuple[str, str]],
+) -> None:
+    from litreview.screen.ranking import reliable_negatives
+
+    features = build_features(texts)
+    unlabelled = np.arange(2, 12)
+    half = reliable_negatives(features.matrix, unlabelled, np.array([0]), 0.5)
+    assert len(half) == 5 and set(half.tolist()) <= set(unlabelled.tolist())
+    assert not set(half.tolist()) & {2, 4, 6}  # the dog-training records are never drawn
+    # with no include yet, or share 1, every unlabelled record may be drawn
+    assert np.array_equal(reliable_negatives(features.matrix, unlabelled, np.array([], int), .5),
+                          unlabelled)
+    assert np.array_equal(reliable_negatives(features.matrix, unlabelled, np.array([0]), 1.0),
+                          unlabelled)
+
+
+def test_pseudo_negatives_from_the_reliable_pool_still_rank(texts: list[tuple[str, str]]) -> None:
+    config = ModelConfig(pseudo_negative_pool=0.5, pseudo_negative_share=1.0)
+    ranking = rank(texts, {0: 1, 1: 0}, config, random_state=1)
+    assert ranking.mode == "learned" and set(ranking.order[:3].tolist()) == {2, 4, 6}
