@@ -89,6 +89,8 @@ CANDIDATES: dict[str, dict[str, Any]] = {
     # added after seeing the first five on all 12 sets (pseudo-negatives hurt where relevant
     # records are common): draw them from the half of the pool least like the includes
     "pn_reliable": {"pseudo_negative_pool": 0.5},
+    # and the default without its pseudo-negatives, to see what they add set by set
+    "no_pn": {"pseudo_negatives": 0},
 }
 
 
