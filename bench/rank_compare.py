@@ -91,6 +91,8 @@ CANDIDATES: dict[str, dict[str, Any]] = {
     "pn_reliable": {"pseudo_negative_pool": 0.5},
     # and the default without its pseudo-negatives, to see what they add set by set
     "no_pn": {"pseudo_negatives": 0},
+    # the two single changes that came out best on all 12 (title once, reliable pool) together
+    "title1_pn_reliable": {"title_repeat": 1, "pseudo_negative_pool": 0.5},
 }
 
 
