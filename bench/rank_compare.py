@@ -272,6 +272,19 @@ def print_table(title: str, rows: list[dict[str, Any]], label: str = "model") ->
           f"{sum(r['r10_diff'] < 0 for r in rows)}")
 
 
+def print_summary(tables: dict[str, list[dict[str, Any]]]) -> None:
+    """One line per model, the model with the worst set first."""
+    print("\n### Summary (each model vs u4, mean over sets; worst set first)\n")
+    print("| model | worst set | its diff | sets below u4 - .02 | mean WSS@95 diff "
+          "| mean r@10% diff |")
+    print("|---|---|---:|---:|---:|---:|")
+    for model, rows in sorted(tables.items(), key=lambda item: item[1][0]["diff"]):
+        print(f"| {model} | {rows[0]['set']} | {rows[0]['diff']:+.3f} "
+              f"| {sum(r['diff'] < -0.02 for r in rows)} "
+              f"| {np.mean([r['diff'] for r in rows]):+.3f} "
+              f"| {np.mean([r['r10_diff'] for r in rows]):+.4f} |")
+
+
 def loso(runs: dict[tuple[str, str], list[dict[str, Any]]], candidates: list[str],
          sets: list[str]) -> list[dict[str, Any]]:
     tables = {c: {r["set"]: r for r in per_set(runs, c, sets)} for c in candidates}
@@ -335,6 +348,8 @@ def main() -> None:
         rows = per_set(runs, model, sets)
         print_table(f"{model} vs u4 ({len(sets)} sets x {len(args.seeds)} seeds)", rows, model)
         dump[model] = rows
+    if len(models) > 1:
+        print_summary({m: dump[m] for m in models})
     if candidates:
         held = loso(runs, candidates, sets)
         print_table(f"leave-one-set-out choice among {', '.join(candidates)} "
