@@ -98,7 +98,7 @@ CANDIDATES: dict[str, dict[str, Any]] = {
     "no_pn": {**BEFORE_14, "pseudo_negatives": 0},
     # the two single changes that came out best on all 12 (title once, reliable pool) together
     "title1_pn_reliable": {"title_repeat": 1, "pseudo_negative_pool": 0.5},
-    # the same with a stricter pool (the quarter least like the includes): the new default
+    # the same with a stricter pool (the quarter least like the includes)
     "title1_pn_reliable25": {"title_repeat": 1, "pseudo_negative_pool": 0.25},
 }
 

@@ -11,8 +11,7 @@ The ranking is a pure function of ``(texts, labels, config, random_state)``:
 With at least one include and one exclude the learned model ranks (a linear
 SVM on TF-IDF 1-2-grams with class weights and *pseudo-negatives*: a fresh
 random draw of unlabelled records added as extra negatives at every fit, as in
-BMI/CAL from TREC Total Recall, taken from the records least like the includes
-found so far). Before that (cold start) records are ranked by
+BMI/CAL from TREC Total Recall). Before that (cold start) records are ranked by
 TF-IDF cosine similarity to a topic text (protocol criteria and search terms)
 plus any records already included; with neither, the order is a seeded random
 shuffle, which is also a fair random sample for a prevalence estimate.
@@ -54,21 +53,19 @@ CHAR_NGRAMS = (3, 5)
 class ModelConfig:
     """Settings of one ranking run, stored as JSON with the run.
 
-    Defaults are ELAS u4's features and classifier (TF-IDF 1-2-grams over the
-    title once and the abstract, hashed into 2**22 buckets instead of a fitted
-    vocabulary (same weights, a third of the fitting time; collisions are rare
-    at that size), with sublinear tf, ``max_df=0.95``; linear SVM ``C=0.11``;
-    includes together weighing ``include_weight`` times the negatives) plus one
-    change, chosen on all 12 shared sets (docs/ranking.md): ``pseudo_negatives``
-    unlabelled records drawn afresh at every fit as extra negatives (weighted like
-    the screened negatives; at most ``pseudo_negative_share`` of the unlabelled
-    pool), drawn at random from the ``pseudo_negative_pool`` share of the pool
-    least similar to the includes found so far (reliable negatives, so a relevant
-    record is rarely taught as a negative even where relevant records are common;
-    1.0 draws from the whole pool, as before issue 14). ``title_repeat`` counts the
-    title more than once; ``title_block`` (a weighted title-only TF-IDF block) and
-    ``char_fusion`` (the weight of a character 3-5-gram SVM fused with the word
-    one) are measured options, off by default. Two settings only bound
+    Defaults are ELAS u4's features and classifier (TF-IDF 1-2-grams, hashed
+    into 2**22 buckets instead of a fitted vocabulary (same weights, a third of the
+    fitting time; collisions are rare at that size), with sublinear tf,
+    ``max_df=0.95``; linear SVM ``C=0.11``; includes together weighing
+    ``include_weight`` times the negatives) plus two changes: the title counted
+    ``title_repeat`` times and ``pseudo_negatives`` unlabelled records drawn
+    afresh at every fit as extra negatives (weighted like the screened negatives;
+    at most ``pseudo_negative_share`` of the unlabelled pool). On all 12 shared
+    sets these are level with u4 (docs/ranking.md). Measured options, off by
+    default: ``pseudo_negative_pool`` < 1 draws the pseudo-negatives only from that
+    share of the pool least similar to the includes (reliable negatives);
+    ``title_block`` adds a weighted title-only TF-IDF block; ``char_fusion`` is the
+    weight of a character 3-5-gram SVM fused with the word one. Two settings only bound
     the cost on large reviews: the solver tolerance ``tol`` and
     ``max_negatives``, a seeded random subset of the screened excludes kept
     once there are more (includes are always all kept). The retrain fields
@@ -82,7 +79,7 @@ class ModelConfig:
     ngram_max: int = 2
     max_df: float = 0.95
     sublinear_tf: bool = True
-    title_repeat: int = 1
+    title_repeat: int = 2
     classifier: str = "svm"
     C: float = 0.11
     tol: float = 1e-3
@@ -90,7 +87,7 @@ class ModelConfig:
     max_negatives: int = 5000
     pseudo_negatives: int = 200
     pseudo_negative_share: float = 0.1
-    pseudo_negative_pool: float = 0.25
+    pseudo_negative_pool: float = 1.0
     min_df: int = 1
     retrain_every_label_until: int = 100
     retrain_growth: float = 0.1
