@@ -53,8 +53,8 @@ def test_default_ranker_keeps_up_with_u4_on_the_smallest_shared_sets(
         result = simulate(path, seeds=SEEDS)
         ours.append(result["wss95"])
         theirs.append(np.mean([u4_wss95(path, seed) for seed in SEEDS]))
-    # On all 12 sets x 5 seeds the default is within +-.04 of u4 per set (docs/ranking.md);
-    # on these three the mean gap must stay inside that noise band.
+    # On all 12 sets x 5 seeds the default is at worst .035 below u4 on any set
+    # (docs/ranking.md); on these three the mean gap must stay inside that band.
     assert np.mean(ours) >= np.mean(theirs) - 0.03, (ours, theirs)
     # Random screening gives WSS@95 of about 0; these three sets average about .33 for u4.
     assert np.mean(ours) > 0.25, ours
