@@ -22,7 +22,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
@@ -45,6 +45,8 @@ __all__ = [
 #: A record's text as ``(title, abstract)``; either may be ``None`` or empty.
 RecordText = tuple[str | None, str | None]
 RankMode = Literal["learned", "topic", "random"]
+#: Character n-gram range of the optional fused view (``ModelConfig.char_fusion``).
+CHAR_NGRAMS = (3, 5)
 
 
 @dataclass(frozen=True)
@@ -53,14 +55,17 @@ class ModelConfig:
 
     Defaults are ELAS u4's features and classifier (TF-IDF 1-2-grams, hashed
     into 2**22 buckets instead of a fitted vocabulary (same weights, a third of the
-    fitting time; collisions are rare at that size), with
-    sublinear tf, ``max_df=0.95``; linear SVM ``C=0.11``; includes together
-    weighing ``include_weight`` times the negatives) plus two changes that
-    helped on every development set: the title counted ``title_repeat`` times
-    and ``pseudo_negatives`` random unlabelled records drawn afresh at every
-    fit as extra negatives (weighted like the screened negatives; at most
-    ``pseudo_negative_share`` of the unlabelled pool, so on a small pool a
-    relevant record is rarely taught as a negative). Two settings only bound
+    fitting time; collisions are rare at that size), with sublinear tf,
+    ``max_df=0.95``; linear SVM ``C=0.11``; includes together weighing
+    ``include_weight`` times the negatives) plus two changes: the title counted
+    ``title_repeat`` times and ``pseudo_negatives`` unlabelled records drawn
+    afresh at every fit as extra negatives (weighted like the screened negatives;
+    at most ``pseudo_negative_share`` of the unlabelled pool). On all 12 shared
+    sets these are level with u4 (docs/ranking.md). Measured options, off by
+    default: ``pseudo_negative_pool`` < 1 draws the pseudo-negatives only from that
+    share of the pool least similar to the includes (reliable negatives);
+    ``title_block`` adds a weighted title-only TF-IDF block; ``char_fusion`` is the
+    weight of a character 3-5-gram SVM fused with the word one. Two settings only bound
     the cost on large reviews: the solver tolerance ``tol`` and
     ``max_negatives``, a seeded random subset of the screened excludes kept
     once there are more (includes are always all kept). The retrain fields
@@ -82,9 +87,12 @@ class ModelConfig:
     max_negatives: int = 5000
     pseudo_negatives: int = 200
     pseudo_negative_share: float = 0.1
+    pseudo_negative_pool: float = 1.0
     min_df: int = 1
     retrain_every_label_until: int = 100
     retrain_growth: float = 0.1
+    title_block: float = 0.0
+    char_fusion: float = 0.0
     extra: dict[str, Any] = field(default_factory=dict)
 
     def to_json(self) -> str:
@@ -92,7 +100,11 @@ class ModelConfig:
 
     @classmethod
     def from_json(cls, text: str) -> ModelConfig:
-        return cls(**json.loads(text))
+        """Read a stored config; fields it lacks (older versions) take today's defaults
+        and fields this version does not know (newer versions) are ignored."""
+        data = json.loads(text)
+        known = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in data.items() if k in known})
 
 
 @dataclass(frozen=True)
@@ -102,6 +114,9 @@ class Features:
     matrix: csr_matrix
     vectorizer: HashedTfidf | None
     config_json: str
+    #: Further feature views, each scored by its own classifier and fused
+    #: with the main one (``ModelConfig.char_fusion``); empty by default.
+    views: tuple[csr_matrix, ...] = ()
 
     @property
     def n_records(self) -> int:
@@ -205,11 +220,14 @@ def _weight(counts: csr_matrix, idf: np.ndarray, sublinear_tf: bool) -> csr_matr
     return normalize(weighted, norm="l2", copy=False)
 
 
-def _fit_hashed_tfidf(docs: Sequence[str], config: ModelConfig) -> tuple[csr_matrix, HashedTfidf]:
+def _fit_hashed_tfidf(
+    docs: Sequence[str], config: ModelConfig, analyzer: str = "word"
+) -> tuple[csr_matrix, HashedTfidf]:
     from sklearn.feature_extraction.text import HashingVectorizer
 
     n = len(docs)
-    hasher = HashingVectorizer(ngram_range=(1, config.ngram_max), alternate_sign=False,
+    ngrams = (1, config.ngram_max) if analyzer == "word" else CHAR_NGRAMS
+    hasher = HashingVectorizer(analyzer=analyzer, ngram_range=ngrams, alternate_sign=False,
                                norm=None, n_features=2**22, dtype=np.float64)
     counts = hasher.transform(docs).tocsc()
     df = np.diff(counts.indptr)
@@ -238,7 +256,32 @@ def build_features(texts: Sequence[RecordText], config: ModelConfig | None = Non
     except ValueError:  # only stop words / no tokens: nothing to learn from
         empty = csr_matrix((len(docs), 0), dtype=np.float64)
         return Features(matrix=empty, vectorizer=None, config_json=config.to_json())
-    return Features(matrix=csr_matrix(matrix), vectorizer=model, config_json=config.to_json())
+    if config.title_block > 0:
+        matrix = _with_title_block(matrix, texts, config)
+    views: tuple[csr_matrix, ...] = ()
+    if config.char_fusion > 0:
+        char_docs = [record_text(title, abstract, 1) for title, abstract in texts]
+        views = (csr_matrix(_fit_hashed_tfidf(char_docs, config, analyzer="char_wb")[0]),)
+    return Features(matrix=csr_matrix(matrix), vectorizer=model, config_json=config.to_json(),
+                    views=views)
+
+
+def _with_title_block(
+    matrix: csr_matrix, texts: Sequence[RecordText], config: ModelConfig
+) -> csr_matrix:
+    """Append a title-only TF-IDF block weighted ``title_block`` (records without a title
+    get an empty row there); the topic query ignores it (see :func:`topic_scores`)."""
+    from scipy.sparse import csr_matrix as sparse
+    from scipy.sparse import hstack
+
+    titles = [(title or "").strip() for title, _abstract in texts]
+    if not any(titles):
+        return matrix
+    try:
+        block, _model = _fit_hashed_tfidf(titles, config)
+    except ValueError:
+        return matrix
+    return sparse(hstack([matrix, config.title_block * block], format="csr"))
 
 
 def sample_weights(y: np.ndarray, include_weight: float) -> np.ndarray:
@@ -259,6 +302,25 @@ def _pseudo_negatives(
     seed = [0 if random_state is None else int(random_state), n_labels, 0]
     rng = np.random.default_rng(seed)
     return rng.choice(unlabelled, size=min(count, len(unlabelled)), replace=False)
+
+
+def reliable_negatives(
+    X: csr_matrix, unlabelled: np.ndarray, included: np.ndarray, share: float
+) -> np.ndarray:
+    """The ``share`` of ``unlabelled`` least similar to the included records' centroid.
+
+    Rocchio-style reliable negatives from positive-unlabelled learning (Li & Liu 2003):
+    a record far from every known include is far less likely to be relevant than a
+    random one, so drawing pseudo-negatives there teaches fewer relevant records as
+    negatives, which matters most when relevant records are common.
+    """
+    if not len(included) or not len(unlabelled) or share >= 1.0:
+        return unlabelled
+    centroid = np.asarray(X[included].sum(axis=0)).ravel()
+    similarity = np.asarray(X[unlabelled] @ centroid).ravel()
+    keep = max(1, math.ceil(share * len(unlabelled)))
+    lowest = np.argsort(similarity, kind="stable")[:keep]
+    return np.sort(unlabelled[lowest])
 
 
 def _cap_negatives(
@@ -293,12 +355,31 @@ def learned_scores(
     unlabelled = np.flatnonzero(mask)
     labelled, y = _cap_negatives(labelled, y, config.max_negatives, random_state)
     count = min(config.pseudo_negatives, math.ceil(config.pseudo_negative_share * len(unlabelled)))
+    if count > 0 and config.pseudo_negative_pool < 1.0:
+        unlabelled = reliable_negatives(X, unlabelled, labelled[y == 1],
+                                        config.pseudo_negative_pool)
     pseudo = _pseudo_negatives(unlabelled, count, random_state, len(y))
     rows = np.concatenate([labelled, pseudo])
     target = np.concatenate([y, np.zeros(len(pseudo), dtype=y.dtype)])
+    weights = sample_weights(target, config.include_weight)
     clf = _make_classifier(config, random_state)
-    clf.fit(X[rows], target, sample_weight=sample_weights(target, config.include_weight))
-    return np.asarray(clf.decision_function(X), dtype=np.float64)
+    clf.fit(X[rows], target, sample_weight=weights)
+    scores = np.asarray(clf.decision_function(X), dtype=np.float64)
+    if not features.views or config.char_fusion <= 0:
+        return scores
+    fused = (1.0 - config.char_fusion) * _standardise(scores)
+    share = config.char_fusion / len(features.views)
+    for view in features.views:
+        other = _make_classifier(config, random_state)
+        other.fit(view[rows], target, sample_weight=weights)
+        fused += share * _standardise(np.asarray(other.decision_function(view), dtype=np.float64))
+    return fused
+
+
+def _standardise(scores: np.ndarray) -> np.ndarray:
+    """Scores on a common scale for fusion: zero mean, unit spread over all records."""
+    spread = float(scores.std())
+    return np.asarray((scores - scores.mean()) / (spread if spread > 0 else 1.0), dtype=np.float64)
 
 
 def topic_scores(
@@ -311,7 +392,8 @@ def topic_scores(
     X = features.matrix
     query = np.zeros(X.shape[1], dtype=np.float64)
     if topic and topic.strip() and features.vectorizer is not None:
-        query += features.vectorizer.transform([record_text(None, topic)]).toarray().ravel()
+        words = features.vectorizer.transform([record_text(None, topic)]).toarray().ravel()
+        query[: len(words)] += words
     if len(included):
         query += np.asarray(X[included].sum(axis=0)).ravel()
     norm = float(np.linalg.norm(query))

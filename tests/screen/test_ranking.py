@@ -76,3 +76,73 @@ def test_make_ranker_is_a_plain_pipeline() -> None:
             "bond prices market"]
     pipe.fit(docs, [1, 0, 1, 0])
     assert pipe.decision_function(["reward dog"])[0] > pipe.decision_function(["market"])[0]
+
+
+def test_old_stored_configs_still_load() -> None:
+    # A config stored before title_block/char_fusion existed: the missing fields take
+    # today's defaults; a field from a newer version is ignored rather than fatal.
+    old = ('{"C": 0.11, "classifier": "svm", "extra": {}, "features": "tfidf", '
+           '"include_weight": 9.8, "max_df": 0.95, "max_negatives": 5000, "min_df": 1, '
+           '"ngram_max": 2, "pseudo_negative_share": 0.1, "pseudo_negatives": 200, '
+           '"retrain_every_label_until": 100, "retrain_growth": 0.1, "sublinear_tf": true, '
+           '"title_repeat": 2, "tol": 0.001}')
+    config = ModelConfig.from_json(old)
+    assert config.pseudo_negatives == 200 and config.title_repeat == 2
+    assert config.title_block == ModelConfig().title_block
+    newer = ModelConfig.from_json('{"C": 0.5, "some_future_field": [1, 2]}')
+    assert newer.C == 0.5 and newer.pseudo_negatives == ModelConfig().pseudo_negatives
+
+
+def test_title_block_adds_a_title_only_view(texts: list[tuple[str, str]]) -> None:
+    plain = build_features(texts, ModelConfig(title_block=0.0))
+    blocked = build_features(texts, ModelConfig(title_block=0.5))
+    width = plain.matrix.shape[1]
+    assert blocked.matrix.shape[0] == plain.matrix.shape[0] and blocked.matrix.shape[1] > width
+    # the first block is the plain matrix; the title block holds only title words, weighted 0.5
+    assert abs(blocked.matrix[:, :width] - plain.matrix).max() == 0
+    title_rows = blocked.matrix[:, width:]
+    norms = np.sqrt(np.asarray(title_rows.multiply(title_rows).sum(axis=1)).ravel())
+    has_title = np.array([bool((t or "").strip()) for t, _a in texts])
+    assert np.allclose(norms[has_title], 0.5) and np.all(norms[~has_title] == 0)
+    # the topic query still works on the word block, and the learned model still ranks
+    cold = rank(None, {}, ModelConfig(title_block=0.5), topic=TOPIC, features=blocked)
+    assert cold.mode == "topic"
+    ranking = rank(None, {0: 1, 1: 0}, ModelConfig(title_block=0.5), 1, features=blocked)
+    assert set(ranking.order[:3].tolist()) == {2, 4, 6}
+
+
+def test_char_fusion_scores_a_second_view(texts: list[tuple[str, str]]) -> None:
+    config = ModelConfig(char_fusion=0.5)
+    features = build_features(texts, config)
+    assert len(features.views) == 1 and features.views[0].shape[0] == len(texts)
+    assert build_features(texts, ModelConfig()).views == ()
+    fused = rank(None, {0: 1, 1: 0}, config, 1, features=features)
+    word = rank(texts, {0: 1, 1: 0}, ModelConfig(), 1)
+    # fused scores are standardised mixtures, so they differ from the plain SVM's...
+    assert not np.allclose(fused.scores, word.scores)
+    assert abs(float(fused.scores.mean())) < 1e-9
+    # ...and still put the dog-training records first
+    assert set(fused.order[:3].tolist()) == {2, 4, 6}
+
+
+def test_reliable_negatives_are_the_records_least_like_the_includes(
+    texts: list[tuple[str, str]],
+) -> None:
+    from litreview.screen.ranking import reliable_negatives
+
+    features = build_features(texts)
+    unlabelled = np.arange(2, 12)
+    half = reliable_negatives(features.matrix, unlabelled, np.array([0]), 0.5)
+    assert len(half) == 5 and set(half.tolist()) <= set(unlabelled.tolist())
+    assert not set(half.tolist()) & {2, 4, 6}  # the dog-training records are never drawn
+    # with no include yet, or share 1, every unlabelled record may be drawn
+    assert np.array_equal(reliable_negatives(features.matrix, unlabelled, np.array([], int), .5),
+                          unlabelled)
+    assert np.array_equal(reliable_negatives(features.matrix, unlabelled, np.array([0]), 1.0),
+                          unlabelled)
+
+
+def test_pseudo_negatives_from_the_reliable_pool_still_rank(texts: list[tuple[str, str]]) -> None:
+    config = ModelConfig(pseudo_negative_pool=0.5, pseudo_negative_share=1.0)
+    ranking = rank(texts, {0: 1, 1: 0}, config, random_state=1)
+    assert ranking.mode == "learned" and set(ranking.order[:3].tolist()) == {2, 4, 6}
