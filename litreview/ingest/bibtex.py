@@ -46,6 +46,9 @@ _VERBATIM = frozenset({"url", "doi", "eprint", "pdf", "file", "unique-id", "eid"
 _BARE_AMPERSAND = re.compile(r"(?<!\\)&")
 _COMMENTS = (ImplicitComment, ExplicitComment)
 _AND = re.compile(r"\s+and\s+")
+_TEXT_BRACE = re.compile(r"\\textbrace(left|right)(?:\{\}|(?![A-Za-z])\s*)|\\([{}])")
+_OPEN, _CLOSE = "\ue000", "\ue001"  # private use: never in exported text
+_TEXT_BRACES = {"left": _OPEN, "right": _CLOSE, "{": _OPEN, "}": _CLOSE}
 Fields = dict[str, "str | list[str]"]
 
 
@@ -118,6 +121,9 @@ def _decoded(entry: Entry, library: Library, issues: list[ImportIssue], line: in
     for field in block.fields:
         if isinstance(field.value, str):  # exporters rarely escape "&" (a LaTeX tab stop)
             field.value = _BARE_AMPERSAND.sub(r"\&", field.value)
+            if "\\textbrace" in field.value or "\\{" in field.value or "\\}" in field.value:
+                # literal braces survive decoding and unbracing as placeholders
+                field.value = _TEXT_BRACE.sub(_brace_placeholder, field.value)
     for middleware in _decoding_stack():
         result = middleware.transform_entry(block, library)
         if isinstance(result, ParsingFailedBlock):
@@ -125,14 +131,46 @@ def _decoded(entry: Entry, library: Library, issues: list[ImportIssue], line: in
             result = result.ignore_error_block
         if isinstance(result, Entry):
             block = result
-    decoded = {f.key.lower(): _unbrace(f.value) for f in block.fields}
+    decoded = {
+        f.key.lower(): _split_keywords(f.value) if f.key.lower() in _KEYWORD_FIELDS
+        else _unbrace(f.value)
+        for f in block.fields
+    }
     return decoded | {key: _unbrace(value) for key, value in verbatim.items()}
+
+
+_KEYWORD_FIELDS = ("keywords", "author_keywords", "author-keywords", "keywords-plus")
+
+
+def _split_keywords(value: object) -> list[str]:
+    """A separated list: at ``;`` (if any at the top level) else ``,``; never inside braces."""
+    text = str(value)
+    depth, top_level = 0, []
+    for char in text:
+        depth += 1 if char == "{" else -1 if char == "}" else 0
+        top_level.append(char if depth == 0 else "")
+    separator = ";" if ";" in top_level else ","
+    parts, start = [], 0
+    for i, char in enumerate(top_level):
+        if char == separator:
+            parts.append(text[start:i])
+            start = i + 1
+    parts.append(text[start:])
+    return [str(_unbrace(p)).strip() for p in parts if p.strip()]
 
 
 def _unbrace(value: object) -> str | list[str]:
     if isinstance(value, list):
-        return [str(v).replace("{", "").replace("}", "") for v in value]
-    return str(value).replace("{", "").replace("}", "")
+        return [_literal_braces(str(v).replace("{", "").replace("}", "")) for v in value]
+    return _literal_braces(str(value).replace("{", "").replace("}", ""))
+
+
+def _brace_placeholder(match: re.Match[str]) -> str:
+    return _TEXT_BRACES[match.group(1) or match.group(2)]
+
+
+def _literal_braces(text: str) -> str:
+    return text.replace(_OPEN, "{").replace(_CLOSE, "}")
 
 
 def _text(fields: Fields, *keys: str) -> str | None:
@@ -172,14 +210,15 @@ def bibtex_fields(entry_type: str, fields: Fields) -> RecordFields:
             _text(fields, "date")
             or " ".join(t for t in (_text(fields, "year"), _text(fields, "month")) if t)
         ),
-        journal=_text(fields, "journal", "journaltitle", "booktitle"),
+        journal=_text(fields, "journal", "journaltitle", "booktitle", "series")
+        or _howpublished(fields),
         journal_abbrev=_text(fields, "journal-iso", "shortjournal", "abbrev_source_title"),
         volume=_text(fields, "volume"),
         issue=_text(fields, "number", "issue"),
         start_page=sp,
         end_page=ep,
         doi=n.normalize_doi(_text(fields, "doi")) or next(iter(n.find_dois(" ".join(urls))), None),
-        abstract=n.clean_abstract(_text(fields, "abstract")),
+        abstract=_abstract(fields),
         keywords=_keywords(fields),
         language=n.normalize_language(_text(fields, "language", "langid")),
         database=_database(fields),
@@ -194,13 +233,28 @@ def bibtex_fields(entry_type: str, fields: Fields) -> RecordFields:
     )
 
 
+def _abstract(fields: Fields) -> str | None:
+    """Paragraphs kept (a blank line in LaTeX); other line breaks are spaces."""
+    value = fields.get("abstract")
+    if not value:
+        return None
+    text = "\n".join(value) if isinstance(value, list) else value
+    paragraphs = (" ".join(p.split()) for p in re.split(r"\n\s*\n", text))
+    return n.clean_abstract("\n".join(p for p in paragraphs if p))
+
+
+def _howpublished(fields: Fields) -> str | None:
+    text = _text(fields, "howpublished")
+    return text if text and not re.match(r"(?:\\url|https?:|www\.)", text) else None
+
+
 def _keywords(fields: Fields) -> list[str]:
     found: list[str] = []
-    for key in ("keywords", "author_keywords", "author-keywords", "keywords-plus"):
-        text = _text(fields, key)
-        if text:
-            separator = ";" if ";" in text else ","
-            found.extend(n.split_keywords(text.split(separator)))
+    for key in _KEYWORD_FIELDS:
+        value = fields.get(key)
+        if value:
+            items = value if isinstance(value, list) else _split_keywords(value)
+            found.extend(k for k in (n.clean_text(v) for v in items) if k)
     return list(dict.fromkeys(found))
 
 

@@ -1,12 +1,14 @@
 """Exporting works (deduplicated records) as RIS, CSV or BibTeX.
 
-- **RIS** is read back by rispy and by ``litreview import``; each record's decisions
-  are in an ``N1`` note (``litreview record 12; title: include; abstract: exclude
-  (Unrelated topic)``), its own notes follow in further ``N1`` lines.
+- **RIS** is written by ``rispy.dumps`` (``report/export_ris.py``) and read back by
+  rispy and by ``litreview import``; each record's decisions are in an ``N1`` note
+  (``litreview record 12; title: include; abstract: exclude (Unrelated topic)``), its
+  own notes follow in further ``N1`` lines.
 - **CSV** has ``record_id`` and ``label_included`` (1 included, 0 excluded, empty
   undecided) so ASReview and spreadsheets can read it, plus each stage's decision and
   reason; cells are neutralised against formula injection.
-- **BibTeX** entries keyed ``surnameYEAR`` (with a/b for repeats), text escaped.
+- **BibTeX** is written by bibtexparser 2 with LaTeX-encoded text
+  (``report/export_bibtex.py``), keys ``surnameYEAR`` in ASCII (a/b for repeats).
 
 Selection: every work; with ``stage`` the works in that stage; with ``decision`` those
 whose decision at the stage (the last stage if none is given) is that one.
@@ -18,9 +20,6 @@ outside the eligibility limits.
 from __future__ import annotations
 
 import io
-import re
-import unicodedata
-from collections import Counter
 from dataclasses import dataclass
 
 from litreview.errors import InvalidValue
@@ -103,43 +102,10 @@ def describe_decisions(review: Review, item: ExportedWork) -> str:
     return "; ".join(parts)
 
 
-def _one_line(text: str) -> str:
-    return " ".join(str(text).split())
-
-
-def _ris_record(review: Review, item: ExportedWork) -> list[str]:
-    f = item.fields
-    tags: list[tuple[str, str | None]] = [("TY", f.type or "GEN"), ("TI", f.title)]
-    tags += [("AU", a) for a in f.authors] + [("ED", e) for e in f.editors]
-    tags += [
-        ("PY", str(f.year) if f.year else None),
-        ("DA", f.date),
-        ("T2", f.journal),
-        ("J2", f.journal_abbrev),
-        ("VL", f.volume),
-        ("IS", f.issue),
-        ("SP", f.start_page),
-        ("EP", f.end_page),
-        ("DO", f.doi),
-        ("AB", f.abstract),
-    ]
-    tags += [("KW", k) for k in f.keywords] + [("SN", s) for s in f.issn]
-    tags += [("SN", s) for s in f.isbn] + [("UR", u) for u in f.urls]
-    tags += [
-        ("LA", f.language),
-        ("PB", f.publisher),
-        ("CY", f.place),
-        ("AN", f.accession),
-        ("DB", f.database),
-        ("N1", describe_decisions(review, item)),
-    ]
-    tags += [("N1", n) for n in f.notes]
-    lines = [f"{tag}  - {_one_line(value)}" for tag, value in tags if value and _one_line(value)]
-    return [*lines, "ER  - ", ""]
-
-
 def render_ris(review: Review, items: list[ExportedWork]) -> str:
-    return "\n".join(line for item in items for line in _ris_record(review, item)) + "\n"
+    from litreview.report.export_ris import render_ris as write_ris
+
+    return write_ris([(i.fields, [describe_decisions(review, i), *i.fields.notes]) for i in items])
 
 
 def render_csv(review: Review, items: list[ExportedWork]) -> str:
@@ -188,99 +154,10 @@ def render_csv(review: Review, items: list[ExportedWork]) -> str:
     return out.getvalue()
 
 
-_BIBTEX_TYPES = {
-    "JOUR": "article",
-    "JFULL": "article",
-    "EJOUR": "article",
-    "BOOK": "book",
-    "EBOOK": "book",
-    "EDBOOK": "book",
-    "CHAP": "incollection",
-    "ECHAP": "incollection",
-    "CONF": "inproceedings",
-    "CPAPER": "inproceedings",
-    "RPRT": "techreport",
-    "THES": "phdthesis",
-}
-_BIBTEX_SPECIAL = {
-    "\\": r"\textbackslash{}",
-    "{": r"\{",
-    "}": r"\}",
-    "&": r"\&",
-    "%": r"\%",
-    "$": r"\$",
-    "#": r"\#",
-    "_": r"\_",
-    "~": r"\textasciitilde{}",
-    "^": r"\textasciicircum{}",
-}
-_BIBTEX_RE = re.compile("|".join(re.escape(k) for k in _BIBTEX_SPECIAL))
-
-
-def escape_bibtex(text: str) -> str:
-    return _BIBTEX_RE.sub(lambda m: _BIBTEX_SPECIAL[m.group()], _one_line(text))
-
-
-def _bibtex_keys(items: list[ExportedWork]) -> dict[int, str]:
-    from litreview.report.citations import surname_of
-
-    def base(f: RecordFields) -> str:
-        name = surname_of(f.authors[0]) if f.authors else (f.title or "anon").split()[0]
-        ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-        return (re.sub(r"[^A-Za-z0-9]", "", ascii_name).lower() or "anon") + str(f.year or "")
-
-    bases = {i.work_id: base(i.fields) for i in items}
-    counts = Counter(bases.values())
-    seen: Counter[str] = Counter()
-    keys = {}
-    for item in items:
-        key = bases[item.work_id]
-        if counts[key] > 1:
-            seen[key] += 1
-            key += chr(ord("a") + (seen[key] - 1) % 26) + (
-                "" if seen[key] <= 26 else str(seen[key])
-            )
-        keys[item.work_id] = key
-    return keys
-
-
-def _bibtex_entry(review: Review, item: ExportedWork, key: str) -> str:
-    f = item.fields
-    kind = _BIBTEX_TYPES.get((f.type or "").upper(), "misc")
-    container = {
-        "article": "journal",
-        "incollection": "booktitle",
-        "inproceedings": "booktitle",
-    }.get(kind, "howpublished")
-    pages = "--".join(p for p in (f.start_page, f.end_page) if p)
-    values = [
-        ("author", " and ".join(f.authors)),
-        ("editor", " and ".join(f.editors)),
-        ("title", f.title),
-        ("year", str(f.year or "")),
-        (container, f.journal),
-        ("volume", f.volume),
-        ("number", f.issue),
-        ("pages", pages),
-        ("publisher", f.publisher),
-        ("address", f.place),
-        ("doi", f.doi),
-        ("url", f.urls[0] if f.urls else None),
-        ("abstract", f.abstract),
-        ("keywords", ", ".join(f.keywords)),
-        ("note", describe_decisions(review, item)),
-    ]
-    body = ",\n".join(
-        f"  {name} = {{{escape_bibtex(value)}}}"
-        for name, value in values
-        if value and _one_line(value)
-    )
-    return f"@{kind}{{{key},\n{body}\n}}\n"
-
-
 def render_bibtex(review: Review, items: list[ExportedWork]) -> str:
-    keys = _bibtex_keys(items)
-    return "\n".join(_bibtex_entry(review, item, keys[item.work_id]) for item in items)
+    from litreview.report.export_bibtex import render_bibtex as write_bibtex
+
+    return write_bibtex([(i.fields, describe_decisions(review, i)) for i in items])
 
 
 def export_records(
