@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
+from pathlib import Path
 
 from litreview.errors import InvalidValue
 from litreview.models import RecordFields
@@ -28,7 +29,7 @@ from litreview.report.formats import write_csv_rows
 from litreview.review import Review
 from litreview.storage.decisions import CurrentDecision
 
-EXPORT_FORMATS = ("ris", "csv", "bibtex")
+EXPORT_FORMATS = ("ris", "csv", "bibtex", "xlsx")
 DECISIONS = ("include", "exclude", "maybe")
 
 
@@ -108,7 +109,8 @@ def render_ris(review: Review, items: list[ExportedWork]) -> str:
     return write_ris([(i.fields, [describe_decisions(review, i), *i.fields.notes]) for i in items])
 
 
-def render_csv(review: Review, items: list[ExportedWork]) -> str:
+def csv_rows(review: Review, items: list[ExportedWork]) -> list[list[str]]:
+    """The CSV export's header and rows (also the xlsx export's)."""
     stages = [s.name for s in review.protocol.stages]
     header = [
         "record_id",
@@ -149,9 +151,23 @@ def render_csv(review: Review, items: list[ExportedWork]) -> str:
             d = item.decisions.get(s)
             row += [d.value if d else "", (_reason_label(review, s, d.reason) or "") if d else ""]
         rows.append(row)
+    return rows
+
+
+def render_csv(review: Review, items: list[ExportedWork]) -> str:
     out = io.StringIO()
-    write_csv_rows(out, rows)
+    write_csv_rows(out, csv_rows(review, items))
     return out.getvalue()
+
+
+def write_xlsx_export(review: Review, items: list[ExportedWork], path: Path) -> None:
+    """The CSV export's columns as a worksheet: numbers as numbers, text as text."""
+    from litreview.report.formats import write_xlsx
+    from litreview.report.model import Table
+
+    header, *rows = csv_rows(review, items)
+    write_xlsx(Table("records", "litreview export", tuple(header),
+                     tuple(tuple(r) for r in rows)), path)  # fmt: skip
 
 
 def render_bibtex(review: Review, items: list[ExportedWork]) -> str:
@@ -160,14 +176,35 @@ def render_bibtex(review: Review, items: list[ExportedWork]) -> str:
     return write_bibtex([(i.fields, describe_decisions(review, i)) for i in items])
 
 
-def export_records(
-    review: Review, fmt: str, *, stage: str | None = None, decision: str | None = None
-) -> tuple[str, int]:
-    """(the export text, how many works it holds)."""
+def _check_format(fmt: str) -> None:
     if fmt not in EXPORT_FORMATS:
         raise InvalidValue(
             f"unknown export format {fmt!r}", hint=f"use one of {', '.join(EXPORT_FORMATS)}"
         )
+
+
+def export_to_file(
+    review: Review, fmt: str, path: Path, *, stage: str | None = None,
+    decision: str | None = None,
+) -> int:
+    """Write the export to ``path``; returns how many works it holds."""
+    _check_format(fmt)
+    if fmt != "xlsx":
+        text, n = export_records(review, fmt, stage=stage, decision=decision)
+        path.write_text(text, encoding="utf-8", newline="")
+        return n
+    items = select_works(review, stage=stage, decision=decision)
+    write_xlsx_export(review, items, path)
+    return len(items)
+
+
+def export_records(
+    review: Review, fmt: str, *, stage: str | None = None, decision: str | None = None
+) -> tuple[str, int]:
+    """(the export text, how many works it holds)."""
+    _check_format(fmt)
+    if fmt == "xlsx":
+        raise InvalidValue("--format xlsx writes a file", hint="give -o FILE")
     items = select_works(review, stage=stage, decision=decision)
     render = {"ris": render_ris, "csv": render_csv, "bibtex": render_bibtex}[fmt]
     return render(review, items), len(items)

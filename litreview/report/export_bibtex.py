@@ -162,7 +162,7 @@ def entry_type(fields: RecordFields) -> str:
 
 
 def bibtex_keys(items: list[RecordFields]) -> list[str]:
-    """``surnameYEAR`` keys in lower-case ASCII, unique within the export (a, b, ... for repeats)."""
+    """``surnameYEAR`` keys in lower-case ASCII, unique in the export (a, b, ... for repeats)."""
     from litreview.report.citations import surname_of
 
     def base(f: RecordFields) -> str:
