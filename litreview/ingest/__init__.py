@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from litreview.errors import ImportFormatError
-from litreview.ingest import bibtex, csl_json, endnote_xml, enw, nbib, ris, tabular, wos
+from litreview.ingest import bibtex, csl_json, endnote_xml, enw, nbib, ris, tabular, wos, xlsx
 from litreview.ingest._decode import CHUNK_BYTES, decode_bytes
 from litreview.ingest._streaming import (
     WHOLE_FILE_LIMIT,
@@ -78,6 +78,12 @@ _LINE_SIGNATURES = (  # checked in order on each line until one matches
 
 def parse_file(path: str | Path) -> ParsedFile:
     """Read and parse one reference file (format detected from its content)."""
+    if xlsx.is_xlsx(path):
+        records, problems, _ = xlsx.parse_xlsx(str(path))
+        if not records:
+            raise ImportFormatError("no records found in this xlsx file", path=str(path))
+        return ParsedFile(str(path), "xlsx", "xlsx", records, problems,
+                          _most_common_database(records))  # fmt: skip
     try:
         data = Path(path).read_bytes()
     except OSError as exc:

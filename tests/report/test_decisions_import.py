@@ -196,3 +196,45 @@ def test_a_real_asreview_dataset_comes_in_with_its_labels(tmp_path: Path) -> Non
     c = counts(db)
     assert c["included"] == labels.count("1") and c["excluded"] == labels.count("0")
     assert c["screened"] + c["remaining"] == len(labels)
+
+
+def test_an_xlsx_export_comes_back_with_its_records_and_decisions(
+    tmp_path: Path, small: Review
+) -> None:
+    pytest.importorskip("openpyxl")
+    from litreview.report.export import export_to_file, select_works
+
+    workbook = tmp_path / "export.xlsx"
+    export_to_file(small.review, "xlsx", workbook)
+    stage = small.review.protocol.stages[0].name
+    before = stage_counts(small.review, stage)
+    db = tmp_path / "moved.db"
+    create_review(db, _protocol_text(small.review)).close()
+    code, out, err, exc = run(db, "import", str(workbook), "--decisions", "--stage", stage,
+                              "--reviewer", "ann", "--json")  # fmt: skip
+    assert (code, exc) == (0, None), err
+    assert json.loads(out)["files"][0]["format"] == "xlsx"
+    after = counts(db, stage)
+    assert (after["screened"], after["included"], after["excluded"]) == (
+        before["screened"], before["included"], before["excluded"])
+    with open_review(db) as review:
+        titles = sorted(r.fields.title or "" for r in records_store.iter_records(review.db))
+    assert titles == sorted(w.fields.title or "" for w in select_works(small.review))
+
+
+def test_xlsx_import_without_openpyxl_says_how_to_install(
+    tmp_path: Path, small: Review, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pytest.importorskip("openpyxl")
+    import sys
+
+    from litreview.errors import LitreviewError
+    from litreview.ingest import parse_file
+    from litreview.report.export import export_to_file
+
+    workbook = tmp_path / "export.xlsx"
+    export_to_file(small.review, "xlsx", workbook)
+    monkeypatch.setitem(sys.modules, "openpyxl", None)
+    with pytest.raises(LitreviewError, match="needs the optional package openpyxl") as caught:
+        parse_file(workbook)
+    assert caught.value.hint and "litreview[report]" in caught.value.hint
