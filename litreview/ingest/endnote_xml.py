@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import io
 import re
-import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Iterator
+from typing import Any
 
 import defusedxml
 import defusedxml.ElementTree as DET
@@ -33,6 +33,7 @@ _HEAD = re.compile(
 )
 _DECLARED_ENCODING = re.compile(r"\A(\s*<\?xml[^>]*?)\sencoding\s*=\s*[\"'][^\"']*[\"']")
 _RECORD_TAG = "record"
+Element = Any  # an xml.etree Element, made by defusedxml's parser (never imported unsafe)
 
 
 def looks_like_endnote_xml(head: str) -> bool:
@@ -67,26 +68,26 @@ class _Utf8Reader(io.RawIOBase):
         return size
 
 
-def _text(element: ET.Element | None) -> str | None:
+def _text(element: Element | None) -> str | None:
     if element is None:
         return None
     return n.clean_text("".join(element.itertext()))
 
 
-def _texts(parent: ET.Element | None, path: str) -> list[str]:
+def _texts(parent: Element | None, path: str) -> list[str]:
     if parent is None:
         return []
     found = (_text(e) for e in parent.iterfind(path))
     return [t for t in found if t]
 
 
-def _paragraphs(element: ET.Element | None) -> str | None:
+def _paragraphs(element: Element | None) -> str | None:
     if element is None:
         return None
     return n.clean_abstract("".join(element.itertext()).replace("\r", "\n"))
 
 
-def _record(element: ET.Element, position: int, line: int | None) -> ParsedRecord:
+def _record(element: Element, position: int, line: int | None) -> ParsedRecord:
     get = element.find
     ref_type = get("ref-type")
     kind_name = ref_type.get("name") if ref_type is not None else None
@@ -153,7 +154,7 @@ def iter_endnote_xml(
     """Records of an EndNote XML file from its decoded text, parsed as they are read."""
     position = 0
     try:
-        parents: list[ET.Element] = []
+        parents: list[Element] = []
         for event, element in DET.iterparse(_Utf8Reader(chunks), events=("start", "end"),
                                             forbid_dtd=False, forbid_entities=True,
                                             forbid_external=True):  # fmt: skip
@@ -175,7 +176,7 @@ def iter_endnote_xml(
             path=path,
             hint="EndNote and Covidence do not write these; export the references again",
         ) from exc
-    except ET.ParseError as exc:
+    except DET.ParseError as exc:
         line = exc.position[0] if exc.position else None
         raise ImportFormatError(
             f"malformed EndNote XML after {position} records: {exc}", path=path, line=line,
