@@ -31,7 +31,7 @@ parser.customization = convert_to_unicode
 with open(sys.argv[1], encoding="utf-8") as fh:
     db = bibtexparser.loads(fh.read(), parser=parser)
 print(json.dumps({"version": bibtexparser.__version__,
-                  "entries": [{"title": e.get("title"), "doi": e.get("doi")}
+                  "entries": [{"key": e.get("ID"), "title": e.get("title"), "doi": e.get("doi")}
                               for e in db.entries]}))
 """
 
@@ -52,26 +52,34 @@ def main() -> None:
             return
     sys.path.insert(0, str(REPO))
     from litreview.ingest import parse_file
-    from litreview.report.export_bibtex import render_bibtex
+    from litreview.report.export_bibtex import bibtex_keys, render_bibtex
 
     expected = json.loads((SHARED / "ris" / "EXPECTED_RECORDS.json").read_text())
     fields = [r.fields for name, n in sorted(expected.items()) if n
               for r in parse_file(SHARED / "ris" / name).records]  # fmt: skip
     with tempfile.TemporaryDirectory() as tmp:
         bib = Path(tmp) / "all.bib"
-        bib.write_text(render_bibtex([(f, "") for f in fields]), encoding="utf-8")
+        notes = [f"litreview record {i}" for i in range(1, len(fields) + 1)]  # as the export has
+        bib.write_text(render_bibtex(list(zip(fields, notes, strict=True))), encoding="utf-8")
         reader = Path(tmp) / "read.py"
         reader.write_text(READER, encoding="utf-8")
         out = subprocess.run([str(python), str(reader), str(bib)], capture_output=True,
                              text=True, check=True).stdout  # fmt: skip
     data = json.loads(out)
-    entries = data["entries"]
-    titles = sum(1 for f, e in zip(fields, entries, strict=False)
-                 if " ".join((e["title"] or "").replace("{", "").replace("}", "").split())
-                 != (f.title or ""))  # fmt: skip
-    dois = sum(1 for f, e in zip(fields, entries, strict=False) if (e["doi"] or None) != f.doi)
-    print(f"bibtexparser {data['version']}: {len(entries)} of {len(fields)} entries read; "
-          f"titles differing {titles}, DOIs differing {dois}")
+    read = {e["key"]: e for e in data["entries"]}
+    keys = bibtex_keys(fields)
+    lost = [k for k in keys if k not in read]
+    titles = [k for f, k in zip(fields, keys, strict=True) if k in read and " ".join(
+        (read[k]["title"] or "").replace("{", "").replace("}", "").split()) != (f.title or "")]
+    dois = [k for f, k in zip(fields, keys, strict=True)
+            if k in read and (read[k]["doi"] or None) != f.doi]  # fmt: skip
+    print(f"bibtexparser {data['version']}: {len(read)} of {len(fields)} entries read "
+          f"(lost: {', '.join(lost[:10])}{' ...' if len(lost) > 10 else ''}); "
+          f"titles differing {len(titles)} ({', '.join(titles[:5])}), "
+          f"DOIs differing {len(dois)} ({', '.join(dois[:5])})")
+    by_key = dict(zip(keys, fields, strict=True))
+    for key in titles[:5]:
+        print(f"  {key}: {by_key[key].title!r}\n  {' ' * len(key)}  {read[key]['title']!r}")
 
 
 if __name__ == "__main__":

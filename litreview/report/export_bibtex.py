@@ -1,9 +1,10 @@
 """BibTeX export, written by bibtexparser 2 with text fields LaTeX-encoded by pylatexenc.
 
 - Text fields: LaTeX specials and accented Latin letters are encoded
-  (``café`` -> ``caf\\'e``, ``50%`` -> ``50\\%``, ``$`` -> ``\\$``); letters of other
-  scripts (Greek, Cyrillic, CJK, ...) stay as UTF-8, which biber, XeLaTeX and
-  LuaLaTeX read (and BibTeX passes through). Braces in the text are written as
+  (``café`` -> ``caf\\'e``, ``50%`` -> ``50\\%``, ``$`` -> ``\\$``); typographic
+  punctuation (’ “ – …) and letters of other scripts (Greek, Cyrillic, CJK, ...) stay
+  UTF-8, which biber, XeLaTeX, LuaLaTeX and pdfLaTeX's utf8 input read (and BibTeX
+  passes through). Braces in the text are written as
   ``\\{ \\}`` when they pair up and as ``\\textbraceleft{}``/``\\textbraceright{}``
   when they do not, so every field's braces balance (BibTeX counts ``\\{`` too).
 - ``doi`` and ``url`` are verbatim (biblatex reads them so); a brace in a URL is
@@ -56,7 +57,10 @@ _CONTAINER = {
     "inproceedings": "booktitle",
     "book": "series",
 }
-_SCRIPT_RUNS = re.compile(r"[\u0000-\u024f\u1e00-\u1eff\u2000-\u206f\u2100-\u214f]+")
+# Latin letters and ASCII are LaTeX-encoded; punctuation such as ’ “ – … and other scripts
+# stay UTF-8 (read by biber, XeLaTeX/LuaLaTeX, pdfLaTeX's utf8 inputenc, bibtexparser 1 and 2)
+_SCRIPT_RUNS = re.compile(r"[\u0000-\u024f\u1e00-\u1eff]+")
+
 
 
 @functools.cache
