@@ -1,7 +1,7 @@
 """BibTeX export, written by bibtexparser 2 with text fields LaTeX-encoded by pylatexenc.
 
 - Text fields: LaTeX specials and accented Latin letters are encoded
-  (``café`` -> ``caf\\'e``, ``50%`` -> ``50\\%``, ``$`` -> ``\\$``); typographic
+  (``café`` -> ``caf{\\'e}``, ``50%`` -> ``50\\%``, ``$`` -> ``\\$``); typographic
   punctuation (’ “ – …) and letters of other scripts (Greek, Cyrillic, CJK, ...) stay
   UTF-8, which biber, XeLaTeX, LuaLaTeX and pdfLaTeX's utf8 input read (and BibTeX
   passes through). Braces in the text are written as
@@ -64,12 +64,12 @@ _SCRIPT_RUNS = re.compile(r"[\u0000-\u024f\u1e00-\u1eff]+")
 
 
 @functools.cache
-def _encoder() -> object:
+def _encoder(protection: str) -> object:
     from pylatexenc.latexencode import UnicodeToLatexEncoder
 
     return UnicodeToLatexEncoder(
         non_ascii_only=False,
-        replacement_latex_protection="braces-after-macro",
+        replacement_latex_protection=protection,
         unknown_char_policy="keep",
         unknown_char_warning=False,
     )
@@ -88,7 +88,10 @@ def _encode_char(char: str) -> str:
     (``‐`` U+2010 would come back as ``-``) or, for ASCII, the character in braces."""
     if char.isalnum() and char.isascii() or char == " ":
         return char
-    encoded: str = _encoder().unicode_to_latex(char)  # type: ignore[attr-defined]
+    # accented letters braced whole ({\\'a}), the form BibTeX styles and bibtexparser 1.x
+    # expect; ASCII specials bare (\\&, \\%)
+    protection = "braces-after-macro" if char.isascii() else "braces-all"
+    encoded: str = _encoder(protection).unicode_to_latex(char)  # type: ignore[attr-defined]
     if encoded == char and char not in _LIGATURE_CHARS:
         return char
     if _decoder().latex_to_text(encoded) == char:  # type: ignore[attr-defined]
