@@ -185,8 +185,12 @@ def _decode_latex(text: str) -> str:
     pieces (accented names, ``--``) are decoded once. Accents and letters written the
     common way (``\\'e``, ``{\\"o}``, ``\\ss{}``, ``\\&``) are decoded by table first."""
     if "\\" in text and not _LATEX_SIGNS.search(_SIMPLE_MACRO.sub(" ", text)):
-        return unicodedata.normalize("NFC", _SIMPLE_MACRO.sub(_simple_macro, text))
+        return _by_table(text)
     return "".join(_decode_piece(p) if _LATEX_SIGNS.search(p) else p for p in _pieces(text))
+
+
+def _by_table(text: str) -> str:
+    return unicodedata.normalize("NFC", _SIMPLE_MACRO.sub(_simple_macro, text))
 
 
 _ACCENTS = {"'": "\u0301", "`": "\u0300", "^": "\u0302", '"': "\u0308", "~": "\u0303",
@@ -230,6 +234,8 @@ def _simple_macro(match: re.Match[str]) -> str:
 
 @functools.lru_cache(maxsize=1 << 16)
 def _decode_piece(piece: str) -> str:
+    if not _LATEX_SIGNS.search(_SIMPLE_MACRO.sub(" ", piece)):
+        return _by_table(piece)
     try:
         return str(_latex_decoder().latex_to_text(piece))
     except Exception:  # what bibtexparser's middleware does too: the text stays as written
