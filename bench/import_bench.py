@@ -3,6 +3,13 @@
 Usage: .venv/bin/python bench/import_bench.py [--records 100000]
 Target (issue 2): <= 30 s on 2 cores, peak RSS <= 2 GB. Also times rispy's own
 parse of the same text for comparison. Each measurement runs in a fresh process.
+
+    .venv/bin/python bench/import_bench.py --bibtex [--repeat 3]
+
+compares BibTeX with RIS on the same records (issue 18: BibTeX within 2x of RIS): every
+shared RIS export is parsed, written once as RIS (rispy) and once as BibTeX (bibtexparser,
+LaTeX-encoded), and each file is parsed by ``parse_file`` in fresh processes; the best
+of ``--repeat`` runs is reported, as the machine is shared.
 """
 
 from __future__ import annotations
@@ -60,12 +67,45 @@ def measure(code: str) -> dict[str, float]:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
+def bibtex_against_ris(repeat: int) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        ris, bib = Path(tmp) / "same.ris", Path(tmp) / "same.bib"
+        subprocess.run([sys.executable, "-c", (
+            "import json, sys\n"
+            "from pathlib import Path\n"
+            "from litreview.ingest import parse_file\n"
+            "from litreview.report.export_bibtex import render_bibtex\n"
+            "from litreview.report.export_ris import render_ris\n"
+            f"shared = Path({str(SHARED / 'ris')!r})\n"
+            "expected = json.loads((shared / 'EXPECTED_RECORDS.json').read_text())\n"
+            "fields = [r.fields for name, n in sorted(expected.items()) if n\n"
+            "          for r in parse_file(shared / name).records]\n"
+            f"Path({str(ris)!r}).write_text(render_ris([(f, []) for f in fields]))\n"
+            f"Path({str(bib)!r}).write_text(render_bibtex([(f, '') for f in fields]))\n"
+        )], check=True)  # fmt: skip
+        times = {}
+        for path in (ris, bib):
+            runs = [measure("from litreview.ingest import parse_file\n"
+                            f"n = len(parse_file({str(path)!r}).records)")
+                    for _ in range(repeat)]  # fmt: skip
+            times[path.suffix] = min(r["seconds"] for r in runs)
+            print(f"{path.suffix[1:]:>4}: {runs[0]['n']} records, best of {repeat}: "
+                  f"{times[path.suffix]:.2f} s (runs: "
+                  + ", ".join(f"{r['seconds']:.2f}" for r in runs) + ")")
+        print(f"BibTeX / RIS: {times['.bib'] / times['.ris']:.2f}x")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--records", type=int, default=100_000)
+    parser.add_argument("--bibtex", action="store_true", help="BibTeX against RIS, same records")
+    parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
     if not SHARED.is_dir():
         sys.exit(f"no shared data at {SHARED}")
+    if args.bibtex:
+        bibtex_against_ris(args.repeat)
+        return
     with tempfile.TemporaryDirectory() as tmp:
         ris = Path(tmp) / "big.ris"
         n = build_file(args.records, ris)

@@ -34,7 +34,7 @@ from litreview.errors import LitreviewError
 )
 @click.option("--debug", is_flag=True, help="Show tracebacks for errors.")
 @click.option("-v", "--verbose", count=True, help="More log output on stderr.")
-@click.version_option(package_name="litreview")
+@click.version_option(None, "-V", "--version", package_name="litreview")
 @click.pass_context
 def cli(ctx: click.Context, db_path: str, debug: bool, verbose: int) -> None:
     """litreview: systematic literature reviews in the terminal."""

@@ -354,8 +354,10 @@ def suggest(ctx: click.Context, record_id: int, top: int, as_json: bool) -> None
 def export_codes(ctx: click.Context, output: str | None) -> None:
     """Write every included study's codes as CSV: one row per study, a column per dimension."""
     from litreview import coding
+    from litreview.cli._output_format import CODES_SUFFIXES, output_format
 
     path = output_path(ctx, output) if output is not None else None
+    output_format(None, path, CODES_SUFFIXES, default="csv")
     review = open_from_context(ctx)
     if path is None:
         rows = coding.write_codes_csv(review, sys.stdout)

@@ -56,10 +56,20 @@ class _ImportProgress:
 @click.option("--other-method", help="Not a database search: e.g. 'citation searching'.")
 @click.option("--register", is_flag=True, help="The source is a trials register.")
 @click.option("--strict", is_flag=True, help="Fail on any per-record problem.")
+@click.option("--decisions", is_flag=True,
+              help="Also record the screening decisions the file carries (ASReview "
+                   "label_included, Rayyan notes, litreview's CSV export) at --stage.")
+@click.option("--stage", help="With --decisions: the stage the decisions were made at.")
+@click.option("--reviewer", help="With --decisions: who made them (Rayyan: take only this "
+                                 "reviewer's; the file names the others).")
+@click.option("--exclude-reason",
+              help="With --decisions: the reason (number, code or label) for excludes "
+                   "the file gives none for.")
 @json_option
 @click.pass_context
 def import_(ctx: click.Context, /, files: tuple[str, ...], **opts: Any) -> None:
-    """Import reference files (RIS, MEDLINE/nbib, BibTeX, WoS, CSV/TSV)."""
+    """Import reference files (RIS, MEDLINE/nbib, BibTeX, WoS, CSV/TSV, EndNote XML,
+    CSL-JSON, xlsx), optionally with the screening decisions they carry (--decisions)."""
     from litreview.importing import ImportOptions, import_files
 
     arm = "other" if opts["other_method"] else "register" if opts["register"] else "database"
@@ -69,17 +79,53 @@ def import_(ctx: click.Context, /, files: tuple[str, ...], **opts: Any) -> None:
         reported_hits=opts["reported_hits"], arm=arm, method=opts["other_method"],
         strict=opts["strict"],
     )
+    if opts["decisions"]:
+        _import_decisions(ctx, files, options, opts)
+        return
+    for name in ("stage", "reviewer", "exclude_reason"):
+        if opts[name] is not None:
+            raise click.UsageError(f"--{name.replace('_', '-')} needs --decisions")
     with ExitStack() as stack:
         results = import_files(open_from_context(ctx), [Path(f) for f in files], options,
                                progress=_ImportProgress(stack))  # fmt: skip
+    _report(results, opts["as_json"])
+
+
+def _import_decisions(ctx: click.Context, files: tuple[str, ...], options: Any,
+                      opts: dict[str, Any]) -> None:
+    from litreview.decisions_import import import_with_decisions
+
+    if not opts["stage"]:
+        raise click.UsageError("--decisions needs --stage (the stage they were made at)")
+    results, summaries = import_with_decisions(
+        open_from_context(ctx), [Path(f) for f in files], options, stage=opts["stage"],
+        reviewer=opts["reviewer"], exclude_reason=opts["exclude_reason"],
+    )
     if opts["as_json"]:
+        echo_json({"files": [_file_json(r) for r in results],
+                   "decisions": [{"path": s.path, "kind": s.kind, "stage": s.stage,
+                                  "events": s.events, "decisions": s.decisions,
+                                  "reviewers": list(s.reviewers), "undecided": s.undecided}
+                                 for s in summaries]})  # fmt: skip
+        return
+    _report(results, False)
+    for s in summaries:
+        counts = ", ".join(f"{n} {d}" for d, n in sorted(s.decisions.items())) or "none"
+        who = f" by {', '.join(s.reviewers)}" if s.reviewers else ""
+        click.echo(f"{s.path}: {s.events} decisions at {s.stage} from {s.kind} ({counts}){who}; "
+                   f"{s.undecided} records undecided")
+
+
+def _file_json(r: Any) -> dict[str, Any]:
+    return {"path": r.path, "format": r.format, "database": r.database,
+            "records": r.records, "already_imported": r.already_imported,
+            "problems": [{"line": p.line, "message": p.message} for p in r.problems]}
+
+
+def _report(results: list[Any], as_json: bool) -> None:
+    if as_json:
         echo_json({
-            "files": [
-                {"path": r.path, "format": r.format, "database": r.database,
-                 "records": r.records, "already_imported": r.already_imported,
-                 "problems": [{"line": p.line, "message": p.message} for p in r.problems]}
-                for r in results
-            ],
+            "files": [_file_json(r) for r in results],
             "records_total": sum(r.records for r in results if not r.already_imported),
         })
         return

@@ -8,17 +8,13 @@ from typing import Any
 import click
 
 from litreview.cli._common import echo_json, open_from_context, output_path
-
-_FORMAT_BY_SUFFIX = {
-    ".csv": "csv",
-    ".md": "md",
-    ".markdown": "md",
-    ".tex": "latex",
-    ".html": "html",
-    ".htm": "html",
-    ".docx": "docx",
-    ".xlsx": "xlsx",
-}
+from litreview.cli._output_format import (
+    EXPORT_SUFFIXES,
+    PRISMA_CSV_SUFFIXES,
+    PRISMA_SVG_SUFFIXES,
+    TABLE_SUFFIXES,
+    output_format,
+)
 
 
 def _write_text(path: Path, text: str) -> None:
@@ -147,6 +143,10 @@ def prisma(
     from litreview.report.prisma_csv import render_prisma_csv
 
     outputs = [(f, output_path(ctx, f)) for f in (svg_file, png_file, pdf_file, csv_file) if f]
+    if svg_file:
+        output_format(None, svg_file, PRISMA_SVG_SUFFIXES, option="--svg")
+    if csv_file:
+        output_format(None, csv_file, PRISMA_CSV_SUFFIXES, option="--csv")
     review = open_from_context(ctx)
     result = check_prisma(review)
     if check and not result.complete:
@@ -185,7 +185,7 @@ def prisma(
     "--format",
     "fmt",
     type=click.Choice(["csv", "md", "latex", "html", "docx", "xlsx"]),
-    help="Output format (default: from the -o suffix, else md).",
+    help="Output format (default: from the -o suffix; md when printing).",
 )
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to this file.")
 @click.pass_context
@@ -202,7 +202,7 @@ def table(
     from litreview.report.tables import build_table
 
     path = output_path(ctx, output) if output else None
-    fmt = fmt or (_FORMAT_BY_SUFFIX.get(path.suffix.lower(), "md") if path else "md")
+    fmt = output_format(fmt, path, TABLE_SUFFIXES, default="md")
     if path is None and fmt in ("docx", "xlsx"):
         raise click.UsageError(f"--format {fmt} writes a file: give -o FILE")
     result = build_table(open_from_context(ctx), name, rows=rows, cols=cols)
@@ -217,10 +217,8 @@ def table(
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["ris", "csv", "bibtex"]),
-    default="ris",
-    show_default=True,
-    help="Export format.",
+    type=click.Choice(["ris", "csv", "bibtex", "xlsx"]),
+    help="Export format (default: from the -o suffix .ris .csv .bib .xlsx; ris when printing).",
 )
 @click.option("--stage", help="Only works in this stage.")
 @click.option(
@@ -231,15 +229,20 @@ def table(
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to this file.")
 @click.pass_context
 def export(
-    ctx: click.Context, fmt: str, stage: str | None, decision: str | None, output: str | None
+    ctx: click.Context, fmt: str | None, stage: str | None, decision: str | None,
+    output: str | None,
 ) -> None:
-    """Export records (one per work) as RIS, CSV (with label_included) or BibTeX."""
-    from litreview.report.export import export_records
+    """Export records (one per work) as RIS, CSV (with label_included), BibTeX or xlsx."""
+    from litreview.report.export import export_records, export_to_file
 
     path = output_path(ctx, output) if output else None
-    text, n = export_records(open_from_context(ctx), fmt, stage=stage, decision=decision)
+    fmt = output_format(fmt, path, EXPORT_SUFFIXES, default="ris")
+    if path is None and fmt == "xlsx":
+        raise click.UsageError("--format xlsx writes a file: give -o FILE")
+    review = open_from_context(ctx)
     if path is None:
+        text, n = export_records(review, fmt, stage=stage, decision=decision)
         click.echo(text, nl=False)
     else:
-        _write_text(path, text)
+        n = export_to_file(review, fmt, path, stage=stage, decision=decision)
     click.echo(f"Exported {n} records" + (f" to {output}" if output else ""), err=True)

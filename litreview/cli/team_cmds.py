@@ -84,9 +84,11 @@ def agreement(ctx: click.Context, stage: str | None, as_json: bool) -> None:
 @click.pass_context
 def export_decisions(ctx: click.Context, reviewer: str, output: str) -> None:
     """Write one reviewer's decisions for merging into another copy of the review."""
+    from litreview.cli._output_format import DECISIONS_SUFFIXES, output_format
     from litreview.screen.exchange import export_decisions as export
 
     target = output_path(ctx, output)
+    output_format(None, target, DECISIONS_SUFFIXES)
     review = open_from_context(ctx)
     n = export(review, reviewer, target)
     click.echo(f"wrote {n} events of {reviewer} to {output}", err=True)

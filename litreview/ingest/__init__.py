@@ -3,6 +3,7 @@
     parse_file(path)          -> ParsedFile
     parse_bytes(data, path)   -> ParsedFile
     detect_format(text)       -> "ris" | "nbib" | "wos" | "bibtex" | "csv" | "tsv" | "enw" | "ovid"
+                                 | "endnote-xml" | "csl-json"
     scan_file(path)           -> FileScan (sha256, encoding, format: one pass, nothing kept)
     iter_parse_file(path)     -> StreamedFile (records parsed as they are read: bounded memory)
 
@@ -24,7 +25,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from litreview.errors import ImportFormatError
-from litreview.ingest import bibtex, enw, nbib, ris, tabular, wos
+from litreview.ingest import bibtex, csl_json, endnote_xml, enw, nbib, ris, tabular, wos, xlsx
 from litreview.ingest._decode import CHUNK_BYTES, decode_bytes
 from litreview.ingest._streaming import (
     WHOLE_FILE_LIMIT,
@@ -61,6 +62,8 @@ _PARSERS: dict[str, Parser] = {
     "csv": tabular.parse_csv,
     "tsv": tabular.parse_tsv,
     "enw": enw.parse_enw,
+    "endnote-xml": endnote_xml.parse_endnote_xml,
+    "csl-json": csl_json.parse_csl_json,
 }
 FORMATS = tuple(_PARSERS)
 
@@ -75,6 +78,12 @@ _LINE_SIGNATURES = (  # checked in order on each line until one matches
 
 def parse_file(path: str | Path) -> ParsedFile:
     """Read and parse one reference file (format detected from its content)."""
+    if xlsx.is_xlsx(path):
+        records, problems, _ = xlsx.parse_xlsx(str(path))
+        if not records:
+            raise ImportFormatError("no records found in this xlsx file", path=str(path))
+        return ParsedFile(str(path), "xlsx", "xlsx", records, problems,
+                          _most_common_database(records))  # fmt: skip
     try:
         data = Path(path).read_bytes()
     except OSError as exc:
@@ -121,7 +130,7 @@ def detect_format(text: str) -> str:
 def unrecognised_format(path: str) -> ImportFormatError:
     return ImportFormatError(
         "not a recognised reference format (RIS, MEDLINE/nbib, Web of Science, "
-        "BibTeX, EndNote tagged, CSV or TSV)",
+        "BibTeX, EndNote tagged, EndNote XML, CSL-JSON, CSV, TSV or xlsx)",
         path=path,
         hint="export the references again from the database, as RIS if it offers it",
     )
@@ -133,6 +142,10 @@ def find_format(text: str) -> str | None:
 
 
 def _detect(text: str) -> str | None:
+    if endnote_xml.looks_like_endnote_xml(text[:200_000]):
+        return "endnote-xml"
+    if csl_json.looks_like_csl_json(text[:20_000]):
+        return "csl-json"
     lines = text.split("\n", 5000)[:5000]
     header = next((line for line in lines if line.strip()), "")
     tabular_format = tabular.detect_header(header)

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from litreview.errors import ImportFormatError
-from litreview.ingest import enw, nbib, ris, tabular, wos
+from litreview.ingest import endnote_xml, enw, nbib, ris, tabular, wos, xlsx
 from litreview.ingest._decode import (
     CHUNK_BYTES,
     ScannedText,
@@ -58,11 +58,15 @@ def scan_file(path: str | Path, *, chunk_bytes: int = CHUNK_BYTES) -> FileScan:
     from litreview.ingest import find_format, unrecognised_format
 
     name = str(path)
+    if xlsx.is_xlsx(name):  # a workbook: binary, read whole by openpyxl
+        digest, size = xlsx.sha256_of(name)
+        return FileScan(name, "xlsx", digest, size, "xlsx", False,
+                        ScannedText(digest, size, "xlsx", "xlsx", ""))  # fmt: skip
     scanned = scan_text_file(name, chunk_bytes=chunk_bytes)
     fmt = find_format(scanned.head)
     if fmt is None:
         raise unrecognised_format(name)
-    streamed = fmt in _TAGGED or fmt in ("csv", "tsv")
+    streamed = fmt in _TAGGED or fmt in ("csv", "tsv", "endnote-xml")
     if fmt == "ris" and not ris.has_type_lines(scanned.head):
         streamed = False  # records are found from ER lines over the whole text
     if not streamed and scanned.size > WHOLE_FILE_LIMIT:
@@ -124,10 +128,16 @@ class StreamedFile:
         fmt = self.format
         if fmt in _TAGGED and self._scan.streamed:
             return iter_tagged_stream(_TAGGED[fmt], self._chunks(), self.path, self.problems)
+        if fmt == "endnote-xml":  # iterparse: one <record> in memory at a time
+            return endnote_xml.iter_endnote_xml(self._chunks(), self.path, self.problems)
         if fmt in ("csv", "tsv"):
             delimiter = "\t" if fmt == "tsv" else tabular.csv_delimiter(self._scan.text.head)
             return tabular.iter_rows(iter_lines(self._chunks()), self.path, delimiter,
                                      self.problems)  # fmt: skip
+        if fmt == "xlsx":
+            records, problems, _ = xlsx.parse_xlsx(self.path)
+            self.problems += problems
+            return iter(records)
         return self._parse_whole()
 
     def _parse_whole(self) -> Iterator[ParsedRecord]:

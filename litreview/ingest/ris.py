@@ -71,7 +71,11 @@ _TAG_OBJECTS = {tag: tag for tag in _KNOWN_TAGS}
 _TY_LINE = re.compile(r"^TY(?:  -|[ \t]{1,3}-(?=[ \t]|$))", re.MULTILINE)
 _ER_LINE = re.compile(r"^ER(?:  -|[ \t]{1,3}-(?=[ \t]|$))", re.MULTILINE)
 _TAG_LINE = re.compile(r"([A-Z][A-Z0-9])([ \t]{1,3})-(.*)")
-_EDITED_TYPES = frozenset({"CHAP", "ECHAP", "EDBOOK", "CONF", "CPAPER", "ENCYC", "DICT"})
+# types whose A2 is the editor (EndNote's RIS type table); elsewhere A2 is a sponsor, a
+# producer, a department, ... and editors are ED
+EDITED_TYPES = frozenset({"CHAP", "ECHAP", "EDBOOK", "CONF", "CPAPER", "ENCYC", "DICT",
+                          "BOOK", "EBOOK", "BLOG", "ANCIENT"})  # fmt: skip
+_EDITED_TYPES = EDITED_TYPES
 _BOOK_TYPES = frozenset({"BOOK", "EBOOK", "EDBOOK"})
 _URL_FIELDS = ("urls", "file_attachments1", "file_attachments2", "figure", "website_link")
 _PMID = re.compile(r"^\s*(\d{1,9})\s*\[pmid\]\s*$", re.IGNORECASE)

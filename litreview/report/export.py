@@ -1,12 +1,14 @@
 """Exporting works (deduplicated records) as RIS, CSV or BibTeX.
 
-- **RIS** is read back by rispy and by ``litreview import``; each record's decisions
-  are in an ``N1`` note (``litreview record 12; title: include; abstract: exclude
-  (Unrelated topic)``), its own notes follow in further ``N1`` lines.
+- **RIS** is written by ``rispy.dumps`` (``report/export_ris.py``) and read back by
+  rispy and by ``litreview import``; each record's decisions are in an ``N1`` note
+  (``litreview record 12; title: include; abstract: exclude (Unrelated topic)``), its
+  own notes follow in further ``N1`` lines.
 - **CSV** has ``record_id`` and ``label_included`` (1 included, 0 excluded, empty
   undecided) so ASReview and spreadsheets can read it, plus each stage's decision and
   reason; cells are neutralised against formula injection.
-- **BibTeX** entries keyed ``surnameYEAR`` (with a/b for repeats), text escaped.
+- **BibTeX** is written by bibtexparser 2 with LaTeX-encoded text
+  (``report/export_bibtex.py``), keys ``surnameYEAR`` in ASCII (a/b for repeats).
 
 Selection: every work; with ``stage`` the works in that stage; with ``decision`` those
 whose decision at the stage (the last stage if none is given) is that one.
@@ -18,10 +20,8 @@ outside the eligibility limits.
 from __future__ import annotations
 
 import io
-import re
-import unicodedata
-from collections import Counter
 from dataclasses import dataclass
+from pathlib import Path
 
 from litreview.errors import InvalidValue
 from litreview.models import RecordFields
@@ -29,7 +29,7 @@ from litreview.report.formats import write_csv_rows
 from litreview.review import Review
 from litreview.storage.decisions import CurrentDecision
 
-EXPORT_FORMATS = ("ris", "csv", "bibtex")
+EXPORT_FORMATS = ("ris", "csv", "bibtex", "xlsx")
 DECISIONS = ("include", "exclude", "maybe")
 
 
@@ -103,46 +103,14 @@ def describe_decisions(review: Review, item: ExportedWork) -> str:
     return "; ".join(parts)
 
 
-def _one_line(text: str) -> str:
-    return " ".join(str(text).split())
-
-
-def _ris_record(review: Review, item: ExportedWork) -> list[str]:
-    f = item.fields
-    tags: list[tuple[str, str | None]] = [("TY", f.type or "GEN"), ("TI", f.title)]
-    tags += [("AU", a) for a in f.authors] + [("ED", e) for e in f.editors]
-    tags += [
-        ("PY", str(f.year) if f.year else None),
-        ("DA", f.date),
-        ("T2", f.journal),
-        ("J2", f.journal_abbrev),
-        ("VL", f.volume),
-        ("IS", f.issue),
-        ("SP", f.start_page),
-        ("EP", f.end_page),
-        ("DO", f.doi),
-        ("AB", f.abstract),
-    ]
-    tags += [("KW", k) for k in f.keywords] + [("SN", s) for s in f.issn]
-    tags += [("SN", s) for s in f.isbn] + [("UR", u) for u in f.urls]
-    tags += [
-        ("LA", f.language),
-        ("PB", f.publisher),
-        ("CY", f.place),
-        ("AN", f.accession),
-        ("DB", f.database),
-        ("N1", describe_decisions(review, item)),
-    ]
-    tags += [("N1", n) for n in f.notes]
-    lines = [f"{tag}  - {_one_line(value)}" for tag, value in tags if value and _one_line(value)]
-    return [*lines, "ER  - ", ""]
-
-
 def render_ris(review: Review, items: list[ExportedWork]) -> str:
-    return "\n".join(line for item in items for line in _ris_record(review, item)) + "\n"
+    from litreview.report.export_ris import render_ris as write_ris
+
+    return write_ris([(i.fields, [describe_decisions(review, i), *i.fields.notes]) for i in items])
 
 
-def render_csv(review: Review, items: list[ExportedWork]) -> str:
+def csv_rows(review: Review, items: list[ExportedWork]) -> list[list[str]]:
+    """The CSV export's header and rows (also the xlsx export's)."""
     stages = [s.name for s in review.protocol.stages]
     header = [
         "record_id",
@@ -183,114 +151,62 @@ def render_csv(review: Review, items: list[ExportedWork]) -> str:
             d = item.decisions.get(s)
             row += [d.value if d else "", (_reason_label(review, s, d.reason) or "") if d else ""]
         rows.append(row)
+    return rows
+
+
+def render_csv(review: Review, items: list[ExportedWork]) -> str:
     out = io.StringIO()
-    write_csv_rows(out, rows)
+    write_csv_rows(out, csv_rows(review, items))
     return out.getvalue()
 
 
-_BIBTEX_TYPES = {
-    "JOUR": "article",
-    "JFULL": "article",
-    "EJOUR": "article",
-    "BOOK": "book",
-    "EBOOK": "book",
-    "EDBOOK": "book",
-    "CHAP": "incollection",
-    "ECHAP": "incollection",
-    "CONF": "inproceedings",
-    "CPAPER": "inproceedings",
-    "RPRT": "techreport",
-    "THES": "phdthesis",
-}
-_BIBTEX_SPECIAL = {
-    "\\": r"\textbackslash{}",
-    "{": r"\{",
-    "}": r"\}",
-    "&": r"\&",
-    "%": r"\%",
-    "$": r"\$",
-    "#": r"\#",
-    "_": r"\_",
-    "~": r"\textasciitilde{}",
-    "^": r"\textasciicircum{}",
-}
-_BIBTEX_RE = re.compile("|".join(re.escape(k) for k in _BIBTEX_SPECIAL))
+def write_xlsx_export(review: Review, items: list[ExportedWork], path: Path) -> None:
+    """The CSV export's columns as a worksheet: numbers as numbers, text as text."""
+    from litreview.report.formats import write_xlsx
+    from litreview.report.model import Table
 
-
-def escape_bibtex(text: str) -> str:
-    return _BIBTEX_RE.sub(lambda m: _BIBTEX_SPECIAL[m.group()], _one_line(text))
-
-
-def _bibtex_keys(items: list[ExportedWork]) -> dict[int, str]:
-    from litreview.report.citations import surname_of
-
-    def base(f: RecordFields) -> str:
-        name = surname_of(f.authors[0]) if f.authors else (f.title or "anon").split()[0]
-        ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-        return (re.sub(r"[^A-Za-z0-9]", "", ascii_name).lower() or "anon") + str(f.year or "")
-
-    bases = {i.work_id: base(i.fields) for i in items}
-    counts = Counter(bases.values())
-    seen: Counter[str] = Counter()
-    keys = {}
-    for item in items:
-        key = bases[item.work_id]
-        if counts[key] > 1:
-            seen[key] += 1
-            key += chr(ord("a") + (seen[key] - 1) % 26) + (
-                "" if seen[key] <= 26 else str(seen[key])
-            )
-        keys[item.work_id] = key
-    return keys
-
-
-def _bibtex_entry(review: Review, item: ExportedWork, key: str) -> str:
-    f = item.fields
-    kind = _BIBTEX_TYPES.get((f.type or "").upper(), "misc")
-    container = {
-        "article": "journal",
-        "incollection": "booktitle",
-        "inproceedings": "booktitle",
-    }.get(kind, "howpublished")
-    pages = "--".join(p for p in (f.start_page, f.end_page) if p)
-    values = [
-        ("author", " and ".join(f.authors)),
-        ("editor", " and ".join(f.editors)),
-        ("title", f.title),
-        ("year", str(f.year or "")),
-        (container, f.journal),
-        ("volume", f.volume),
-        ("number", f.issue),
-        ("pages", pages),
-        ("publisher", f.publisher),
-        ("address", f.place),
-        ("doi", f.doi),
-        ("url", f.urls[0] if f.urls else None),
-        ("abstract", f.abstract),
-        ("keywords", ", ".join(f.keywords)),
-        ("note", describe_decisions(review, item)),
-    ]
-    body = ",\n".join(
-        f"  {name} = {{{escape_bibtex(value)}}}"
-        for name, value in values
-        if value and _one_line(value)
-    )
-    return f"@{kind}{{{key},\n{body}\n}}\n"
+    header, *rows = csv_rows(review, items)
+    write_xlsx(Table("records", "litreview export", tuple(header),
+                     tuple(tuple(r) for r in rows)), path)  # fmt: skip
 
 
 def render_bibtex(review: Review, items: list[ExportedWork]) -> str:
-    keys = _bibtex_keys(items)
-    return "\n".join(_bibtex_entry(review, item, keys[item.work_id]) for item in items)
+    from litreview.report.export_bibtex import render_bibtex as write_bibtex
+
+    return write_bibtex([(i.fields, describe_decisions(review, i)) for i in items])
+
+
+def _check_format(fmt: str) -> None:
+    if fmt not in EXPORT_FORMATS:
+        raise InvalidValue(
+            f"unknown export format {fmt!r}", hint=f"use one of {', '.join(EXPORT_FORMATS)}"
+        )
+
+
+def export_to_file(
+    review: Review, fmt: str, path: Path, *, stage: str | None = None,
+    decision: str | None = None,
+) -> int:
+    """Write the export to ``path``; returns how many works it holds."""
+    _check_format(fmt)
+    if fmt != "xlsx":
+        text, n = export_records(review, fmt, stage=stage, decision=decision)
+        from litreview.output_files import write_text
+
+        write_text(path, text)
+        return n
+    items = select_works(review, stage=stage, decision=decision)
+    write_xlsx_export(review, items, path)
+    return len(items)
 
 
 def export_records(
     review: Review, fmt: str, *, stage: str | None = None, decision: str | None = None
 ) -> tuple[str, int]:
     """(the export text, how many works it holds)."""
-    if fmt not in EXPORT_FORMATS:
-        raise InvalidValue(
-            f"unknown export format {fmt!r}", hint=f"use one of {', '.join(EXPORT_FORMATS)}"
-        )
+    _check_format(fmt)
+    if fmt == "xlsx":
+        raise InvalidValue("--format xlsx writes a file", hint="give -o FILE")
     items = select_works(review, stage=stage, decision=decision)
     render = {"ris": render_ris, "csv": render_csv, "bibtex": render_bibtex}[fmt]
     return render(review, items), len(items)

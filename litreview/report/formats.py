@@ -1,10 +1,11 @@
 """Writers for report tables: csv, md, latex, html, docx, xlsx.
 
 Cells are always written as text, never as markup or formulas: each writer escapes
-what its format would interpret (Markdown punctuation, LaTeX specials, HTML), and
-CSV/XLSX cells that a spreadsheet would run as a formula (starting with ``= + - @``
-or a tab or carriage return) get a leading ``'``. python-docx and openpyxl are
-optional: ``pip install 'litreview[report]'``.
+what its format would interpret (Markdown punctuation, LaTeX specials, HTML). CSV
+cells that a spreadsheet would run as a formula (starting with ``= + - @`` or a tab
+or carriage return) get a leading ``'``; xlsx needs no such guard: a text cell is
+stored as a string (never a formula) and a plain number as a number. python-docx
+and openpyxl are optional: ``pip install 'litreview[report]'``.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import csv
 import html
 import io
+import math
 import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -66,6 +68,24 @@ def neutralise_cell(text: str) -> str:
     return text
 
 
+_NUMBER = re.compile(r"-?(?:0|[1-9]\d{0,8})(?:\.(\d{1,6}))?(%?)")
+
+
+def spreadsheet_number(text: str) -> tuple[float | int, str] | None:
+    """(value, number format) for a cell that is a plain number (``12``, ``3.5``, ``40%``);
+    None for anything else, including codes a number would spoil (``007``, ISBNs)."""
+    match = _NUMBER.fullmatch(text)
+    if match is None:
+        return None
+    decimals, percent = match.group(1) or "", match.group(2)
+    body = text.rstrip("%")
+    value: float | int = float(body) if decimals else int(body)
+    places = "." + "0" * len(decimals) if decimals else ""
+    if percent:
+        return value / 100, f"0{places}%"
+    return value, f"0{places}" if decimals else "0"
+
+
 def strip_control(text: str) -> str:
     """Drop control characters that XML (docx, xlsx) cannot hold; keeps tab and newlines."""
     return _CONTROL.sub("", text)
@@ -105,14 +125,36 @@ def escape_latex(text: str) -> str:
     )
 
 
+def latex_widths(table: Table) -> list[float]:
+    """Each column's share of ``\\linewidth`` (summing to 1), from the length of its text.
+
+    A column gets at least the share of its longest word (capped, so one URL cannot
+    squeeze the rest) and grows with its average cell length.
+    """
+    columns = list(zip(table.headers, *table.rows, strict=True)) or [()]
+    weights = []
+    for column in columns:
+        cells = [c for c in column[1:] if c] or list(column[:1]) or [""]
+        average = sum(len(c) for c in cells) / len(cells)
+        longest_word = max((len(w) for c in column for w in c.split()), default=1)
+        weights.append(max(min(longest_word, 16), min(average, 60), 3))
+    total = sum(weights)
+    return [w / total for w in weights]
+
+
 def render_latex(table: Table) -> str:
-    """A ``longtable`` (needs ``\\usepackage{longtable}`` and ``array``) in equal columns."""
-    n = max(len(table.headers), 1)
-    width = f"{0.96 / n:.3f}\\linewidth"
-    spec = "".join(f"p{{{width}}}" for _ in table.headers)
+    """A ``longtable`` (``\\usepackage{longtable,array}``) exactly ``\\linewidth`` wide.
+
+    Column ``i`` is ``p{\\dimexpr w_i\\linewidth-2\\tabcolsep}`` with the ``w_i`` summing
+    to 1, so the columns plus their padding fill the text block and never overflow it.
+    """
+    widths = [math.floor(w * 10_000) / 10_000 for w in latex_widths(table)]  # never over 1
+    spec = "".join(f"p{{\\dimexpr {w:.4f}\\linewidth-2\\tabcolsep\\relax}}" for w in widths)
     head = " & ".join(f"\\textbf{{{escape_latex(h)}}}" for h in table.headers) + r" \\"
     lines = [
         "% litreview table; needs \\usepackage{longtable,array}",
+        "% Text in non-Latin scripts (Greek, Cyrillic, CJK, ...) needs XeLaTeX or LuaLaTeX"
+        " with fontspec and a font that has those letters",
         f"\\begin{{longtable}}{{{spec}}}",
         f"\\caption{{{escape_latex(table.title)}}}\\\\",
         "\\hline",
@@ -220,8 +262,13 @@ def write_xlsx(table: Table, path: Path) -> None:
     for r, row in enumerate([table.headers, *table.rows], start=1):
         for c, text in enumerate(row, start=1):
             cell = sheet.cell(row=r, column=c)
-            cell.value = neutralise_cell(strip_control(text))
-            cell.data_type = "s"  # never a formula, whatever the text
+            number = spreadsheet_number(text) if r > 1 else None
+            if number is not None:
+                cell.value, format_code = number
+                cell.number_format = format_code
+            else:
+                cell.value = strip_control(text)
+                cell.data_type = "s"  # a string, never a formula, whatever the text
             cell.alignment = Alignment(wrap_text=True, vertical="top")
             if r == 1:
                 cell.font = Font(bold=True)

@@ -211,3 +211,184 @@ def m004_search_runs(db: sqlite_utils.Database) -> None:
         );
         """,
     )
+
+
+_LIVE = """
+    e.event_id NOT IN (SELECT reverts_event_id FROM events
+                       WHERE kind = 'undo' AND reverts_event_id IS NOT NULL)
+"""
+
+
+@MIGRATIONS()
+def m005_views(db: sqlite_utils.Database) -> None:
+    # read-only views for browsing a review in Datasette or any SQLite tool; they replay
+    # the event log by the same rules as litreview.screen.team.effective_decisions
+    _run_script(
+        db,
+        f"""
+        CREATE TABLE screening_stages (
+            stage TEXT PRIMARY KEY,
+            position INTEGER NOT NULL,
+            kind TEXT NOT NULL,
+            mode TEXT NOT NULL
+        );
+        CREATE TABLE exclusion_reasons (
+            stage TEXT NOT NULL,
+            number INTEGER NOT NULL,
+            code TEXT NOT NULL,
+            label TEXT NOT NULL,
+            PRIMARY KEY (stage, code)
+        );
+        CREATE VIEW live_screening_events AS
+        SELECT e.event_id, e.kind, COALESCE(g.group_id, e.record_id) AS work_id, e.record_id,
+               e.stage, e.value, e.reason, e.note, e.reviewer, e.created_at
+        FROM events e LEFT JOIN dedup_groups g ON g.record_id = e.record_id
+        WHERE e.kind IN ('decision', 'resolution') AND {_LIVE};
+        CREATE VIEW reviewer_decisions AS
+        SELECT event_id, work_id, record_id, stage, value AS decision, reason, note, reviewer,
+               created_at AS decided_at
+        FROM (SELECT l.*, ROW_NUMBER() OVER (
+                  PARTITION BY work_id, stage, COALESCE(reviewer, '') ORDER BY event_id DESC
+              ) AS nth
+              FROM live_screening_events l WHERE kind = 'decision')
+        WHERE nth = 1;
+        CREATE VIEW effective_decision_events AS
+        WITH latest AS (
+            SELECT work_id, stage, max(event_id) AS event_id FROM live_screening_events
+            WHERE kind = 'decision' GROUP BY work_id, stage
+        ), resolved AS (
+            SELECT work_id, stage, max(event_id) AS event_id FROM live_screening_events
+            WHERE kind = 'resolution' GROUP BY work_id, stage
+        ), agreement AS (
+            SELECT work_id, stage, count(*) AS reviewers,
+                   count(DISTINCT decision) AS decisions, max(decision) AS decision,
+                   count(DISTINCT COALESCE(reason, '')) AS reasons, max(event_id) AS event_id
+            FROM reviewer_decisions GROUP BY work_id, stage
+        ), keys AS (
+            SELECT work_id, stage FROM latest UNION SELECT work_id, stage FROM resolved
+        )
+        SELECT k.work_id, k.stage, COALESCE(s.mode, 'single') AS mode,
+               COALESCE(a.reviewers, 0) AS reviewers,
+               CASE
+                 WHEN COALESCE(s.mode, 'single') = 'single' THEN l.event_id
+                 WHEN r.event_id IS NOT NULL THEN r.event_id
+                 WHEN a.reviewers >= 2 AND a.decisions = 1 AND NOT (
+                      s.kind = 'fulltext' AND a.decision = 'exclude' AND a.reasons > 1)
+                   THEN a.event_id
+                 WHEN s.mode = 'dual-sample' AND a.reviewers = 1 THEN a.event_id
+               END AS event_id,
+               CASE
+                 WHEN COALESCE(s.mode, 'single') = 'single' AND l.event_id IS NULL
+                   THEN 'resolution without decisions'
+                 WHEN COALESCE(s.mode, 'single') = 'single' OR r.event_id IS NOT NULL
+                   THEN 'decided'
+                 WHEN a.reviewers >= 2 AND a.decisions = 1 AND NOT (
+                      s.kind = 'fulltext' AND a.decision = 'exclude' AND a.reasons > 1)
+                   THEN 'decided'
+                 WHEN s.mode = 'dual-sample' AND a.reviewers = 1 THEN 'decided'
+                 WHEN a.reviewers >= 2 THEN 'conflict'
+                 ELSE 'awaiting a second reviewer'
+               END AS status
+        FROM keys k
+        LEFT JOIN screening_stages s ON s.stage = k.stage
+        LEFT JOIN latest l ON l.work_id = k.work_id AND l.stage = k.stage
+        LEFT JOIN resolved r ON r.work_id = k.work_id AND r.stage = k.stage
+        LEFT JOIN agreement a ON a.work_id = k.work_id AND a.stage = k.stage;
+        CREATE VIEW work_decisions AS
+        SELECT d.work_id, d.stage, s.position AS stage_position, d.status,
+               e.value AS decision, e.reason, x.label AS reason_label, e.reviewer,
+               e.created_at AS decided_at, d.mode, d.reviewers,
+               CASE WHEN d.work_id IN (SELECT record_id FROM ineligible) THEN 0
+                    WHEN COALESCE(s.position, 0) = 0 THEN 1
+                    WHEN EXISTS (
+                        SELECT 1 FROM effective_decision_events p
+                        JOIN screening_stages ps ON ps.stage = p.stage
+                        JOIN events pe ON pe.event_id = p.event_id
+                        WHERE p.work_id = d.work_id AND ps.position = s.position - 1
+                          AND pe.value = 'include') THEN 1
+                    ELSE 0 END AS in_stage,
+               r.title, r.year, r.journal, r.doi
+        FROM effective_decision_events d
+        LEFT JOIN screening_stages s ON s.stage = d.stage
+        LEFT JOIN events e ON e.event_id = d.event_id
+        LEFT JOIN exclusion_reasons x ON x.stage = d.stage AND x.code = e.reason
+        LEFT JOIN records r ON r.record_id = d.work_id;
+        CREATE VIEW report_links AS
+        SELECT report_id, study_id FROM (
+            SELECT COALESCE(g.group_id, e.record_id) AS report_id,
+                   COALESCE(h.group_id, e.other_record_id) AS study_id,
+                   ROW_NUMBER() OVER (PARTITION BY COALESCE(g.group_id, e.record_id)
+                                      ORDER BY e.event_id DESC) AS nth
+            FROM events e
+            LEFT JOIN dedup_groups g ON g.record_id = e.record_id
+            LEFT JOIN dedup_groups h ON h.record_id = e.other_record_id
+            WHERE e.kind = 'link_report' AND {_LIVE})
+        WHERE nth = 1 AND report_id <> study_id;
+        CREATE VIEW included_studies AS
+        WITH fulltext_stage AS (
+            SELECT stage FROM screening_stages
+            ORDER BY kind = 'fulltext' DESC, position DESC LIMIT 1
+        ), included AS (
+            SELECT COALESCE(l.study_id, w.work_id) AS study_id, w.work_id AS report_id,
+                   w.decided_at
+            FROM work_decisions w LEFT JOIN report_links l ON l.report_id = w.work_id
+            WHERE w.stage = (SELECT stage FROM fulltext_stage) AND w.in_stage = 1
+              AND w.decision = 'include'
+        ), studies AS (
+            SELECT study_id, json_group_array(report_id) AS reports,
+                   min(decided_at) AS included_at
+            FROM included GROUP BY study_id
+        ), attributed AS (
+            SELECT e.*, COALESCE(l.study_id, COALESCE(g.group_id, e.record_id)) AS study_id
+            FROM events e LEFT JOIN dedup_groups g ON g.record_id = e.record_id
+            LEFT JOIN report_links l ON l.report_id = COALESCE(g.group_id, e.record_id)
+            WHERE e.kind IN ('code', 'appraisal', 'grade_override') AND {_LIVE}
+        ), code_values AS (
+            SELECT a.study_id, c.key AS dimension, c.value AS code,
+                   ROW_NUMBER() OVER (PARTITION BY a.study_id, c.key
+                                      ORDER BY a.event_id DESC) AS nth
+            FROM attributed a, json_each(a.payload, '$.codes') c WHERE a.kind = 'code'
+        ), ratings AS (
+            SELECT a.study_id, c.key AS criterion, c.value AS rating,
+                   ROW_NUMBER() OVER (PARTITION BY a.study_id, c.key
+                                      ORDER BY a.event_id DESC) AS nth
+            FROM attributed a, json_each(a.payload, '$.ratings') c WHERE a.kind = 'appraisal'
+        ), overrides AS (
+            SELECT a.study_id, a.value AS grade, a.reason AS grade_reason,
+                   ROW_NUMBER() OVER (PARTITION BY a.study_id ORDER BY a.event_id DESC) AS nth
+            FROM attributed a WHERE a.kind = 'grade_override'
+        )
+        SELECT s.study_id AS work_id, r.title, r.authors, r.year, r.journal, r.doi,
+               s.reports, s.included_at,
+               (SELECT json_group_object(dimension, json(code)) FROM code_values c
+                WHERE c.study_id = s.study_id AND c.nth = 1 AND c.code IS NOT NULL) AS codes,
+               (SELECT json_group_object(criterion, rating) FROM ratings a
+                WHERE a.study_id = s.study_id AND a.nth = 1) AS ratings,
+               o.grade AS grade_override, o.grade_reason
+        FROM studies s
+        LEFT JOIN records r ON r.record_id = s.study_id
+        LEFT JOIN overrides o ON o.study_id = s.study_id AND o.nth = 1;
+        CREATE VIEW source_yields AS
+        WITH work_of AS (
+            SELECT r.record_id, r.source_id, COALESCE(g.group_id, r.record_id) AS work_id
+            FROM records r LEFT JOIN dedup_groups g ON g.record_id = r.record_id
+        )
+        SELECT s.source_id, s.database, s.platform, s.arm, s.method, s.file_name,
+               s.searched_on, s.reported_hits, count(w.record_id) AS records,
+               count(DISTINCT w.work_id) AS works,
+               count(w.record_id) - count(DISTINCT w.work_id) AS duplicates_within,
+               (SELECT count(DISTINCT wo.work_id) FROM work_of wo
+                WHERE wo.source_id = s.source_id AND NOT EXISTS (
+                    SELECT 1 FROM work_of other
+                    WHERE other.work_id = wo.work_id AND other.source_id <> s.source_id))
+                 AS unique_works,
+               (SELECT count(DISTINCT wo.work_id) FROM work_of wo
+                JOIN included_studies i ON i.work_id = wo.work_id
+                WHERE wo.source_id = s.source_id) AS included_works
+        FROM sources s LEFT JOIN work_of w ON w.source_id = s.source_id
+        GROUP BY s.source_id;
+        """,
+    )
+    from litreview.storage.view_settings import sync_view_settings
+
+    sync_view_settings(db)

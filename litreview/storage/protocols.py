@@ -8,10 +8,13 @@ from litreview.storage._clock import now_iso
 
 
 def save_protocol_text(db: sqlite_utils.Database, text: str, sha256: str, title: str | None) -> int:
+    from litreview.storage.view_settings import sync_view_settings
+
     cur = db.execute(
         "INSERT INTO protocols (title, text, sha256, loaded_at) VALUES (?, ?, ?, ?)",
         [title, text, sha256, now_iso()],
     )
+    sync_view_settings(db)  # the SQL views follow the protocol in force
     return int(cur.lastrowid or 0)
 
 

@@ -82,7 +82,8 @@ def test_latex_escapes_every_special_character() -> None:
         r"50\% of \$x\_1 \& \{y\} \#2 \textasciitilde{} \textasciicircum{} \textbackslash{}"
     )
     text = render_text(TABLE, "latex")
-    assert "\\begin{longtable}{p{0.480\\linewidth}p{0.480\\linewidth}}" in text
+    assert "\\begin{longtable}{p{\\dimexpr " in text
+    assert "XeLaTeX or LuaLaTeX" in text.splitlines()[1]  # a header comment says so
     assert "\\caption{Title \\& \\textless{}caption\\textgreater{}}" in text
     assert "\\newline second line" in text
 
@@ -138,8 +139,37 @@ def test_xlsx_cells_are_text_never_formulas(tmp_path: Path) -> None:
     sheet = openpyxl.load_workbook(path).active
     assert sheet.title == "sheet_with_bad_chars"
     cells = [sheet.cell(row=r, column=1) for r in (2, 3, 4)]
-    assert [c.value for c in cells] == ["'=1+1", "'" + HOSTILE, "xy"]
-    assert all(c.data_type == "s" for c in cells)
+    assert [c.value for c in cells] == ["=1+1", HOSTILE, "xy"]  # no visible guard
+    assert all(c.data_type == "s" for c in cells)  # strings: a spreadsheet never runs them
+
+
+def test_xlsx_numbers_are_numbers_and_codes_stay_text(tmp_path: Path) -> None:
+    openpyxl = pytest.importorskip("openpyxl")
+    path = tmp_path / "t.xlsx"
+    cells = ("12", "3.50", "40%", "-1", "007", "9780306406157", "1,5", "2010-2015", "n = 4")
+    write_table(Table("t", "T", ("count",) * len(cells), (cells,)), "xlsx", path)
+    row = [openpyxl.load_workbook(path).active.cell(row=2, column=c + 1)
+           for c in range(len(cells))]  # fmt: skip
+    assert [c.value for c in row[:4]] == [12, 3.5, 0.4, -1]
+    assert [c.data_type for c in row[:4]] == ["n"] * 4
+    assert [c.number_format for c in row[:4]] == ["0", "0.00", "0%", "0"]
+    assert [c.value for c in row[4:]] == list(cells[4:])  # leading zeros, ISBNs: text
+    assert all(c.data_type == "s" for c in row[4:])
+
+
+@pytest.mark.parametrize("headers", [("a",), ("Study", "Text"), tuple("abcdefgh")])
+def test_latex_columns_fill_exactly_the_text_width(headers: tuple[str, ...]) -> None:
+    import re
+
+    rows = (tuple("x" * (5 * i + 1) + " word" for i in range(len(headers))),
+            tuple("https://example.org/a/very/long/url/indeed" for _ in headers))  # fmt: skip
+    text = render_text(Table("t", "T", headers, rows), "latex")
+    shares = [float(w) for w in re.findall(r"p\{\\dimexpr ([0-9.]+)\\linewidth-2\\tabcolsep", text)]
+    assert len(shares) == len(headers)
+    # each column is share*linewidth - 2 tabcolsep wide, plus its 2 tabcolsep of padding:
+    # the table is sum(share) * linewidth, never wider than the text block
+    assert 0.999 <= sum(shares) <= 1.0
+    assert min(shares) > 0.02
 
 
 def test_binary_formats_need_a_file_and_unknown_formats_fail() -> None:
