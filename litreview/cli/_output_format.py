@@ -3,7 +3,9 @@
 ``--format`` when given; else the output file's suffix; else, for a file whose suffix
 says nothing known, a clear error naming the suffixes the command accepts (so
 ``export -o refs.bib`` writes BibTeX and ``table -o t.pdf`` is refused rather than
-silently written as Markdown). Printing to stdout uses the command's default.
+silently written as Markdown). Printing to stdout uses the command's default, and so
+does a target that is a device or a pipe (``-o /dev/stdout``, a FIFO), whose name can
+carry no suffix.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from litreview.errors import InvalidValue
+from litreview.output_files import is_special
 
 __all__ = [
     "CODES_SUFFIXES",
@@ -71,9 +74,14 @@ def output_format(
     suffix = Path(path).suffix.lower()
     if suffix in suffixes:
         return suffixes[suffix]
+    choices = sorted(set(suffixes.values()))
+    if is_special(Path(path)):
+        if len(choices) == 1:
+            return choices[0]
+        if default is not None:
+            return default
     accepted = ", ".join(sorted(suffixes))
     said = f"the suffix {suffix!r}" if suffix else "no suffix"
-    choices = sorted(set(suffixes.values()))
     hint = f"name the file with one of {accepted}"
     if len(choices) > 1:
         hint += f", or give --format ({', '.join(choices)})"

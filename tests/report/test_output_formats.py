@@ -32,6 +32,20 @@ def test_the_rule_itself() -> None:
         output_format(None, "refs", EXPORT_SUFFIXES)
 
 
+def test_a_device_or_pipe_takes_the_default_format(tmp_path: Path) -> None:
+    """A device or FIFO cannot carry a suffix: the command's default (or only) format."""
+    import os
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    assert output_format(None, fifo, EXPORT_SUFFIXES, default="ris") == "ris"
+    assert output_format(None, "/dev/null", {".csv": "csv"}) == "csv"
+    with pytest.raises(InvalidValue, match="no suffix"):  # several formats, no default
+        output_format(None, fifo, TABLE_SUFFIXES)
+    with pytest.raises(InvalidValue, match="no suffix"):  # a regular file still needs one
+        output_format(None, tmp_path / "refs", EXPORT_SUFFIXES, default="ris")
+
+
 def test_export_takes_the_format_from_the_suffix(small, tmp_path: Path) -> None:
     db = small.review.path
     bib = tmp_path / "refs.bib"
