@@ -38,6 +38,9 @@ def _pairs(items: tuple[str, ...], option: str) -> dict[str, str]:
 @click.option("--location", help="Where the full text is: a path or URL (with --retrieved).")
 @click.option("--reason", help="Why it was not retrieved (with --not-retrieved).")
 @click.option("--reviewer", help=_REVIEWER_HELP)
+@click.option(
+    "--text", "show_text", is_flag=True, help="Print the attached PDF's text with page markers."
+)
 @json_option
 @click.pass_context
 def fulltext(
@@ -47,6 +50,7 @@ def fulltext(
     location: str | None,
     reason: str | None,
     reviewer: str | None,
+    show_text: bool,
     as_json: bool,
 ) -> None:
     """Record whether a report's full text was retrieved; without an option, show it."""
@@ -67,7 +71,30 @@ def fulltext(
         ft.mark_not_retrieved(
             review, record_id, reason=reason or "", reviewer=resolve_reviewer(review, reviewer)
         )
+    if show_text:
+        _show_text(review, record_id, as_json)
+        return
     _show_report(review, record_id, as_json)
+
+
+def _show_text(review: Review, record_id: int, as_json: bool) -> None:
+    from litreview.errors import InvalidValue
+    from litreview.fulltext_files import get_attachment, get_pages
+
+    if get_attachment(review, record_id) is None:
+        raise InvalidValue(
+            f"record {record_id} has no attached PDF",
+            hint=f"attach one: litreview attach FILE.pdf --record {record_id}",
+        )
+    pages = get_pages(review, record_id)
+    if as_json:
+        echo_json({"record_id": record_id, "pages": pages})
+        return
+    if not pages:
+        click.echo("(the PDF has no text layer: a scanned image?)", err=True)
+    for number, text in enumerate(pages, 1):
+        click.echo(f"--- page {number} ---")
+        click.echo(text)
 
 
 def _show_report(review: Review, record_id: int, as_json: bool) -> None:

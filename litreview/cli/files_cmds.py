@@ -1,0 +1,90 @@
+"""Full-text files from the command line: `attach` PDFs to works, `grep` their text."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+import click
+
+from litreview.cli._common import echo_json, json_option, open_from_context
+from litreview.cli.screen_cmds import resolve_reviewer
+
+_LABELS = {
+    "attached": "attached",
+    "already_attached": "already attached",
+    "ambiguous": "AMBIGUOUS",
+    "unmatched": "NOT MATCHED",
+    "failed": "FAILED",
+}
+
+
+@click.command("attach")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@click.option(
+    "--record",
+    "record_id",
+    type=int,
+    help="Attach the (single) PDF to this record's work instead of matching it.",
+)
+@click.option("--reviewer", help="Who records it (default: $LITREVIEW_REVIEWER or remembered).")
+@json_option
+@click.pass_context
+def attach(
+    ctx: click.Context,
+    paths: tuple[str, ...],
+    record_id: int | None,
+    reviewer: str | None,
+    as_json: bool,
+) -> None:
+    """Attach PDFs (files, or folders searched recursively, e.g. Zotero's storage or
+    EndNote's .Data/PDF) to works by DOI in the file name, DOI in the PDF, or title."""
+    from litreview.fulltext_files import attach_paths
+
+    review = open_from_context(ctx)
+    outcomes = attach_paths(
+        review, paths, record_id=record_id, reviewer=resolve_reviewer(review, reviewer)
+    )
+    if as_json:
+        echo_json([asdict(o) for o in outcomes])
+        return
+    for o in outcomes:
+        label = _LABELS[o.status]
+        if o.work_id is not None:
+            where = f" -> [{o.work_id}] by {o.matched_by} ({o.pages} pages)"
+        elif o.candidates:
+            where = f": works {', '.join(map(str, o.candidates))}"
+        else:
+            where = ""
+        why = f": {o.reason}" if o.reason and o.status != "ambiguous" else ""
+        hint = f" ({o.reason})" if o.status == "ambiguous" else ""
+        click.echo(f"{label:<16} {click.format_filename(o.source)}{where}{why}{hint}")
+        for warning in o.warnings:
+            click.echo(f"{'':<16} warning: {warning}")
+    counts = {s: sum(o.status == s for o in outcomes) for s in _LABELS}
+    summary = ", ".join(f"{n} {_LABELS[s].lower()}" for s, n in counts.items() if n)
+    click.echo(f"{len(outcomes)} PDF(s): {summary or 'none found'}", err=True)
+
+
+@click.command("grep")
+@click.argument("phrase")
+@click.option(
+    "--limit", type=click.IntRange(1, 10_000), default=200, show_default=True, help="Most hits."
+)
+@json_option
+@click.pass_context
+def grep(ctx: click.Context, phrase: str, limit: int, as_json: bool) -> None:
+    """Search the text of the attached PDFs for PHRASE: work, page and context."""
+    from litreview.fulltext_files import grep as search
+
+    review = open_from_context(ctx)
+    hits = search(review, phrase, limit=limit)
+    if as_json:
+        echo_json([asdict(h) for h in hits])
+        return
+    for hit in hits:
+        context = " ".join(hit.snippet.split())
+        click.echo(f"[{hit.work_id}] p.{hit.page}: {context}")
+    click.echo(f"{len(hits)} hit(s)", err=True)
+
+
+COMMANDS = (attach, grep)
