@@ -1,4 +1,5 @@
-"""Full-text files from the command line: `attach` PDFs to works, `grep` their text."""
+"""Full-text files from the command line: `attach` PDFs to works, `grep` their text,
+`find-fulltext` open-access copies."""
 
 from __future__ import annotations
 
@@ -87,4 +88,69 @@ def grep(ctx: click.Context, phrase: str, limit: int, as_json: bool) -> None:
     click.echo(f"{len(hits)} hit(s)", err=True)
 
 
-COMMANDS = (attach, grep)
+@click.command("find-fulltext")
+@click.option(
+    "--source",
+    type=click.Choice(["unpaywall", "openalex", "europepmc"]),
+    default="unpaywall",
+    show_default=True,
+    help="The service asked for an open-access copy.",
+)
+@click.option("--email", help="Your address (Unpaywall needs it; default: $LITREVIEW_MAILTO).")
+@click.option("--base-url", help="The service's API address (a mirror or proxy).")
+@click.option(
+    "--all",
+    "every_work",
+    is_flag=True,
+    help="Every work without a file (default: reports sought at the full-text stage).",
+)
+@click.option(
+    "--max-mb",
+    type=click.IntRange(1, 2000),
+    default=100,
+    show_default=True,
+    help="Refuse PDFs larger than this.",
+)
+@click.option("--reviewer", help="Who records it (default: $LITREVIEW_REVIEWER or remembered).")
+@json_option
+@click.pass_context
+def find_fulltext(
+    ctx: click.Context,
+    source: str,
+    email: str | None,
+    base_url: str | None,
+    every_work: bool,
+    max_mb: int,
+    reviewer: str | None,
+    as_json: bool,
+) -> None:
+    """Look up open-access copies of works without a file by DOI, download and attach them;
+    a re-run skips the works already looked up at that service."""
+    from litreview.fulltext_find import FindOutcome
+    from litreview.fulltext_find import find_fulltext as find
+
+    review = open_from_context(ctx)
+
+    def show(o: FindOutcome) -> None:
+        if not as_json:
+            label = {"retrieved": "retrieved", "no_copy": "no OA copy"}.get(o.status, o.status)
+            why = f": {o.reason}" if o.reason and o.status != "no_copy" else ""
+            click.echo(f"[{o.work_id}] {label:<10} {o.doi or '-'}{why}")
+
+    outcomes = find(
+        review,
+        source=source,
+        email=email,
+        base_url=base_url,
+        every_work=every_work,
+        max_bytes=max_mb * 1024 * 1024,
+        reviewer=resolve_reviewer(review, reviewer),
+        progress=show,
+    )
+    if as_json:
+        echo_json([asdict(o) for o in outcomes])
+    found = sum(o.status == "retrieved" for o in outcomes)
+    click.echo(f"{len(outcomes)} work(s) looked up at {source}: {found} retrieved", err=True)
+
+
+COMMANDS = (attach, grep, find_fulltext)
