@@ -445,6 +445,14 @@ def grep(review: Review, phrase: str, *, limit: int = 200) -> list[GrepHit]:
     return hits
 
 
+def file_paths(review: Review) -> dict[int, str]:
+    """work id -> the absolute path of its attached PDF (for exports: RIS ``L1``, CSV)."""
+    return {
+        work: str(stored_location(review, found.path).resolve())
+        for work, found in store.current_attachments(review.db).items()
+    }
+
+
 def backup_files(review: Review, target: Path) -> Path | None:
     """Copy ``<review>.files`` beside the backup ``target`` (None when there are none)."""
     folder = files_folder(review)

@@ -232,3 +232,25 @@ def test_cli_attach_text_grep_and_backup(
         assert moved is not None and moved.location is not None
         assert Path(moved.location).is_file()
         assert str(backup.parent) in moved.location
+
+
+def test_exports_carry_the_pdf_path(review: Review, pdfs: Path) -> None:
+    import csv
+    import io
+
+    import rispy
+
+    from litreview.report.export import export_records
+
+    write_pdf(pdfs / "10.1111_cch.12001.pdf", [f"{LEE}\nText"])
+    attach_paths(review, [pdfs])
+    ris, _ = export_records(review, "ris")
+    entries = rispy.loads(ris)
+    with_file = [e for e in entries if e.get("file_attachments1")]
+    assert [e["doi"] for e in with_file] == ["10.1111/cch.12001"]
+    path = Path(with_file[0]["file_attachments1"])
+    assert path.is_absolute() and path.read_bytes() == (pdfs / "10.1111_cch.12001.pdf").read_bytes()
+    text, _ = export_records(review, "csv")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert [r["pdf_path"] for r in rows if r["pdf_path"]] == [str(path)]
+    assert sum(1 for r in rows if not r["pdf_path"]) == 5

@@ -139,7 +139,16 @@ def _ris_record(review: Review, item: ExportedWork) -> list[str]:
 
 
 def render_ris(review: Review, items: list[ExportedWork]) -> str:
-    return "\n".join(line for item in items for line in _ris_record(review, item)) + "\n"
+    from litreview.fulltext_files import file_paths
+
+    pdfs = file_paths(review)  # L1: the attached PDF, which Zotero and EndNote pick up
+    lines = []
+    for item in items:
+        record = _ris_record(review, item)
+        if item.work_id in pdfs:
+            record[-2:-2] = [f"L1  - {pdfs[item.work_id]}"]
+        lines += record
+    return "\n".join(lines) + "\n"
 
 
 def render_csv(review: Review, items: list[ExportedWork]) -> str:
@@ -160,6 +169,10 @@ def render_csv(review: Review, items: list[ExportedWork]) -> str:
         "label_included",
     ]
     header += [col for s in stages for col in (f"{s}_decision", f"{s}_reason")]
+    header.append("pdf_path")
+    from litreview.fulltext_files import file_paths
+
+    pdfs = file_paths(review)
     rows: list[list[str]] = [header]
     for item in items:
         f = item.fields
@@ -182,6 +195,7 @@ def render_csv(review: Review, items: list[ExportedWork]) -> str:
         for s in stages:
             d = item.decisions.get(s)
             row += [d.value if d else "", (_reason_label(review, s, d.reason) or "") if d else ""]
+        row.append(pdfs.get(item.work_id, ""))
         rows.append(row)
     out = io.StringIO()
     write_csv_rows(out, rows)
