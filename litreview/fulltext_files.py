@@ -370,6 +370,8 @@ def attach_file(
             stored_path=current.path,
             pages=len(text.pages),
         )
+    if current is not None:
+        warnings = (*warnings, f"replaces the file attached before ({current.origin})")
     known = store.find_file(review.db, sha256)
     relative = known.path if known else _copy_in(review, path, sha256)
     with review.db.atomic():

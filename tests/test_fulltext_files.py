@@ -254,3 +254,15 @@ def test_exports_carry_the_pdf_path(review: Review, pdfs: Path) -> None:
     rows = list(csv.DictReader(io.StringIO(text)))
     assert [r["pdf_path"] for r in rows if r["pdf_path"]] == [str(path)]
     assert sum(1 for r in rows if not r["pdf_path"]) == 5
+
+
+def test_a_hostile_file_name_reaches_the_terminal_without_escapes(
+    review: Review, pdfs: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    hostile = pdfs / "10.1111_cch.12001 \x1b[31mred\x1b]8;;x\x07.pdf"
+    write_pdf(hostile, [f"{LEE}\nText"])
+    review.close()
+    main(["--db", str(review.path), "attach", str(pdfs)])  # returns: no error
+    out = capsys.readouterr().out
+    assert "attached" in out and "\x1b" not in out and "\x07" not in out
+    assert "[31mred" in out  # shown, made harmless

@@ -19,6 +19,13 @@ _LABELS = {
 }
 
 
+def _safe(text: str) -> str:
+    """One terminal line: file names and PDF error messages carry no control characters."""
+    from litreview.fulltext_files import clean_text
+
+    return clean_text(text).replace("\n", " ").replace("\t", " ")
+
+
 @click.command("attach")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
 @click.option(
@@ -58,9 +65,9 @@ def attach(
             where = ""
         why = f": {o.reason}" if o.reason and o.status != "ambiguous" else ""
         hint = f" ({o.reason})" if o.status == "ambiguous" else ""
-        click.echo(f"{label:<16} {click.format_filename(o.source)}{where}{why}{hint}")
+        click.echo(_safe(f"{label:<16} {o.source}{where}{why}{hint}"))
         for warning in o.warnings:
-            click.echo(f"{'':<16} warning: {warning}")
+            click.echo(_safe(f"{'':<16} warning: {warning}"))
     counts = {s: sum(o.status == s for o in outcomes) for s in _LABELS}
     summary = ", ".join(f"{n} {_LABELS[s].lower()}" for s, n in counts.items() if n)
     click.echo(f"{len(outcomes)} PDF(s): {summary or 'none found'}", err=True)
@@ -83,7 +90,7 @@ def grep(ctx: click.Context, phrase: str, limit: int, as_json: bool) -> None:
         echo_json([asdict(h) for h in hits])
         return
     for hit in hits:
-        context = " ".join(hit.snippet.split())
+        context = _safe(" ".join(hit.snippet.split()))
         click.echo(f"[{hit.work_id}] p.{hit.page}: {context}")
     click.echo(f"{len(hits)} hit(s)", err=True)
 
@@ -135,7 +142,7 @@ def find_fulltext(
         if not as_json:
             label = {"retrieved": "retrieved", "no_copy": "no OA copy"}.get(o.status, o.status)
             why = f": {o.reason}" if o.reason and o.status != "no_copy" else ""
-            click.echo(f"[{o.work_id}] {label:<10} {o.doi or '-'}{why}")
+            click.echo(_safe(f"[{o.work_id}] {label:<10} {o.doi or '-'}{why}"))
 
     outcomes = find(
         review,
