@@ -461,5 +461,7 @@ def backup_files(review: Review, target: Path) -> Path | None:
     if not folder.is_dir():
         return None
     dest = target.with_name(target.stem + FOLDER_SUFFIX)
+    if dest.resolve() == folder.resolve():
+        return dest  # a backup beside the review shares its (content-addressed) folder
     shutil.copytree(folder, dest, dirs_exist_ok=True, ignore=shutil.ignore_patterns("*.part"))
     return dest

@@ -266,3 +266,20 @@ def test_a_hostile_file_name_reaches_the_terminal_without_escapes(
     out = capsys.readouterr().out
     assert "attached" in out and "\x1b" not in out and "\x07" not in out
     assert "[31mred" in out  # shown, made harmless
+
+
+def test_a_backup_beside_the_review_shares_its_folder(review: Review, pdfs: Path) -> None:
+    from litreview.fulltext_files import backup_files
+    from litreview.storage.db import backup_review
+
+    write_pdf(pdfs / "10.1111_cch.12001.pdf", [f"{LEE}\nText"])
+    attach_paths(review, [pdfs])
+    target = review.path.with_suffix(".bak")  # review.bak -> review.files, the same folder
+    backup_review(review.db, target)
+    assert backup_files(review, target) == files_folder(review)
+    with open_review(target) as copy:
+        from litreview.fulltext_files import get_attachment, stored_location
+
+        found = get_attachment(copy, 1)
+        assert found is not None and stored_location(copy, found.path).is_file()
+        assert get_pages(copy, 1) == get_pages(review, 1) != []
