@@ -285,3 +285,53 @@ def test_unpaywall_needs_an_email(review: Review, monkeypatch, capsys) -> None:
     with pytest.raises(SystemExit) as exc:
         main(["--db", str(review.path), "find-fulltext", "--json"])
     assert exc.value.code == 1 and "Hint: pass --email" in capsys.readouterr().err
+
+
+def test_the_command_against_a_local_server(
+    review: Review, pdf_bytes: bytes, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """find-fulltext --base-url --json end to end over real HTTP (127.0.0.1 only)."""
+    import json
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 (the http.server name)
+            host = f"http://127.0.0.1:{self.server.server_address[1]}"
+            if self.path.startswith("/pdf/"):
+                body, kind = pdf_bytes, "application/pdf"
+            elif self.path.startswith(f"/v2/{LEE_DOI}?"):
+                body = json.dumps(unpaywall_body(LEE_DOI, f"{host}/pdf/lee")).encode()
+                kind = "application/json"
+            else:
+                self.send_response(404)
+                self.end_headers()
+                return
+            self.send_response(200)
+            self.send_header("Content-Type", kind)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        review.close()
+        base = f"http://127.0.0.1:{server.server_address[1]}/v2"
+        args = ["--db", str(review.path), "find-fulltext", "--email", "me@example.org"]
+        main([*args, "--base-url", base, "--json"])  # returns: exit 0
+    finally:
+        server.shutdown()
+        server.server_close()
+    out = json.loads(capsys.readouterr().out)
+    assert {o["work_id"]: o["status"] for o in out} == {
+        1: "retrieved",
+        2: "no_copy",
+        3: "no_doi",
+        5: "no_copy",
+        6: "no_copy",
+    }
