@@ -98,6 +98,21 @@ def mark_retrieved(
         return _store_retrieval(review, work, "retrieved", None, location, reviewer)
 
 
+def mark_requested(
+    review: Review, record_id: int, *, via: str, reviewer: str | None = None
+) -> int:
+    """The full text was asked for (interlibrary loan, from the authors, ...) and is
+    awaited; the event's date says since when. PRISMA counts it as awaiting."""
+    work = _sought_work(review, record_id)
+    if not via or not via.strip():
+        raise InvalidValue(
+            "say where the full text was requested from",
+            hint="--via 'interlibrary loan' or --via 'the corresponding author'",
+        )
+    with review.db.atomic():
+        return _store_retrieval(review, work, "requested", via.strip(), None, reviewer)
+
+
 def mark_not_retrieved(
     review: Review, record_id: int, *, reason: str, reviewer: str | None = None
 ) -> int:

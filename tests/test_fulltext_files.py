@@ -18,6 +18,7 @@ from pdf_helpers import (
 
 from litreview import fulltext as ft
 from litreview.cli import cli, main
+from litreview.errors import InvalidValue
 from litreview.fulltext_files import attach_paths, dois_in_name, files_folder, get_pages, grep
 from litreview.importing import ImportOptions, import_files
 from litreview.protocol import load_template
@@ -283,3 +284,26 @@ def test_a_backup_beside_the_review_shares_its_folder(review: Review, pdfs: Path
         found = get_attachment(copy, 1)
         assert found is not None and stored_location(copy, found.path).is_file()
         assert get_pages(copy, 1) == get_pages(review, 1) != []
+
+
+def test_requested_reports_are_awaited_with_their_date(
+    review: Review, pdfs: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pass_screening(review, [1, 2])
+    ft.mark_requested(review, 2, via="interlibrary loan", reviewer="ann")
+    with pytest.raises(InvalidValue, match="requested from"):
+        ft.mark_requested(review, 1, via=" ")
+    counts = ft.fulltext_counts(review)
+    assert (counts["retrieved"], counts["not_retrieved"], counts["awaiting"]) == (0, 0, 2)
+    found = ft.current_retrieval(review, 2)
+    assert found is not None and (found.status, found.reason) == ("requested", "interlibrary loan")
+    review.close()
+    main(["--db", str(review.path), "fulltext", "1", "--requested", "--via", "the authors"])
+    out = capsys.readouterr().out
+    assert "full text requested  (from the authors, since 20" in out
+    # the PDF arrives: attaching it makes the report retrieved
+    write_pdf(pdfs / "10.1002_jsh_2015.77.pdf", ["School text"])
+    with open_review(review.path) as again:
+        attach_paths(again, [pdfs])
+        counts = ft.fulltext_counts(again)
+        assert (counts["retrieved"], counts["awaiting"]) == (1, 2)

@@ -35,6 +35,13 @@ def _pairs(items: tuple[str, ...], option: str) -> dict[str, str]:
     flag_value="not_retrieved",
     help="The full text could not be obtained (give --reason).",
 )
+@click.option(
+    "--requested",
+    "status",
+    flag_value="requested",
+    help="The full text was asked for and is awaited (give --via).",
+)
+@click.option("--via", help="Where it was requested from (with --requested).")
 @click.option("--location", help="Where the full text is: a path or URL (with --retrieved).")
 @click.option("--reason", help="Why it was not retrieved (with --not-retrieved).")
 @click.option("--reviewer", help=_REVIEWER_HELP)
@@ -47,6 +54,7 @@ def fulltext(
     ctx: click.Context,
     record_id: int,
     status: str | None,
+    via: str | None,
     location: str | None,
     reason: str | None,
     reviewer: str | None,
@@ -57,8 +65,18 @@ def fulltext(
     from litreview import fulltext as ft
 
     review = open_from_context(ctx)
-    if status is None and (location or reason):
-        raise click.UsageError("--location and --reason go with --retrieved / --not-retrieved")
+    if status is None and (location or reason or via):
+        raise click.UsageError(
+            "--location, --reason and --via go with --retrieved / --not-retrieved / --requested"
+        )
+    if via and status != "requested":
+        raise click.UsageError("--via goes with --requested")
+    if status == "requested":
+        if location or reason:
+            raise click.UsageError("--requested takes --via, not --location or --reason")
+        ft.mark_requested(
+            review, record_id, via=via or "", reviewer=resolve_reviewer(review, reviewer)
+        )
     if status == "retrieved":
         if reason:
             raise click.UsageError("--reason goes with --not-retrieved")
@@ -122,6 +140,8 @@ def _show_report(review: Review, record_id: int, as_json: bool) -> None:
         return
     where = f"  {location}" if location else ""
     why = f"  ({reason})" if reason else ""
+    if status == "requested" and found is not None:
+        why = f"  (from {reason}, since {found.created_at[:10]})"
     shown = (status or "not recorded").replace("_", " ")
     click.echo(f"[{work}] study {study}: full text {shown}{where}{why}")
     for field, text in notes.items():

@@ -41,7 +41,7 @@ if TYPE_CHECKING:
     from litreview.review import Review
 
 Save = Callable[["Review", str], object]  # a write, given the review and the reviewer
-STATUS_CELLS = {"retrieved": "✓ got", "not_retrieved": "✗ not", None: "· ?"}
+STATUS_CELLS = {"retrieved": "✓ got", "not_retrieved": "✗ not", "requested": "… asked", None: "· ?"}
 
 
 def fulltext_link(row: ReportRow) -> str | None:
