@@ -98,6 +98,21 @@ def mark_retrieved(
         return _store_retrieval(review, work, "retrieved", None, location, reviewer)
 
 
+def mark_requested(
+    review: Review, record_id: int, *, via: str, reviewer: str | None = None
+) -> int:
+    """The full text was asked for (interlibrary loan, from the authors, ...) and is
+    awaited; the event's date says since when. PRISMA counts it as awaiting."""
+    work = _sought_work(review, record_id)
+    if not via or not via.strip():
+        raise InvalidValue(
+            "say where the full text was requested from",
+            hint="--via 'interlibrary loan' or --via 'the corresponding author'",
+        )
+    with review.db.atomic():
+        return _store_retrieval(review, work, "requested", via.strip(), None, reviewer)
+
+
 def mark_not_retrieved(
     review: Review, record_id: int, *, reason: str, reviewer: str | None = None
 ) -> int:
@@ -295,7 +310,7 @@ def fulltext_counts(review: Review, *, arm: str | None = None) -> dict[str, obje
     sought = _in_arm(review, list_sought(review), arm)
     current = _current_decisions(review)
     decisions = {w: d.value for w, d in current.items()}
-    retrievals = store.current_retrievals(review.db, stage.name)
+    retrievals = _retrievals(review)
     assessed = [w for w in sought if decisions.get(w) in ("include", "exclude")]
     done = set(assessed)
     not_retrieved = [
@@ -342,9 +357,31 @@ def current_notes(review: Review) -> dict[int, dict[str, str]]:
     return notes
 
 
+def _retrievals(review: Review) -> dict[int, store.Retrieval]:
+    """work id -> retrieval status: the latest of the recorded status and an attached
+    file (a work with a file is retrieved, its location the stored file)."""
+    from litreview.fulltext_files import stored_location
+    from litreview.storage.files import current_attachments
+
+    found = store.current_retrievals(review.db, get_fulltext_stage(review).name)
+    for work, attached in current_attachments(review.db).items():
+        recorded = found.get(work)
+        if recorded is None or recorded.event_id < attached.event_id:
+            found[work] = store.Retrieval(
+                attached.event_id,
+                work,
+                "retrieved",
+                str(stored_location(review, attached.path)),
+                None,
+                None,
+                attached.created_at,
+            )
+    return found
+
+
 def current_retrieval(review: Review, record_id: int) -> store.Retrieval | None:
-    work = works.work_of(review.db, record_id)
-    return store.current_retrievals(review.db, get_fulltext_stage(review).name).get(work)
+    """The work's retrieval status (an attached file counts as retrieved)."""
+    return _retrievals(review).get(works.work_of(review.db, record_id))
 
 
 def undo_fulltext(

@@ -35,26 +35,48 @@ def _pairs(items: tuple[str, ...], option: str) -> dict[str, str]:
     flag_value="not_retrieved",
     help="The full text could not be obtained (give --reason).",
 )
+@click.option(
+    "--requested",
+    "status",
+    flag_value="requested",
+    help="The full text was asked for and is awaited (give --via).",
+)
+@click.option("--via", help="Where it was requested from (with --requested).")
 @click.option("--location", help="Where the full text is: a path or URL (with --retrieved).")
 @click.option("--reason", help="Why it was not retrieved (with --not-retrieved).")
 @click.option("--reviewer", help=_REVIEWER_HELP)
+@click.option(
+    "--text", "show_text", is_flag=True, help="Print the attached PDF's text with page markers."
+)
 @json_option
 @click.pass_context
 def fulltext(
     ctx: click.Context,
     record_id: int,
     status: str | None,
+    via: str | None,
     location: str | None,
     reason: str | None,
     reviewer: str | None,
+    show_text: bool,
     as_json: bool,
 ) -> None:
     """Record whether a report's full text was retrieved; without an option, show it."""
     from litreview import fulltext as ft
 
     review = open_from_context(ctx)
-    if status is None and (location or reason):
-        raise click.UsageError("--location and --reason go with --retrieved / --not-retrieved")
+    if status is None and (location or reason or via):
+        raise click.UsageError(
+            "--location, --reason and --via go with --retrieved / --not-retrieved / --requested"
+        )
+    if via and status != "requested":
+        raise click.UsageError("--via goes with --requested")
+    if status == "requested":
+        if location or reason:
+            raise click.UsageError("--requested takes --via, not --location or --reason")
+        ft.mark_requested(
+            review, record_id, via=via or "", reviewer=resolve_reviewer(review, reviewer)
+        )
     if status == "retrieved":
         if reason:
             raise click.UsageError("--reason goes with --not-retrieved")
@@ -67,7 +89,30 @@ def fulltext(
         ft.mark_not_retrieved(
             review, record_id, reason=reason or "", reviewer=resolve_reviewer(review, reviewer)
         )
+    if show_text:
+        _show_text(review, record_id, as_json)
+        return
     _show_report(review, record_id, as_json)
+
+
+def _show_text(review: Review, record_id: int, as_json: bool) -> None:
+    from litreview.errors import InvalidValue
+    from litreview.fulltext_files import get_attachment, get_pages
+
+    if get_attachment(review, record_id) is None:
+        raise InvalidValue(
+            f"record {record_id} has no attached PDF",
+            hint=f"attach one: litreview attach FILE.pdf --record {record_id}",
+        )
+    pages = get_pages(review, record_id)
+    if as_json:
+        echo_json({"record_id": record_id, "pages": pages})
+        return
+    if not pages:
+        click.echo("(the PDF has no text layer: a scanned image?)", err=True)
+    for number, text in enumerate(pages, 1):
+        click.echo(f"--- page {number} ---")
+        click.echo(text)
 
 
 def _show_report(review: Review, record_id: int, as_json: bool) -> None:
@@ -95,6 +140,8 @@ def _show_report(review: Review, record_id: int, as_json: bool) -> None:
         return
     where = f"  {location}" if location else ""
     why = f"  ({reason})" if reason else ""
+    if status == "requested" and found is not None:
+        why = f"  (from {reason}, since {found.created_at[:10]})"
     shown = (status or "not recorded").replace("_", " ")
     click.echo(f"[{work}] study {study}: full text {shown}{where}{why}")
     for field, text in notes.items():

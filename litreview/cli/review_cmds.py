@@ -93,3 +93,8 @@ def backup(ctx: click.Context, target: str) -> None:
         raise InvalidValue(f"{path} exists", hint="choose a new file name")
     backup_review(review.db, path)
     click.echo(f"backed up {review.path} to {path}", err=True)
+    from litreview.fulltext_files import backup_files
+
+    folder = backup_files(review, path)
+    if folder is not None:
+        click.echo(f"copied the attached files to {folder}", err=True)

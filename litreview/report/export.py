@@ -104,9 +104,14 @@ def describe_decisions(review: Review, item: ExportedWork) -> str:
 
 
 def render_ris(review: Review, items: list[ExportedWork]) -> str:
+    from litreview.fulltext_files import file_paths
     from litreview.report.export_ris import render_ris as write_ris
 
-    return write_ris([(i.fields, [describe_decisions(review, i), *i.fields.notes]) for i in items])
+    pdfs = file_paths(review)  # L1: the attached PDF, which Zotero and EndNote pick up
+    return write_ris(
+        [(i.fields, [describe_decisions(review, i), *i.fields.notes]) for i in items],
+        [pdfs.get(i.work_id) for i in items],
+    )
 
 
 def csv_rows(review: Review, items: list[ExportedWork]) -> list[list[str]]:
@@ -128,6 +133,10 @@ def csv_rows(review: Review, items: list[ExportedWork]) -> list[list[str]]:
         "label_included",
     ]
     header += [col for s in stages for col in (f"{s}_decision", f"{s}_reason")]
+    header.append("pdf_path")
+    from litreview.fulltext_files import file_paths
+
+    pdfs = file_paths(review)
     rows: list[list[str]] = [header]
     for item in items:
         f = item.fields
@@ -150,6 +159,7 @@ def csv_rows(review: Review, items: list[ExportedWork]) -> list[list[str]]:
         for s in stages:
             d = item.decisions.get(s)
             row += [d.value if d else "", (_reason_label(review, s, d.reason) or "") if d else ""]
+        row.append(pdfs.get(item.work_id, ""))
         rows.append(row)
     return rows
 

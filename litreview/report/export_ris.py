@@ -107,11 +107,16 @@ def _reference(fields: RecordFields, notes: list[str]) -> dict[str, Any]:
     return {key: value for key, value in ref.items() if value}
 
 
-def render_ris(entries: list[tuple[RecordFields, list[str]]]) -> str:
-    """RIS text for ``(fields, notes)`` pairs; each note is an ``N1`` line."""
+def render_ris(
+    entries: list[tuple[RecordFields, list[str]]], files: list[str | None] | None = None
+) -> str:
+    """RIS text for ``(fields, notes)`` pairs; each note is an ``N1`` line. ``files`` gives
+    each entry's attached PDF (or None), written as ``L1``, which Zotero and EndNote pick up."""
     if not entries:
         return ""
-    text: str = rispy.dumps(
-        [_reference(fields, notes) for fields, notes in entries], implementation=_Writer
-    )
+    references = [_reference(fields, notes) for fields, notes in entries]
+    for reference, path in zip(references, files or [], strict=False):
+        if path:
+            reference["file_attachments1"] = _one_line(path)
+    text: str = rispy.dumps(references, implementation=_Writer)
     return text

@@ -378,13 +378,17 @@ class Fetcher:
             response = self.client.send(request, stream=True, follow_redirects=False)
             try:
                 if not (response.is_redirect and "Location" in response.headers):
-                    response.read()
-                    return response
+                    return self._read_body(response)
                 request = redirect_request(request, response)
             finally:
                 response.close()
         raise SourceError(f"{self.service}: more than {MAX_REDIRECTS} redirects",
                           hint="check --base-url")
+
+    def _read_body(self, response: httpx.Response) -> httpx.Response:
+        """The answer with its body read (a subclass may read it in chunks and limit it)."""
+        response.read()
+        return response
 
     def _send(
         self, url: str, params: Mapping[str, Any] | None, where: str, deadline: float

@@ -3,7 +3,8 @@
 Event kinds written by ``litreview.fulltext`` (and read here):
 
 - ``fulltext``: ``record_id`` = the report (a work id), ``stage``, ``value`` =
-  ``retrieved`` | ``not_retrieved``, ``reason`` (why not retrieved),
+  ``retrieved`` | ``not_retrieved`` | ``requested``, ``reason`` (why not retrieved;
+  for ``requested``, where from),
   ``payload`` = ``{"location": path or URL}``.
 - ``note``: ``record_id`` = the report, ``stage``, ``value`` = the note field,
   ``note`` = its text (empty text clears the field).
@@ -50,7 +51,7 @@ def to_work(groups: dict[int, int], record_id: int | None) -> int:
 class Retrieval:
     event_id: int
     work_id: int
-    status: str  # "retrieved" | "not_retrieved"
+    status: str  # "retrieved" | "not_retrieved" | "requested" (awaited)
     location: str | None
     reason: str | None
     reviewer: str | None

@@ -392,3 +392,25 @@ def m005_views(db: sqlite_utils.Database) -> None:
     from litreview.storage.view_settings import sync_view_settings
 
     sync_view_settings(db)
+
+
+@MIGRATIONS()
+def m006_fulltext_files(db: sqlite_utils.Database) -> None:
+    # attached PDFs (content-addressed copies beside the review) and their text, page by page,
+    # in an FTS5 index; which work a file belongs to is an ``attach`` event
+    _run_script(
+        db,
+        """
+        CREATE TABLE files (
+            sha256 TEXT PRIMARY KEY,
+            path TEXT NOT NULL,
+            size_bytes INTEGER NOT NULL,
+            pages INTEGER NOT NULL,
+            has_text INTEGER NOT NULL,
+            added_at TEXT NOT NULL
+        );
+        CREATE VIRTUAL TABLE file_pages USING fts5(
+            text, sha256 UNINDEXED, page UNINDEXED, tokenize = 'unicode61 remove_diacritics 2'
+        );
+        """,
+    )

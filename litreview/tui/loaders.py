@@ -41,6 +41,7 @@ class ReportRow:
     included_study: bool  # the study has an included report: appraisal and coding apply
     notes: Mapping[str, str]  # the study's notes (several reports: joined)
     appraisal: Appraisal | None
+    has_file: bool = False  # a PDF is attached (its text can be read in the terminal)
 
     @property
     def own_notes(self) -> bool:
@@ -77,8 +78,10 @@ def load_reports(review: Review, reviewer: str | None) -> list[ReportRow]:
         list_included_studies,
     )
     from litreview.report.export import select_works
+    from litreview.storage.files import current_attachments
 
     stage = get_fulltext_stage(review).name
+    attached = current_attachments(review.db)
     items = select_works(review, stage=stage)
     decisions = _visible_decisions(review, stage, items, reviewer)
     links = get_study_links(review)
@@ -98,7 +101,7 @@ def load_reports(review: Review, reviewer: str | None) -> list[ReportRow]:
             retrieval.status if retrieval else None, retrieval.location if retrieval else None,
             retrieval.reason if retrieval else None, decision, reason, study,
             tuple(reports.get(study, [item.work_id])), study in included,
-            notes.get(study, {}), appraisals.get(study),
+            notes.get(study, {}), appraisals.get(study), item.work_id in attached,
         ))  # fmt: skip
     return rows
 

@@ -41,7 +41,7 @@ if TYPE_CHECKING:
     from litreview.review import Review
 
 Save = Callable[["Review", str], object]  # a write, given the review and the reviewer
-STATUS_CELLS = {"retrieved": "✓ got", "not_retrieved": "✗ not", None: "· ?"}
+STATUS_CELLS = {"retrieved": "✓ got", "not_retrieved": "✗ not", "requested": "… asked", None: "· ?"}
 
 
 def fulltext_link(row: ReportRow) -> str | None:
@@ -85,6 +85,7 @@ class FulltextScreen(ReviewScreen):
         Binding("l", "link", "Link to study", id="ft.link"),
         Binding("u", "undo", "Undo", id="ft.undo"),
         Binding("o", "open_link", "Open", id="ft.open"),
+        Binding("t", "read", "Read text", id="ft.read"),
         Binding("question_mark", "app.help", "Help", key_display="?", id="app.help"),
         Binding("escape", "home", "Home", id="ft.home"),
     ]
@@ -179,6 +180,8 @@ class FulltextScreen(ReviewScreen):
         if action == "not_retrieved" and row is not None and row.decision in ("include", "exclude"):
             return None
         if action == "open_link" and row is not None and fulltext_link(row) is None:
+            return None
+        if action == "read" and (row is None or not row.has_file):
             return None
         if action == "notes" and not self.review.protocol.fulltext_notes:
             return None
@@ -348,6 +351,14 @@ class FulltextScreen(ReviewScreen):
         if url:
             self.app.open_url(url)
             self.notify(f"Opening {url}", markup=False)
+
+    def action_read(self) -> None:
+        """The attached PDF's text, with the protocol's terms highlighted."""
+        from litreview.tui.screens.fulltext_reader import FulltextReader
+
+        row = self.current
+        if row is not None and row.has_file:
+            self.app.push_screen(FulltextReader(self, row.work_id, row.fields.title or ""))
 
     def action_home(self) -> None:
         self.app.pop_screen()

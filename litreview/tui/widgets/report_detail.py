@@ -39,6 +39,10 @@ def retrieval_text(row: ReportRow) -> Content:
     if row.status == "retrieved":
         where = one_line(row.location) if row.location else "no location recorded"
         return Content.assemble(("Full text: ", "bold"), "✓ retrieved — ", where)
+    if row.status == "requested":
+        return Content.assemble(
+            ("Full text: ", "bold"), "… requested from ", one_line(row.not_retrieved_reason)
+        )
     if row.status == "not_retrieved":
         return Content.assemble(
             ("Full text: ", "bold"), "✗ not retrieved — ", one_line(row.not_retrieved_reason)
