@@ -32,7 +32,9 @@ def map_records_to_sources(review: Review) -> dict[int, Source]:
     }
 
 
-def _works_by_label(review: Review) -> tuple[dict[str, set[int]], Counter[str], dict[str, str]]:
+def works_by_source_label(
+    review: Review,
+) -> tuple[dict[str, set[int]], Counter[str], dict[str, str]]:
     """(label -> works it found, label -> records, label -> arm)."""
     from litreview.storage import works
 
@@ -59,7 +61,7 @@ def _included_works(review: Review) -> set[int]:
 def sources_table(review: Review) -> Table:
     """Per source: records, distinct works, works no other source found, included reports,
     and the works shared with each other source (overlap from the duplicate groups)."""
-    found, records, arms = _works_by_label(review)
+    found, records, arms = works_by_source_label(review)
     labels = sorted(found, key=lambda lb: (arms[lb] == "other", lb.casefold()))
     included = _included_works(review)
     headers = (

@@ -282,19 +282,9 @@ def progress(review: Review, stage: str | None = None, block: int = 100) -> Prog
 def source_overlap(review: Review) -> SourceOverlap:
     """Works (after deduplication) per source and per exact combination of sources, with
     the labels and counts of ``litreview table sources``."""
-    from litreview.report.log_tables import _source_label as source_label
-    from litreview.report.log_tables import map_records_to_sources
-    from litreview.storage import works as works_store
+    from litreview.report.log_tables import works_by_source_label
 
-    groups = works_store.group_map(review.db)
-    found: dict[str, set[int]] = defaultdict(set)
-    records: Counter[str] = Counter()
-    arms: dict[str, str] = {}
-    for record, source in map_records_to_sources(review).items():
-        label = source_label(source)
-        found[label].add(groups.get(record, record))
-        records[label] += 1
-        arms.setdefault(label, source.arm)
+    found, records, arms = works_by_source_label(review)
     names = tuple(sorted(found, key=lambda lb: (arms[lb] == "other", lb.casefold())))
     by_work: dict[int, set[str]] = defaultdict(set)
     for label, works in found.items():
