@@ -16,7 +16,6 @@ CLI and the TUI are the only places that catch it. Bugs propagate.
     ├── InvalidTransition       e.g. appraising an excluded record
     ├── OutputFileError         an output file cannot be written (missing folder, ...)
     ├── EnvironmentFailure      the system refused: disk full, read-only, permission, ...
-    ├── ModelNotReady           too few labels to rank
     ├── PrismaInconsistent(violations)  the flow numbers break a PRISMA identity
     └── SourceError             a search API failed
         ├── RateLimited
@@ -118,10 +117,6 @@ class OutputFileError(LitreviewError):
 class EnvironmentFailure(LitreviewError):
     """An ``OSError``, SQLite error or overflow turned into a message and a hint at
     the error boundary (``litreview.cli.main``)."""
-
-
-class ModelNotReady(LitreviewError):
-    pass
 
 
 class PrismaInconsistent(LitreviewError):

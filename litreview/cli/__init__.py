@@ -38,9 +38,9 @@ from litreview.errors import LitreviewError
 @click.pass_context
 def cli(ctx: click.Context, db_path: str, debug: bool, verbose: int) -> None:
     """litreview: systematic literature reviews in the terminal."""
+    # --debug is read by main(), the error boundary, before click parses anything
     ctx.ensure_object(dict)
     ctx.obj["db_path"] = db_path
-    ctx.obj["debug"] = debug
     level = logging.WARNING - 10 * min(verbose, 2)
     logging.basicConfig(level=level, stream=sys.stderr, format="%(levelname)s %(message)s")
 

@@ -29,15 +29,12 @@ import numpy as np
 
 if TYPE_CHECKING:
     from scipy.sparse import csr_matrix
-    from sklearn.feature_extraction.text import TfidfVectorizer
-    from sklearn.pipeline import Pipeline
 
 __all__ = [
     "Features",
     "ModelConfig",
     "Ranking",
     "build_features",
-    "make_ranker",
     "rank",
     "record_text",
 ]
@@ -148,22 +145,6 @@ def record_text(title: str | None, abstract: str | None, title_repeat: int = 1) 
     return " ".join(parts)
 
 
-def _make_vectorizer(config: ModelConfig, n_records: int) -> TfidfVectorizer:
-    from sklearn.feature_extraction.text import TfidfVectorizer
-
-    if config.features != "tfidf":
-        raise ValueError(f"unknown features {config.features!r}; known: 'tfidf'")
-    # max_df as a fraction only makes sense once it keeps at least one document.
-    max_df = config.max_df if n_records * config.max_df >= 2 else 1.0
-    return TfidfVectorizer(
-        ngram_range=(1, config.ngram_max),
-        sublinear_tf=config.sublinear_tf,
-        max_df=max_df,
-        min_df=config.min_df if n_records >= 50 else 1,
-        dtype=np.float64,
-    )
-
-
 def _make_classifier(config: ModelConfig, random_state: int | None) -> Any:
     from sklearn.svm import LinearSVC
 
@@ -171,24 +152,6 @@ def _make_classifier(config: ModelConfig, random_state: int | None) -> Any:
         raise ValueError(f"unknown classifier {config.classifier!r}; known: 'svm'")
     return LinearSVC(
         C=config.C, loss="squared_hinge", dual=True, tol=config.tol, random_state=random_state
-    )
-
-
-def make_ranker(config: ModelConfig | None = None, random_state: int | None = None) -> Pipeline:
-    """The model as plain sklearn objects: ``Pipeline([("features", ...), ("clf", ...)])``.
-
-    :func:`rank` uses the two steps separately (features fitted once over all
-    records, classifier refitted per ranking); the pipeline is for one-off use
-    on ``record_text`` strings.
-    """
-    from sklearn.pipeline import Pipeline
-
-    config = config or ModelConfig()
-    return Pipeline(
-        [
-            ("features", _make_vectorizer(config, n_records=1_000)),
-            ("clf", _make_classifier(config, random_state)),
-        ]
     )
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from litreview.screen.ranking import ModelConfig, build_features, make_ranker, rank, record_text
+from litreview.screen.ranking import ModelConfig, build_features, rank, record_text
 from litreview.screen.simulate import load_labelled_csv
 
 TOPIC = "reward based dog training obedience behaviour"
@@ -67,15 +67,6 @@ def test_record_text_repeats_the_title() -> None:
 def test_config_round_trips_through_json() -> None:
     config = ModelConfig(pseudo_negatives=50, extra={"note": "x"})
     assert ModelConfig.from_json(config.to_json()) == config
-
-
-def test_make_ranker_is_a_plain_pipeline() -> None:
-    pipe = make_ranker(ModelConfig(), random_state=0)
-    assert [name for name, _ in pipe.steps] == ["features", "clf"]
-    docs = ["dog training reward", "stock market prices", "dog obedience reward",
-            "bond prices market"]
-    pipe.fit(docs, [1, 0, 1, 0])
-    assert pipe.decision_function(["reward dog"])[0] > pipe.decision_function(["market"])[0]
 
 
 def test_old_stored_configs_still_load() -> None:
