@@ -52,6 +52,7 @@ from asreview_u4 import u4_features, u4_weights  # noqa: E402
 from litreview.screen.ranking import ModelConfig, build_features, rank  # noqa: E402
 from litreview.screen.simulate import (  # noqa: E402
     LabelledSet,
+    active_learning_order,
     draw_priors,
     load_labelled_csv,
     schedule_retrain,
@@ -121,40 +122,20 @@ def screen_until_fixed(
     scorer: Callable[[np.ndarray, np.ndarray], np.ndarray],
     retrain_due: Callable[[int, int], bool],
 ) -> dict[str, Any]:
-    """Active learning as ``simulate.active_learning_order`` (highest score next, lowest index
-    on a tie), stopped once WSS@95 and recall@10% are both fixed; returns both."""
-    n_all = len(labels)
-    is_labelled = np.zeros(n_all, dtype=bool)
-    is_labelled[priors] = True
-    labelled = list(priors.tolist())
-    n = n_all - len(priors)
+    """Active learning (``simulate.active_learning_order``) stopped once WSS@95 and
+    recall@10% are both fixed (95% of the relevant found and 10% screened); returns both."""
+    n = len(labels) - len(priors)
     relevant = int(labels.sum() - labels[priors].sum())
     need = math.ceil(0.95 * relevant)
     top10 = max(1, math.floor(0.10 * n))
-    found, found_at_10, screened, n95 = 0, 0, 0, 0
-    first_hit = 0
-    queue: np.ndarray = np.zeros(0, dtype=np.int64)
-    head, last_fit = 0, -1
-    while screened < n and (n95 == 0 or screened < top10):
-        if last_fit < 0 or retrain_due(len(labelled), last_fit):
-            idx = np.asarray(labelled, dtype=np.int64)
-            scores = scorer(idx, labels[idx])
-            pool = np.flatnonzero(~is_labelled)
-            queue, head, last_fit = pool[np.argsort(-scores[pool], kind="stable")], 0, len(labelled)
-        while is_labelled[queue[head]]:
-            head += 1
-        pick = int(queue[head])
-        is_labelled[pick] = True
-        labelled.append(pick)
-        screened += 1
-        if labels[pick]:
-            found += 1
-            first_hit = first_hit or screened
-            if found == need:
-                n95 = screened
-        if screened == top10:
-            found_at_10 = found
-    return {"wss95": (n - n95) / n - 0.05, "recall_at_10pct": found_at_10 / relevant,
+    order = active_learning_order(
+        labels, priors, scorer, retrain_due,
+        enough=lambda screened, found: found >= need and screened >= top10,
+    )
+    hits = np.cumsum(labels[order])
+    n95 = int(np.argmax(hits >= need)) + 1
+    first_hit = int(np.argmax(hits >= 1)) + 1 if relevant else 0
+    return {"wss95": (n - n95) / n - 0.05, "recall_at_10pct": int(hits[top10 - 1]) / relevant,
             "screened_to_95": n95, "first_relevant_at": first_hit, "records": n}
 
 

@@ -131,18 +131,21 @@ def active_learning_order(
     priors: np.ndarray,
     scorer: Scorer,
     retrain_due: Callable[[int, int], bool],
+    enough: Callable[[int, int], bool] | None = None,
 ) -> np.ndarray:
     """The screening order of the non-prior records.
 
     ``scorer(labelled_indices, their_labels)`` returns a score for every record;
     the highest-scored unlabelled record is screened next (lowest index on a
     tie). Retraining happens when ``retrain_due(n_labels, n_labels_at_last_fit)``.
+    ``enough(screened, found)``, when given, ends the run early (after the record
+    that made it true): the order then lists only the records screened.
     """
     n = len(labels)
     is_labelled = np.zeros(n, dtype=bool)
     is_labelled[priors] = True
     labelled = list(priors.tolist())
-    left = int(labels.sum() - labels[priors].sum())
+    relevant = left = int(labels.sum() - labels[priors].sum())
     order: list[int] = []
     queue: np.ndarray = np.zeros(0, dtype=np.int64)
     head, last_fit = 0, -1
@@ -159,6 +162,8 @@ def active_learning_order(
         labelled.append(pick)
         order.append(pick)
         left -= int(labels[pick])
+        if enough is not None and enough(len(order), relevant - left):
+            break
         if left == 0:  # the rest cannot change any figure: keep the last ranking
             order.extend(int(i) for i in queue[head:] if not is_labelled[i])
             break
