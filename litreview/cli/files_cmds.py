@@ -7,7 +7,7 @@ from dataclasses import asdict
 
 import click
 
-from litreview.cli._common import echo_json, json_option, open_from_context
+from litreview.cli._common import RECORD_ID, echo_json, json_option, open_from_context
 from litreview.cli.screen_cmds import resolve_reviewer
 
 _LABELS = {
@@ -31,7 +31,7 @@ def _safe(text: str) -> str:
 @click.option(
     "--record",
     "record_id",
-    type=int,
+    type=RECORD_ID,
     help="Attach the (single) PDF to this record's work instead of matching it.",
 )
 @click.option("--reviewer", help="Who records it (default: $LITREVIEW_REVIEWER or remembered).")
