@@ -5,7 +5,7 @@ on title + " " + abstract of all records; LinearSVC(C=0.11, loss="squared_hinge"
 sample weights so the included records together weigh 9.8x the excluded ones
 (ASReview's ``Balanced``: normalised to mean 1); max query on decision_function;
 retrain after every label. Priors as ASReview draws them (see
-``litreview.screen.simulate.draw_priors``).
+``litreview.screening.simulate.draw_priors``).
 
     .venv/bin/python bench/asreview_u4.py [--seeds 1,2] [FILE.csv ...]
 """
@@ -25,7 +25,7 @@ from sklearn.svm import LinearSVC
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from litreview.screen.simulate import (  # noqa: E402
+from litreview.screening.simulate import (  # noqa: E402
     active_learning_order,
     draw_priors,
     load_labelled_csv,

@@ -26,8 +26,8 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from litreview.coding import current_codes
-from litreview.coding_suggest import (
+from litreview.coding.codes import current_codes
+from litreview.coding.suggest import (
     compose_text,
     suggest_by_classifier,
     suggest_by_keywords,
@@ -35,7 +35,7 @@ from litreview.coding_suggest import (
 )
 from litreview.demo.build import build_demo
 from litreview.demo.coding import code_demo
-from litreview.fulltext import current_notes, list_included_studies
+from litreview.fulltext.reports import current_notes, list_included_studies
 from litreview.storage.views import work_fields
 
 REPO = Path(__file__).resolve().parent.parent

@@ -113,8 +113,8 @@ def main() -> None:
         ours = measure(
             "from pathlib import Path\n"
             "from litreview.protocol import load_template\n"
-            "from litreview.review import create_review\n"
-            "from litreview.importing import import_files\n"
+            "from litreview.storage.review import create_review\n"
+            "from litreview.ingest.importer import import_files\n"
             f"r = create_review({str(db)!r}, load_template('default')[0])\n"
             f"n = import_files(r, [Path({str(ris)!r})])[0].records\n"
             "r.close()"

@@ -1,4 +1,4 @@
-"""Retrain + rerank latency of ``litreview.screen.ranking.rank`` at 10,000 and 100,000 records.
+"""Retrain + rerank latency of ``litreview.screening.ranking.rank`` at 10,000 and 100,000 records.
 
 Records are drawn (with replacement) from the shared screening sets so token
 statistics are real; the feature matrix is built once (what the live review
@@ -25,8 +25,8 @@ sys.path.insert(0, str(ROOT))
 
 from asreview_u4 import SETS, SHARED  # noqa: E402
 
-from litreview.screen.ranking import ModelConfig, build_features, rank  # noqa: E402
-from litreview.screen.simulate import load_labelled_csv  # noqa: E402
+from litreview.screening.ranking import ModelConfig, build_features, rank  # noqa: E402
+from litreview.screening.simulate import load_labelled_csv  # noqa: E402
 
 
 def corpus(size: int, seed: int = 0) -> tuple[list[tuple[str, str]], np.ndarray]:

@@ -4,7 +4,7 @@ For each set x seed (1 included + 1 excluded prior drawn as ASReview draws them)
 model, screen in the model's order and measure WSS@95 and recall at 10% screened (CLI.md's
 definitions; priors not counted). ``u4`` is the faithful replica in ``asreview_u4.py``
 (retrains after every label); every other model is a named ``ModelConfig`` run through
-``litreview.screen.ranking.rank`` on the retrain schedule ``litreview simulate`` uses.
+``litreview.screening.ranking.rank`` on the retrain schedule ``litreview simulate`` uses.
 A run stops as soon as both figures are fixed (95% of the relevant records found and 10% of
 the records screened), which gives the same two figures as a full run at a fraction of the cost.
 
@@ -49,8 +49,8 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from asreview_u4 import u4_features, u4_weights  # noqa: E402
 
-from litreview.screen.ranking import ModelConfig, build_features, rank  # noqa: E402
-from litreview.screen.simulate import (  # noqa: E402
+from litreview.screening.ranking import ModelConfig, build_features, rank  # noqa: E402
+from litreview.screening.simulate import (  # noqa: E402
     LabelledSet,
     active_learning_order,
     draw_priors,

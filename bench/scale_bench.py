@@ -94,10 +94,10 @@ def bench_import(gb: float) -> None:
 
 def build_review(directory: Path, records: int) -> Path:
     """A review of ``records`` works with 2,000 decisions and a stored ranking."""
-    from litreview.importing import import_files
+    from litreview.ingest.importer import import_files
     from litreview.protocol import load_template
-    from litreview.review import create_review
-    from litreview.screen import session
+    from litreview.screening import session
+    from litreview.storage.review import create_review
 
     db = directory / "review.db"
     if db.exists():
@@ -121,7 +121,7 @@ _TUI_OPEN = """
 import asyncio, sys, time
 start = time.perf_counter()
 from pathlib import Path
-from litreview.review import open_review
+from litreview.storage.review import open_review
 from litreview.tui.app import make_app
 
 async def main():
@@ -163,8 +163,8 @@ def bench_review(records: int, keep: Path | None) -> None:
 
 
 def _counts(db: Path) -> tuple[bool, int, int]:
-    from litreview.review import open_review
     from litreview.storage.db import integrity_ok
+    from litreview.storage.review import open_review
 
     with open_review(db) as review:
         row = review.db.execute(

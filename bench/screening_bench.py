@@ -1,6 +1,6 @@
 """Every stopping rule on every shared screening set, worst set first.
 
-Runs ``litreview simulate``'s own code (``litreview.screen.simulate.simulate``)
+Runs ``litreview simulate``'s own code (``litreview.screening.simulate.simulate``)
 on all sets in ../shared/data/screening x seeds 1-5 (1+1 priors), with the
 ``label_included`` labels and, for the sets that have them (Cohen 2006), the
 ``label_abstract_screening`` labels. Prints per set, worst first: WSS@95,
@@ -31,13 +31,13 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from litreview.screen.simulate import simulate  # noqa: E402
-from litreview.screen.stopping import default_rule  # noqa: E402
+from litreview.screening.simulate import simulate  # noqa: E402
+from litreview.screening.stopping import default_rule  # noqa: E402
 
 SHARED = ROOT.parent / "shared" / "data" / "screening"
 CACHE = ROOT / "bench" / "out" / "screening_cache"
-CODE = ["litreview/screen/simulate.py", "litreview/screen/stopping.py",
-        "litreview/screen/random_check.py", "litreview/screen/ranking.py"]
+CODE = ["litreview/screening/simulate.py", "litreview/screening/stopping.py",
+        "litreview/screening/random_check.py", "litreview/screening/ranking.py"]
 COLUMNS = ("label_included", "label_abstract_screening")
 
 

@@ -30,8 +30,8 @@ sys.path.insert(0, str(ROOT))
 
 from asreview_u4 import SETS, SHARED, u4_features, u4_order  # noqa: E402
 
-from litreview.screen.ranking import ModelConfig, build_features  # noqa: E402
-from litreview.screen.simulate import (  # noqa: E402
+from litreview.screening.ranking import ModelConfig, build_features  # noqa: E402
+from litreview.screening.simulate import (  # noqa: E402
     _learned_scorer,
     active_learning_order,
     draw_priors,
@@ -39,7 +39,7 @@ from litreview.screen.simulate import (  # noqa: E402
     order_metrics,
     schedule_retrain,
 )
-from litreview.screen.stopping import Buscar, default_rule, make_rules  # noqa: E402
+from litreview.screening.stopping import Buscar, default_rule, make_rules  # noqa: E402
 
 CACHE = ROOT / "bench" / "out" / "u4_cache.json"
 

@@ -46,10 +46,10 @@ sys.path.insert(0, str(ROOT))
 
 from textual import events  # noqa: E402
 
-from litreview.importing import ImportOptions, import_parsed  # noqa: E402
+from litreview.ingest.importer import ImportOptions, import_parsed  # noqa: E402
 from litreview.models import ParsedFile, ParsedRecord, RecordFields  # noqa: E402
 from litreview.protocol import load_template  # noqa: E402
-from litreview.review import Review, create_review, open_review  # noqa: E402
+from litreview.storage.review import Review, create_review, open_review  # noqa: E402
 from litreview.tui.app import LitreviewApp, make_app  # noqa: E402
 from litreview.tui.screens.modals import ReasonPicker  # noqa: E402
 from litreview.tui.screens.screening import ScreeningScreen  # noqa: E402
@@ -69,7 +69,7 @@ def corpus(n: int, seed: int = 0) -> tuple[list[tuple[str, str]], list[int], str
     texts: list[tuple[str, str]] = []
     labels: list[int] = []
     if SHARED.is_dir():
-        from litreview.screen.simulate import load_labelled_csv
+        from litreview.screening.simulate import load_labelled_csv
 
         for path in sorted(SHARED.glob("*.csv")):
             data = load_labelled_csv(path)

@@ -3,6 +3,6 @@
 from __future__ import annotations
 
 from litreview.errors import LitreviewError
-from litreview.review import Review, create_review, open_review
+from litreview.storage.review import Review, create_review, open_review
 
 __all__ = ["LitreviewError", "Review", "create_review", "open_review"]

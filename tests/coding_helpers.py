@@ -6,10 +6,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from litreview.importing import ImportOptions, import_files
+from litreview.ingest.importer import ImportOptions, import_files
 from litreview.protocol import load_template
-from litreview.review import Review, create_review
-from litreview.screen import session
+from litreview.screening import session
+from litreview.storage.review import Review, create_review
 
 DATA = Path(__file__).resolve().parent / "data"
 STUDIES = DATA / "coding" / "studies.ris"  # 12 journal articles, record ids 1-12

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from shared_paths import shared_data_dir
 
-from litreview.review import Review, create_review
+from litreview.storage.review import Review, create_review
 
 DATA = Path(__file__).resolve().parent / "data"
 

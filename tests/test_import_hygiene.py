@@ -8,7 +8,7 @@ import sys
 import pytest
 
 CORE = [
-    "litreview.cli", "litreview.importing", "litreview.status", "litreview.storage.db",
+    "litreview.cli", "litreview.ingest.importer", "litreview.report.status", "litreview.storage.db",
     "litreview.ingest", "litreview.protocol",
 ]
 

@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 
 import click
 
-from litreview.review import Review, open_review
+from litreview.storage.review import Review, open_review
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -89,7 +89,7 @@ def output_path(ctx: click.Context | None, value: str | Path) -> Path:
     that writes a file calls this before writing anything.
     """
     from litreview.errors import InvalidValue
-    from litreview.output_files import check_output_folder, is_special
+    from litreview.storage.output_files import check_output_folder, is_special
 
     given = Path(value).expanduser()
     target = given if is_special(given) else given.resolve()
@@ -122,6 +122,6 @@ def terminal_text(text: str | None) -> str:
     ANSI escape sequences, control characters (newline and tab kept) and bidi overrides
     are removed, by the same rules as the TUI; ``--json`` output is escaped by JSON instead.
     """
-    from litreview.tui.sanitize import sanitize  # pure: imports no Textual
+    from litreview.report.sanitize import sanitize  # pure: imports no Textual
 
     return sanitize(text)

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from litreview.errors import InvalidValue
-from litreview.output_files import is_special
+from litreview.storage.output_files import is_special
 
 __all__ = [
     "CODES_SUFFIXES",

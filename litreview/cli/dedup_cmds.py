@@ -9,7 +9,7 @@ import click
 
 from litreview.cli._common import RECORD_ID, echo_json, json_option, open_from_context
 from litreview.cli.import_cmd import _ImportProgress
-from litreview.deduplication import DedupSummary
+from litreview.dedup.apply import DedupSummary
 
 
 class _DedupProgress(_ImportProgress):
@@ -34,7 +34,7 @@ def _report(summary: DedupSummary, as_json: bool, dry_run: bool = False) -> None
 @click.pass_context
 def dedup(ctx: click.Context, dry_run: bool, as_json: bool) -> None:
     """Find duplicate records across all sources."""
-    from litreview.deduplication import run_dedup
+    from litreview.dedup.apply import run_dedup
 
     with ExitStack() as stack:
         summary = run_dedup(open_from_context(ctx), dry_run=dry_run,
@@ -74,7 +74,7 @@ def duplicates(ctx: click.Context, as_json: bool) -> None:
 def merge(ctx: click.Context, record_a: int, record_b: int, reviewer: str | None,
           as_json: bool) -> None:
     """Mark two records as the same work."""
-    from litreview.deduplication import merge_records
+    from litreview.dedup.apply import merge_records
 
     _report(merge_records(open_from_context(ctx), record_a, record_b, reviewer=reviewer),
             as_json)
@@ -89,7 +89,7 @@ def merge(ctx: click.Context, record_a: int, record_b: int, reviewer: str | None
 def not_duplicate(ctx: click.Context, record_a: int, record_b: int, reviewer: str | None,
                   as_json: bool) -> None:
     """Mark two records as different works."""
-    from litreview.deduplication import mark_not_duplicate
+    from litreview.dedup.apply import mark_not_duplicate
 
     _report(mark_not_duplicate(open_from_context(ctx), record_a, record_b, reviewer=reviewer),
             as_json)
@@ -102,6 +102,6 @@ def not_duplicate(ctx: click.Context, record_a: int, record_b: int, reviewer: st
 @click.pass_context
 def unmerge(ctx: click.Context, record_id: int, reviewer: str | None, as_json: bool) -> None:
     """Take a record out of its duplicate group."""
-    from litreview.deduplication import unmerge_record
+    from litreview.dedup.apply import unmerge_record
 
     _report(unmerge_record(open_from_context(ctx), record_id, reviewer=reviewer), as_json)

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import click
 
 if TYPE_CHECKING:
-    from litreview.review import Review
+    from litreview.storage.review import Review
 
 
 @click.command()
@@ -29,7 +29,7 @@ def demo(directory: str | None, no_tui: bool, thesis_data: str | None, example: 
     from litreview.cli.review_cmds import print_status
     from litreview.demo.build import build_demo, default_demo_dir
     from litreview.demo.examples import build_example, default_example_dir, find_example
-    from litreview.status import review_status
+    from litreview.report.status import review_status
 
     if list_examples:
         _list_examples()

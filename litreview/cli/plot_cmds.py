@@ -16,7 +16,7 @@ KINDS = ("recall", "progress", "sources", "agreement")
 
 def write_output(path: Path, data: bytes) -> None:
     """Every file these commands write: atomically, through the one output path."""
-    from litreview.output_files import write_bytes
+    from litreview.storage.output_files import write_bytes
 
     write_bytes(path, data)
 

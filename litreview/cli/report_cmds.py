@@ -18,7 +18,7 @@ from litreview.cli._output_format import (
 
 
 def _write_text(path: Path, text: str) -> None:
-    from litreview.output_files import write_text
+    from litreview.storage.output_files import write_text
 
     write_text(path, text)
 

@@ -20,7 +20,7 @@ from litreview.cli._common import echo_json, json_option, open_from_context, out
 def init(ctx: click.Context, protocol_file: str | None, template: str | None, force: bool) -> None:
     """Create the review file with a protocol."""
     from litreview.protocol import load_protocol_file, load_template
-    from litreview.review import create_review
+    from litreview.storage.review import create_review
 
     if protocol_file and template:
         raise click.UsageError("give --protocol or --template, not both")
@@ -59,7 +59,7 @@ def print_status(data: dict[str, Any]) -> None:
         stopped = " [stopped]" if s["stopped"] else ""
         click.echo(f"{name}: {recall}; {rule} says {verdict}{stopped}")
     if data.get("published_labels"):
-        from litreview.demo.published import PublishedComparison, describe
+        from litreview.screening.published_labels import PublishedComparison, describe
 
         for line in describe(PublishedComparison(**data["published_labels"])):
             click.echo(line)
@@ -70,7 +70,7 @@ def print_status(data: dict[str, Any]) -> None:
 @click.pass_context
 def status(ctx: click.Context, as_json: bool) -> None:
     """Counts per source and stage."""
-    from litreview.status import review_status
+    from litreview.report.status import review_status
 
     data = review_status(open_from_context(ctx))
     if as_json:
@@ -93,7 +93,7 @@ def backup(ctx: click.Context, target: str) -> None:
         raise InvalidValue(f"{path} exists", hint="choose a new file name")
     backup_review(review.db, path)
     click.echo(f"backed up {review.path} to {path}", err=True)
-    from litreview.fulltext_files import backup_files
+    from litreview.fulltext.files import backup_files
 
     folder = backup_files(review, path)
     if folder is not None:

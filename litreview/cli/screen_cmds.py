@@ -14,18 +14,18 @@ from litreview.cli._common import (
     open_from_context,
     terminal_text,
 )
-from litreview.review import Review
+from litreview.storage.review import Review
 
 
 def resolve_reviewer(review: Review, given: str | None) -> str | None:
     """--reviewer, else $LITREVIEW_REVIEWER, else the name remembered for this review."""
-    from litreview.screen.session import remembered_reviewer
+    from litreview.screening.session import remembered_reviewer
 
     return given or os.environ.get("LITREVIEW_REVIEWER") or remembered_reviewer(review)
 
 
 def _stage(review: Review, stage: str | None) -> str:
-    from litreview.screen.session import default_stage
+    from litreview.screening.session import default_stage
 
     return stage or default_stage(review)
 
@@ -41,7 +41,7 @@ def next_(ctx: click.Context, stage: str | None, reviewer: str | None, rerank: b
           as_json: bool) -> None:
     """The next record to screen, in ranked order, with its score (or a record of the
     stopping rule's random check, marked "random check k of n")."""
-    from litreview.screen.session import LIVE_RETRAIN_LIMIT, next_records, refresh_ranking
+    from litreview.screening.session import LIVE_RETRAIN_LIMIT, next_records, refresh_ranking
 
     review = open_from_context(ctx)
     stage = _stage(review, stage)
@@ -85,8 +85,8 @@ def next_(ctx: click.Context, stage: str | None, reviewer: str | None, rerank: b
 def decide(ctx: click.Context, record_id: int, decision: str, stage: str | None,
            reason: str | None, reviewer: str | None, note: str | None) -> None:
     """Record a screening decision."""
-    from litreview.screen.session import decide as record_decision
-    from litreview.screen.session import stage_for_record
+    from litreview.screening.session import decide as record_decision
+    from litreview.screening.session import stage_for_record
 
     review = open_from_context(ctx)
     stage = stage or stage_for_record(review, record_id)
@@ -102,7 +102,7 @@ def decide(ctx: click.Context, record_id: int, decision: str, stage: str | None,
 @click.pass_context
 def undo(ctx: click.Context, reviewer: str | None, stage: str | None) -> None:
     """Undo the last decision."""
-    from litreview.screen.session import undo as undo_last
+    from litreview.screening.session import undo as undo_last
 
     review = open_from_context(ctx)
     reopened = undo_last(review, reviewer=resolve_reviewer(review, reviewer), stage=stage)
@@ -122,8 +122,8 @@ def undo(ctx: click.Context, reviewer: str | None, stage: str | None) -> None:
 def stop(ctx: click.Context, stage: str | None, rule: str | None, reviewer: str | None,
          note: str | None, resume: bool) -> None:
     """Stop screening a stage; what is left counts as excluded by the stopping rule."""
-    from litreview.screen.progress import resume_screening, stop_screening, stopping_report
-    from litreview.screen.session import stage_works
+    from litreview.screening.progress import resume_screening, stop_screening, stopping_report
+    from litreview.screening.session import stage_works
 
     review = open_from_context(ctx)
     stage = _stage(review, stage)

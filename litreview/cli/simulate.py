@@ -88,9 +88,9 @@ def simulate(
     as_json: bool,
 ) -> None:
     """Replay screening on labelled CSVs (title, abstract, label_included) and measure it."""
-    from litreview.output_files import open_output
-    from litreview.screen.simulate import TRACE_HEADER
-    from litreview.screen.simulate import simulate as run_simulation
+    from litreview.screening.simulate import TRACE_HEADER
+    from litreview.screening.simulate import simulate as run_simulation
+    from litreview.storage.output_files import open_output
 
     trace_path = output_path(None, trace_out) if trace_out else None
     with contextlib.ExitStack() as stack:

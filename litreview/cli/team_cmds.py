@@ -16,7 +16,7 @@ from litreview.cli.screen_cmds import resolve_reviewer
 @click.pass_context
 def conflicts(ctx: click.Context, stage: str | None, as_json: bool) -> None:
     """List disagreements between reviewers that wait for a resolution."""
-    from litreview.screen.team import list_conflicts
+    from litreview.screening.team import list_conflicts
 
     review = open_from_context(ctx)
     stages = [stage] if stage else [s.name for s in review.protocol.stages]
@@ -45,7 +45,7 @@ def conflicts(ctx: click.Context, stage: str | None, as_json: bool) -> None:
 def resolve(ctx: click.Context, record_id: int, decision: str, stage: str, reason: str | None,
             reviewer: str | None, note: str | None) -> None:
     """Resolve a conflict between reviewers."""
-    from litreview.screen.session import resolve as resolve_conflict
+    from litreview.screening.session import resolve as resolve_conflict
 
     review = open_from_context(ctx)
     resolve_conflict(review, record_id, decision, stage=stage,
@@ -59,7 +59,7 @@ def resolve(ctx: click.Context, record_id: int, decision: str, stage: str, reaso
 @click.pass_context
 def agreement(ctx: click.Context, stage: str | None, as_json: bool) -> None:
     """Agreement between reviewers: percent, Cohen's kappa, PABAK."""
-    from litreview.screen.team import stage_agreement
+    from litreview.screening.team import stage_agreement
 
     review = open_from_context(ctx)
     stages = [stage] if stage else [s.name for s in review.protocol.stages]
@@ -85,7 +85,7 @@ def agreement(ctx: click.Context, stage: str | None, as_json: bool) -> None:
 def export_decisions(ctx: click.Context, reviewer: str, output: str) -> None:
     """Write one reviewer's decisions for merging into another copy of the review."""
     from litreview.cli._output_format import DECISIONS_SUFFIXES, output_format
-    from litreview.screen.exchange import export_decisions as export
+    from litreview.screening.exchange import export_decisions as export
 
     target = output_path(ctx, output)
     output_format(None, target, DECISIONS_SUFFIXES)
@@ -100,8 +100,8 @@ def export_decisions(ctx: click.Context, reviewer: str, output: str) -> None:
 @click.pass_context
 def merge_decisions(ctx: click.Context, file: str, as_json: bool) -> None:
     """Merge decisions exported from another copy of this review (idempotent)."""
-    from litreview.screen.exchange import merge_decisions as merge
-    from litreview.screen.team import list_conflicts
+    from litreview.screening.exchange import merge_decisions as merge
+    from litreview.screening.team import list_conflicts
 
     review = open_from_context(ctx)
     result = merge(review, Path(file))

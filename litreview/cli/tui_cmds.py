@@ -26,7 +26,7 @@ def tui(ctx: click.Context, reviewer: str | None) -> None:
 def screen(ctx: click.Context, stage: str | None, reviewer: str | None) -> None:
     """Open the terminal UI on the screening screen."""
     from litreview.cli.screen_cmds import resolve_reviewer
-    from litreview.screen.session import default_stage
+    from litreview.screening.session import default_stage
     from litreview.tui.app import run_tui
 
     review = open_from_context(ctx)

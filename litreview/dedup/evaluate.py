@@ -173,7 +173,7 @@ def _pairs(n: int) -> int:
 
 def write_groups_csv(path: str | Path, evaluations: Sequence[Evaluation]) -> None:
     """``record_id,predicted_group_id`` for every record, ids as in the input files."""
-    from litreview.output_files import open_output
+    from litreview.storage.output_files import open_output
 
     with open_output(path) as handle:
         writer = csv.writer(handle)

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from litreview.demo import DEMO_DIR
-from litreview.importing import ImportOptions, import_files
-from litreview.review import Review, create_review, open_review
+from litreview.ingest.importer import ImportOptions, import_files
+from litreview.storage.review import Review, create_review, open_review
 
 _QUERY_A = (
     '("child abuse" OR "child maltreatment" OR "child welfare" OR "child protection"'
@@ -83,7 +83,7 @@ def default_demo_dir(base: Path | None = None) -> Path:
 def build_demo(directory: Path, thesis_dir: Path | None = None) -> Review:
     """Create DIR/review.db from the shipped exports, or reuse it if it exists; with
     ``thesis_dir`` (a local copy of the thesis data) the codes carry the tables' wording."""
-    from litreview.deduplication import run_dedup
+    from litreview.dedup.apply import run_dedup
     from litreview.protocol import load_template
 
     path = directory / "review.db"

@@ -17,9 +17,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from litreview.coding import CodeValue, current_codes, find_dimension, set_codes
+from litreview.coding.codes import CodeValue, current_codes, find_dimension, set_codes
 from litreview.demo import DEMO_DIR
-from litreview.fulltext import (
+from litreview.fulltext.reports import (
     current_notes,
     get_fulltext_stage,
     get_study_links,
@@ -29,10 +29,10 @@ from litreview.fulltext import (
     set_notes,
 )
 from litreview.protocol import Dimension, Protocol, compile_terms
-from litreview.review import Review
 from litreview.storage import records as records_store
 from litreview.storage import sources as sources_store
 from litreview.storage import works
+from litreview.storage.review import Review
 
 REVIEWER = "Quin (2015)"
 CITED_ONLY_REASON = "not-main-subject"
@@ -264,7 +264,7 @@ def plan_studies(review: Review, plans: list[StudyPlan],
 
 def _keep_older_works(review: Review, wanted: Iterable[int]) -> None:
     """Works outside the protocol's year limit that the reviewer included anyway."""
-    from litreview.deduplication import run_dedup
+    from litreview.dedup.apply import run_dedup
 
     ineligible = works.ineligible_reasons(review.db)
     kept = [w for w in wanted if w in ineligible]
@@ -277,8 +277,8 @@ def _keep_older_works(review: Review, wanted: Iterable[int]) -> None:
 def _include_everywhere(review: Review, order: list[int]) -> set[int]:
     """Include ``order`` at every stage (retrieving full texts); returns works that
     could not enter the first stage."""
-    from litreview.screen.session import decide, stage_works
-    from litreview.screen.team import effective_decisions
+    from litreview.screening.session import decide, stage_works
+    from litreview.screening.team import effective_decisions
 
     fulltext = get_fulltext_stage(review).name
     for stage in review.protocol.stages:
@@ -316,8 +316,8 @@ def _record_studies(review: Review, studies: list[DemoStudy], missing: set[int])
 def _exclude_cited_only(review: Review) -> int:
     """Exclude at the first stage every work still undecided there: the works the source
     review cites but did not include. Returns how many were excluded now."""
-    from litreview.screen.session import decide, stage_works
-    from litreview.screen.team import effective_decisions
+    from litreview.screening.session import decide, stage_works
+    from litreview.screening.team import effective_decisions
 
     stage = review.protocol.stages[0].name
     decided = effective_decisions(review, stage)
@@ -330,7 +330,7 @@ def _exclude_cited_only(review: Review) -> int:
 
 def count_reconstructed(review: Review) -> int:
     """Decisions at the first stage that carry the reconstruction note."""
-    from litreview.screen.team import effective_decisions
+    from litreview.screening.team import effective_decisions
 
     decided = effective_decisions(review, review.protocol.stages[0].name)
     return sum(1 for d in decided.values() if d.note == CITED_ONLY_NOTE)

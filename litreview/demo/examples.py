@@ -1,7 +1,7 @@
 """Second examples: labelled screening sets shipped in ``examples/`` (licence allowing),
 built into an undecided review so a newcomer screens real abstracts with ranking,
 highlighting and the stopping rule, and ``litreview status`` compares their decisions
-with the published labels (:mod:`litreview.demo.published`).
+with the published labels (:mod:`litreview.screening.published_labels`).
 
 Each example is ``examples/NAME.csv.gz`` (records and published labels, written by
 ``make_examples``), ``examples/NAME.toml`` (its protocol) and its attribution and licence
@@ -18,8 +18,8 @@ from pathlib import Path
 
 from litreview.demo import DEMO_DIR
 from litreview.errors import InvalidValue
-from litreview.output_files import write_text
-from litreview.review import Review, create_review, open_review
+from litreview.storage.output_files import write_text
+from litreview.storage.review import Review, create_review, open_review
 
 EXAMPLES_DIR = DEMO_DIR / "examples"
 REVIEW_FILE = "review.db"
@@ -115,9 +115,9 @@ def default_example_dir(name: str, base: Path | None = None) -> Path:
 def build_example(directory: Path, name: str) -> Review:
     """Create DIR/review.db for the example, undecided, or reuse it if it exists: the
     protocol, the records (imported from DIR/NAME.csv) and the published labels."""
-    from litreview.deduplication import run_dedup
-    from litreview.demo.published import PublishedLabels, store_published_labels
-    from litreview.importing import ImportOptions, import_files
+    from litreview.dedup.apply import run_dedup
+    from litreview.ingest.importer import ImportOptions, import_files
+    from litreview.screening.published_labels import PublishedLabels, store_published_labels
     from litreview.storage import records as records_store
 
     example = find_example(name)

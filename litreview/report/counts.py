@@ -34,8 +34,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from litreview.errors import PrismaInconsistent
-from litreview.review import Review
-from litreview.screen.progress import STOP_EVENT
+from litreview.screening.progress import STOP_EVENT
+from litreview.storage.review import Review
 
 PRISMA_KEYS = (
     "database_results", "database_results_by_source", "register_results", "duplicates",
@@ -90,8 +90,8 @@ def list_stopped_stages(review: Review) -> dict[str, str]:
 
 def _screening(review: Review, arm_works: set[int]) -> dict[str, Any]:
     """Screening-stage numbers for one arm's works."""
-    from litreview.screen.session import stage_works
-    from litreview.screen.team import effective_decisions
+    from litreview.screening.session import stage_works
+    from litreview.screening.team import effective_decisions
 
     stopped = list_stopped_stages(review)
     stages = [s for s in review.protocol.stages if s.kind == "screening"]
@@ -125,7 +125,7 @@ def _screening(review: Review, arm_works: set[int]) -> dict[str, Any]:
 
 
 def _fulltext(review: Review, arm: str) -> dict[str, Any]:
-    from litreview.fulltext import fulltext_counts
+    from litreview.fulltext.reports import fulltext_counts
 
     if not any(s.kind == "fulltext" for s in review.protocol.stages):
         return {
@@ -151,7 +151,7 @@ def _arms(review: Review) -> tuple[set[int], set[int]]:
 
 
 def _grades(review: Review, study_ids: list[int]) -> dict[str, int]:
-    from litreview.appraisal import current_grades
+    from litreview.appraisal.ratings import current_grades
 
     grades = current_grades(review)
     counted = Counter(grades[s] for s in study_ids if s in grades)
@@ -177,7 +177,7 @@ class _Flow:
 
 
 def _collect(review: Review) -> _Flow:
-    from litreview.fulltext import list_included_studies
+    from litreview.fulltext.reports import list_included_studies
     from litreview.storage import works
 
     dbr, other = _arms(review)

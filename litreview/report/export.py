@@ -26,8 +26,8 @@ from pathlib import Path
 from litreview.errors import InvalidValue
 from litreview.models import RecordFields
 from litreview.report.formats import write_csv_rows
-from litreview.review import Review
 from litreview.storage.decisions import CurrentDecision
+from litreview.storage.review import Review
 
 EXPORT_FORMATS = ("ris", "csv", "bibtex", "xlsx")
 DECISIONS = ("include", "exclude", "maybe")
@@ -64,8 +64,8 @@ def select_works(
     review: Review, *, stage: str | None = None, decision: str | None = None
 ) -> list[ExportedWork]:
     """The works to export, in work-id order, with their decisions and label."""
-    from litreview.screen.session import stage_works
-    from litreview.screen.team import effective_decisions
+    from litreview.screening.session import stage_works
+    from litreview.screening.team import effective_decisions
     from litreview.storage import views, works
 
     names = [s.name for s in review.protocol.stages]
@@ -104,7 +104,7 @@ def describe_decisions(review: Review, item: ExportedWork) -> str:
 
 
 def render_ris(review: Review, items: list[ExportedWork]) -> str:
-    from litreview.fulltext_files import file_paths
+    from litreview.fulltext.files import file_paths
     from litreview.report.export_ris import render_ris as write_ris
 
     pdfs = file_paths(review)  # L1: the attached PDF, which Zotero and EndNote pick up
@@ -134,7 +134,7 @@ def csv_rows(review: Review, items: list[ExportedWork]) -> list[list[str]]:
     ]
     header += [col for s in stages for col in (f"{s}_decision", f"{s}_reason")]
     header.append("pdf_path")
-    from litreview.fulltext_files import file_paths
+    from litreview.fulltext.files import file_paths
 
     pdfs = file_paths(review)
     rows: list[list[str]] = [header]
@@ -201,7 +201,7 @@ def export_to_file(
     _check_format(fmt)
     if fmt != "xlsx":
         text, n = export_records(review, fmt, stage=stage, decision=decision)
-        from litreview.output_files import write_text
+        from litreview.storage.output_files import write_text
 
         write_text(path, text)
         return n

@@ -233,7 +233,7 @@ def write_docx(table: Table, path: Path) -> None:
             _fill_docx_cell(cell, text)
     for note in table.notes:
         document.add_paragraph(strip_control(note))
-    from litreview.output_files import write_with
+    from litreview.storage.output_files import write_with
 
     write_with(path, document.save)
 
@@ -278,7 +278,7 @@ def write_xlsx(table: Table, path: Path) -> None:
             max(10, longest + 2), 60
         )
     sheet.freeze_panes = "A2"
-    from litreview.output_files import write_with
+    from litreview.storage.output_files import write_with
 
     write_with(path, book.save)
 
@@ -291,6 +291,6 @@ def write_table(table: Table, fmt: str, path: Path) -> None:
     elif fmt == "xlsx":
         write_xlsx(table, path)
     else:
-        from litreview.output_files import write_text
+        from litreview.storage.output_files import write_text
 
         write_text(path, render_text(table, fmt))

@@ -16,7 +16,7 @@ from typing import Any
 
 from litreview.errors import LitreviewError
 from litreview.report.model import Table
-from litreview.review import Review
+from litreview.storage.review import Review
 
 _STYLE = """
 body{font-family:system-ui,-apple-system,"Segoe UI",Arial,sans-serif;max-width:64rem;
@@ -42,7 +42,7 @@ def esc(text: object) -> str:
 def render_report(review: Review) -> str:
     """The report as one HTML document (a string)."""
     from litreview.report.counts import check_prisma
-    from litreview.status import review_status
+    from litreview.report.status import review_status
 
     status = review_status(review)
     prisma = check_prisma(review)

@@ -9,7 +9,7 @@ from collections import Counter, defaultdict
 from litreview.models import RecordFields, Source
 from litreview.report.citations import cite_reports
 from litreview.report.model import Table
-from litreview.review import Review
+from litreview.storage.review import Review
 
 EMPTY = "-"
 
@@ -51,7 +51,7 @@ def works_by_source_label(
 
 
 def _included_works(review: Review) -> set[int]:
-    from litreview.fulltext import list_included_studies
+    from litreview.fulltext.reports import list_included_studies
 
     if not any(s.kind == "fulltext" for s in review.protocol.stages):
         return set()
@@ -108,8 +108,8 @@ def sources_table(review: Review) -> Table:
 
 def exclusions_table(review: Review) -> Table:
     """Every report excluded at a full-text stage, with the protocol's reason label."""
-    from litreview.screen.session import stage_works
-    from litreview.screen.team import effective_decisions
+    from litreview.screening.session import stage_works
+    from litreview.screening.team import effective_decisions
     from litreview.storage.views import work_fields
 
     rows: list[tuple[str, ...]] = []

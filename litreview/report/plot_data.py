@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from litreview.errors import ImportFormatError, InvalidValue
-from litreview.review import Review
+from litreview.storage.review import Review
 
 TRACE_COLUMNS = ("file", "seed", "position", "record_id", "label", "is_prior")
 
@@ -123,8 +123,8 @@ def read_trace(path: str | Path) -> list[TraceRecall]:
 
     Columns beyond the six of CLI.md are ignored; a row that breaks the format is
     reported by its line."""
-    from litreview.screen.simulate import order_metrics
-    from litreview.screen.stopping import default_rule, make_rules
+    from litreview.screening.simulate import order_metrics
+    from litreview.screening.stopping import default_rule, make_rules
 
     name = str(path)
     csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
@@ -218,8 +218,8 @@ def live_recall(review: Review, stage: str | None = None,
                 status: dict[str, Any] | None = None) -> LiveRecall:
     """Includes found so far at ``stage`` (default: the first screening stage), with the
     recall estimate and the default rule's verdict exactly as ``status --json`` says."""
-    from litreview.screen.progress import labels_in_screening_order
-    from litreview.status import review_status
+    from litreview.report.status import review_status
+    from litreview.screening.progress import labels_in_screening_order
 
     stage = _check_stage(review, stage, ("screening",))
     status = status if status is not None else review_status(review)
@@ -244,7 +244,7 @@ def live_recall(review: Review, stage: str | None = None,
 
 def cumulative_includes(review: Review, stage: str) -> tuple[int, ...]:
     """Includes found after each record screened at ``stage``, in screening order."""
-    from litreview.screen.progress import labels_in_screening_order
+    from litreview.screening.progress import labels_in_screening_order
 
     return _cumulative(labels_in_screening_order(review, stage))
 
@@ -254,7 +254,7 @@ def progress(review: Review, stage: str | None = None, block: int = 100) -> Prog
     (UTC) it was made (a changed decision counts once, on the day of the change), and the
     includes among each ``block`` records screened, in screening order. With one reviewer
     the days add up to ``status``'s screened count."""
-    from litreview.screen.progress import labels_in_screening_order
+    from litreview.screening.progress import labels_in_screening_order
     from litreview.storage import decisions as decisions_store
 
     stage = _check_stage(review, stage, ("screening", "fulltext"))
@@ -298,7 +298,7 @@ def source_overlap(review: Review) -> SourceOverlap:
 
 def agreement_table(review: Review, stage: str | None = None) -> AgreementTable:
     """The decision table of the pair ``agreement --json`` reports, with its statistics."""
-    from litreview.screen.team import stage_agreement
+    from litreview.screening.team import stage_agreement
     from litreview.storage import decisions as decisions_store
 
     if stage is None:

@@ -12,12 +12,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from litreview._protocol_lines import suggest
 from litreview.errors import InvalidValue
 from litreview.models import RecordFields
 from litreview.protocol import Dimension, DimValue, Protocol, split_source
+from litreview.protocol.lines import suggest
 from litreview.report.model import Table
-from litreview.review import Review
+from litreview.storage.review import Review
 
 TABLES = ("studies", "matrix", "grades", "sources", "exclusions", "searches")
 EMPTY_CELL = "-"
@@ -36,9 +36,9 @@ class StudyData:
 
 
 def load_study_data(review: Review) -> StudyData:
-    from litreview.appraisal import current_grades
-    from litreview.coding import current_codes
-    from litreview.fulltext import current_notes, list_included_studies
+    from litreview.appraisal.ratings import current_grades
+    from litreview.coding.codes import current_codes
+    from litreview.fulltext.reports import current_notes, list_included_studies
     from litreview.report.citations import cite_studies
     from litreview.storage.views import work_fields
 
@@ -288,7 +288,7 @@ def matrix_table(matrix: Matrix) -> Table:
 
 def grades_table(review: Review, data: StudyData | None = None) -> Table:
     """Quality appraisal of each appraised study: ratings, score, grade."""
-    from litreview.appraisal import current_appraisals
+    from litreview.appraisal.ratings import current_appraisals
 
     quality = review.protocol.quality
     data = data or load_study_data(review)

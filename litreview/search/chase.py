@@ -13,17 +13,17 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from litreview.errors import InvalidValue, RecordNotFound
-from litreview.importing import ImportOptions, import_parsed
+from litreview.ingest.importer import ImportOptions, import_parsed
 from litreview.models import ParsedFile, ParsedRecord, RecordFields
-from litreview.review import Review
 from litreview.search.run import record_key
 from litreview.storage import records as records_store
 from litreview.storage import views, works
+from litreview.storage.review import Review
 
 if TYPE_CHECKING:
     import httpx
 
-    from litreview.sources.openalex import OpenAlexClient
+    from litreview.search.clients.openalex import OpenAlexClient
 
 DIRECTIONS = ("references", "cited-by", "both")
 METHOD = "citation searching"
@@ -50,7 +50,7 @@ class ChaseOutcome:
 
 def list_included_records(review: Review) -> list[int]:
     """The works included at the protocol's last stage (their canonical record ids)."""
-    from litreview.screen.team import effective_decisions
+    from litreview.screening.team import effective_decisions
 
     last = review.protocol.stages[-1].name
     decided = effective_decisions(review, last)
@@ -69,7 +69,7 @@ def chase_citations(
     progress: Callable[[str], None] | None = None,
 ) -> ChaseOutcome:
     """Chase the citations of ``record_ids`` in ``direction`` and import what is found."""
-    from litreview.sources.openalex import OpenAlexClient
+    from litreview.search.clients.openalex import OpenAlexClient
 
     if direction not in DIRECTIONS:
         raise InvalidValue(f"unknown direction {direction!r}", hint="use " + ", ".join(DIRECTIONS))
@@ -110,7 +110,7 @@ def chase_citations(
 
 
 def _find_seed(client: OpenAlexClient, record_id: int, fields: RecordFields) -> Seed | None:
-    from litreview.sources.openalex import short_id
+    from litreview.search.clients.openalex import short_id
 
     candidates = []
     if fields.accession and fields.accession.startswith("W") and fields.database == "OpenAlex":

@@ -4,7 +4,7 @@ A strategy names blocks of terms (OR within a block) and sets that combine block
 makes one search (block AND block ...), ``pairwise`` one search per combination of one term
 from each block (the worked example's A x B). :func:`iter_searches` expands a strategy into
 the concrete searches that the renderers turn into each platform's syntax. Every error names
-the file, line and key (through :mod:`litreview._protocol_lines`). docs/searching.md
+the file, line and key (through :mod:`litreview.protocol.lines`). docs/searching.md
 documents the format.
 """
 
@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from litreview._protocol_lines import Document, Reader, read_toml_text, suggest
+from litreview.protocol.lines import Document, Reader, read_toml_text, suggest
 
 FORMAT = 1
 FIELDS = ("title", "abstract", "keywords", "all")

@@ -1,6 +1,6 @@
 """Quality appraisal state derived from the event log.
 
-Event kinds written by ``litreview.appraisal``:
+Event kinds written by ``litreview.appraisal.ratings``:
 
 - ``appraisal``: ``record_id`` = the study, ``value`` = the criteria rated
   (comma-separated, for reading the log), ``payload`` = ``{"ratings": {criterion: level}}``.

@@ -1,6 +1,6 @@
 """Codebook codes derived from the event log.
 
-``litreview.coding`` writes one ``code`` event per coding action: ``record_id`` =
+``litreview.coding.codes`` writes one ``code`` event per coding action: ``record_id`` =
 the study (or the report, for dimensions with ``applies_to = "report"``),
 ``value`` = the dimensions set (comma-separated, for reading the log),
 ``payload`` = ``{"codes": {dimension: {"values": [...], "detail": str|null,

@@ -191,7 +191,7 @@ def backup_review(
     ``target`` is never half-overwritten). The folder must exist. ``progress(status,
     remaining, total)`` (SQLite's backup callback) is called after each step of 256 pages.
     """
-    from litreview.output_files import atomic_target
+    from litreview.storage.output_files import atomic_target
 
     with atomic_target(target) as temp:
         dest = sqlite3.connect(str(temp))

@@ -1,6 +1,6 @@
 """Full-text stage state derived from the event log: retrieval, notes, report-study links.
 
-Event kinds written by ``litreview.fulltext`` (and read here):
+Event kinds written by ``litreview.fulltext.reports`` (and read here):
 
 - ``fulltext``: ``record_id`` = the report (a work id), ``stage``, ``value`` =
   ``retrieved`` | ``not_retrieved`` | ``requested``, ``reason`` (why not retrieved;

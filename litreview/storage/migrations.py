@@ -222,7 +222,7 @@ _LIVE = """
 @MIGRATIONS()
 def m005_views(db: sqlite_utils.Database) -> None:
     # read-only views for browsing a review in Datasette or any SQLite tool; they replay
-    # the event log by the same rules as litreview.screen.team.effective_decisions
+    # the event log by the same rules as litreview.screening.team.effective_decisions
     _run_script(
         db,
         f"""

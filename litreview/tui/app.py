@@ -2,7 +2,7 @@
 
 ``make_app`` is the one way to build it (the CLI and the tests share it);
 ``run_tui`` builds and runs it. Every stage function the screens call comes
-from the core (``litreview.screen.session``, ``litreview.status``); nothing
+from the core (``litreview.screening.session``, ``litreview.report.status``); nothing
 here touches SQL.
 """
 
@@ -19,8 +19,8 @@ from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from litreview.errors import LitreviewError
-from litreview.screen import session
-from litreview.tui.ranker import RankerProcess
+from litreview.screening import session
+from litreview.screening.ranker_process import RankerProcess
 from litreview.tui.screens.browse import BrowseScreen
 from litreview.tui.screens.coding import CodingScreen
 from litreview.tui.screens.conflicts import ConflictsScreen
@@ -32,7 +32,7 @@ from litreview.tui.screens.modals import ReviewerPrompt
 from litreview.tui.screens.screening import ScreeningScreen
 
 if TYPE_CHECKING:
-    from litreview.review import Review
+    from litreview.storage.review import Review
 
 __all__ = ["LitreviewApp", "make_app", "run_tui"]
 

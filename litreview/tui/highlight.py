@@ -23,7 +23,7 @@ from typing import Literal
 
 from textual.content import Content, Span
 
-from litreview.tui.sanitize import sanitize
+from litreview.report.sanitize import sanitize
 
 __all__ = ["EXCLUDE_STYLE", "INCLUDE_STYLE", "TermMatch", "find_terms", "highlight"]
 

@@ -132,8 +132,8 @@ def test_events_are_append_only(review) -> None:
 
 
 def test_provenance_keeps_every_raw_tag(tmp_path: Path) -> None:
-    from litreview.review import open_review
     from litreview.storage.records import iter_records
+    from litreview.storage.review import open_review
 
     db = tmp_path / "r.db"
     run(db, "init")

@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 
 from litreview.errors import ImportFormatError
-from litreview.importing import import_files
 from litreview.ingest import iter_parse_file, parse_bytes, parse_file, scan_file
+from litreview.ingest.importer import import_files
 from litreview.protocol import load_template
-from litreview.review import create_review
 from litreview.storage import records as records_store
+from litreview.storage.review import create_review
 
 DATA = Path(__file__).parent.parent / "data" / "ingest"
 BOMB = """<?xml version="1.0"?>

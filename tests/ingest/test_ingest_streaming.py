@@ -11,11 +11,11 @@ from hypothesis import strategies as st
 from test_ingest_properties import ENCODINGS, document
 
 from litreview.errors import ImportFormatError
-from litreview.importing import ImportOptions, import_files
 from litreview.ingest import iter_parse_file, parse_bytes, parse_file, scan_file
 from litreview.ingest._stream import iter_lines, iter_tagged_stream
+from litreview.ingest.importer import ImportOptions, import_files
 from litreview.ingest.ris import RIS_FORMAT
-from litreview.review import Review
+from litreview.storage.review import Review
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 FIXTURES = sorted(p for p in (DATA / "ingest").iterdir() if p.is_file())
@@ -143,7 +143,7 @@ def test_already_imported_bytes_are_skipped_before_parsing(
     def no_parsing(*args: object, **kwargs: object) -> None:
         raise AssertionError("parsed a file already imported")
 
-    monkeypatch.setattr("litreview.importing.iter_parse_file", no_parsing)
+    monkeypatch.setattr("litreview.ingest.importer.iter_parse_file", no_parsing)
     (result,) = import_files(review, [copy])
     assert result.already_imported and result.records == 3
 
@@ -212,7 +212,7 @@ def test_the_import_command_shows_progress_only_on_a_terminal(tmp_path: Path) ->
     import sys
 
     from litreview.protocol import load_template
-    from litreview.review import create_review
+    from litreview.storage.review import create_review
 
     db = tmp_path / "r.db"
     create_review(db, load_template("default")[0]).close()

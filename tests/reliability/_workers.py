@@ -8,8 +8,8 @@ from pathlib import Path
 
 def decide_forever(db: str, reviewer: str, parity: int) -> None:
     """Decide on works of one parity, printing each record id once its decision is stored."""
-    from litreview.review import open_review
-    from litreview.screen import session
+    from litreview.screening import session
+    from litreview.storage.review import open_review
 
     review = open_review(Path(db))
     stage = review.protocol.stages[0].name
@@ -25,7 +25,7 @@ def write_slowly(target: str) -> None:
     """Write ``target`` through the one output path, stalling half-way (to be killed)."""
     import time
 
-    from litreview.output_files import open_output
+    from litreview.storage.output_files import open_output
 
     with open_output(target) as stream:
         stream.write("partial line\n" * 100_000)
@@ -39,8 +39,8 @@ def backup_slowly(db: str, target: str) -> None:
     """Back the review up to ``target``, stalling after the first pages (to be killed)."""
     import time
 
-    from litreview.review import open_review
     from litreview.storage.db import backup_review
+    from litreview.storage.review import open_review
 
     def stall(status: int, remaining: int, total: int) -> None:
         print("copying", flush=True)

@@ -7,10 +7,10 @@ import sys
 import time
 from pathlib import Path
 
-from litreview.importing import import_files
+from litreview.ingest.importer import import_files
 from litreview.protocol import load_template
-from litreview.review import create_review, open_review
 from litreview.storage.db import integrity_ok
+from litreview.storage.review import create_review, open_review
 
 REPO = Path(__file__).resolve().parents[2]
 RUN_SECONDS = 32.0

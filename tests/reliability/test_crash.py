@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from litreview.protocol import load_template
-from litreview.review import create_review, open_review
 from litreview.storage.db import integrity_ok
+from litreview.storage.review import create_review, open_review
 
 REPO = Path(__file__).resolve().parents[2]
 ENV = {**os.environ, "PYTHONPATH": str(REPO)}

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from litreview.protocol import load_template
-from litreview.review import create_review
+from litreview.storage.review import create_review
 
 REPO = Path(__file__).resolve().parents[2]
 ENV = {**os.environ, "PYTHONPATH": str(REPO), "LITREVIEW_REVIEWER": "ann"}

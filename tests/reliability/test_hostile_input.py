@@ -32,10 +32,10 @@ from litreview.cli.screen_cmds import next_
 from litreview.cli.simulate import simulate
 from litreview.cli.team_cmds import export_decisions
 from litreview.errors import ImportFormatError, InvalidValue
-from litreview.importing import ImportOptions, import_files
-from litreview.review import Review, create_review, open_review
+from litreview.ingest.importer import ImportOptions, import_files
 from litreview.storage import records as records_store
 from litreview.storage.db import integrity_ok
+from litreview.storage.review import Review, create_review, open_review
 
 PROTOCOL = Path(__file__).resolve().parent.parent / "data" / "report" / "protocol.toml"
 COMMANDS = (import_, status, next_, export, table, prisma, export_codes, export_decisions,
@@ -90,10 +90,10 @@ def table_rows(db: Path) -> dict[str, list[tuple[object, ...]]]:
 @pytest.fixture
 def hostile(tmp_path: Path) -> Review:
     """A review whose records, decisions, notes, codes and source details are all hostile."""
-    from litreview.appraisal import rate_study
-    from litreview.coding import CodeValue, set_codes
-    from litreview.fulltext import mark_retrieved, set_notes
-    from litreview.screen.session import decide
+    from litreview.appraisal.ratings import rate_study
+    from litreview.coding.codes import CodeValue, set_codes
+    from litreview.fulltext.reports import mark_retrieved, set_notes
+    from litreview.screening.session import decide
 
     review = create_review(tmp_path / "hostile.db", PROTOCOL.read_text(encoding="utf-8"))
     options = ImportOptions(database=FORMULAS[0], platform=MARKUP, query=FORMULAS[1],
@@ -256,7 +256,7 @@ def test_ris_export_round_trips_hostile_text(hostile: Review, tmp_path: Path) ->
 
 
 def test_the_tui_shows_control_and_bidi_characters_removed() -> None:
-    from litreview.tui.sanitize import one_line
+    from litreview.report.sanitize import one_line
 
     shown = one_line(f"{ANSI} {BIDI}")
     assert not re.search("[\x00-\x1f\x7f\u202a-\u202e\u2066-\u2069]", shown)
@@ -278,7 +278,7 @@ def test_a_five_megabyte_abstract_imports_whole(review: Review, tmp_path: Path) 
 
 
 def test_ten_thousand_authors_import_and_deduplicate(review: Review, tmp_path: Path) -> None:
-    from litreview.deduplication import run_dedup
+    from litreview.dedup.apply import run_dedup
 
     authors = "".join(f"AU  - Surname{i}, Given{i % 26}\n" for i in range(10_000))
     for name in ("a", "b"):

@@ -16,13 +16,13 @@ from typing import Any
 import pytest
 
 from litreview.errors import ImportFormatError
-from litreview.importing import import_files
+from litreview.ingest.importer import import_files
 from litreview.protocol import load_template
-from litreview.review import Review, create_review, open_review
-from litreview.screen import session
-from litreview.screen.exchange import export_decisions, merge_decisions
-from litreview.screen.incoming import IncomingEvent, incoming_problems
+from litreview.screening import session
+from litreview.screening.exchange import export_decisions, merge_decisions
+from litreview.screening.incoming import IncomingEvent, incoming_problems
 from litreview.storage import events as events_store
+from litreview.storage.review import Review, create_review, open_review
 
 REPO = Path(__file__).resolve().parents[2]
 THREE = REPO / "tests" / "data" / "three.ris"
@@ -191,7 +191,7 @@ def test_the_check_is_one_function_a_decisions_importer_can_call(copies) -> None
 
 
 def test_import_codes_refuses_a_bad_reviewer_name(tmp_path: Path) -> None:
-    from litreview.coding import import_codes
+    from litreview.coding.codes import import_codes
 
     review = create_review(tmp_path / "r.db", load_template("default")[0])
     codes = tmp_path / "codes.csv"

@@ -15,10 +15,10 @@ from pathlib import Path
 import pytest
 
 from litreview.errors import ImportFormatError
-from litreview.importing import import_files
 from litreview.ingest import parse_bytes
+from litreview.ingest.importer import import_files
 from litreview.protocol import load_template
-from litreview.review import create_review
+from litreview.storage.review import create_review
 
 REPO = Path(__file__).resolve().parents[2]
 ENV = {**os.environ, "PYTHONPATH": str(REPO)}

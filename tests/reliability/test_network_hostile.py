@@ -13,9 +13,9 @@ from typing import ClassVar
 import pytest
 
 from litreview.errors import SourceUnavailable
-from litreview.sources import _http
-from litreview.sources._http import Fetcher, make_client
-from litreview.sources.crossref import CrossrefClient
+from litreview.search.clients import _http
+from litreview.search.clients._http import Fetcher, make_client
+from litreview.search.clients.crossref import CrossrefClient
 
 TOKEN = "s3cret-plus-token-42"
 KEY = "k3y-in-the-query-77"

@@ -17,9 +17,9 @@ from pathlib import Path
 import pytest
 
 from litreview.errors import OutputFileError
-from litreview.output_files import open_output, write_bytes, write_text
 from litreview.protocol import load_template
-from litreview.review import create_review
+from litreview.storage.output_files import open_output, write_bytes, write_text
+from litreview.storage.review import create_review
 
 REPO = Path(__file__).resolve().parents[2]
 ENV = {**os.environ, "PYTHONPATH": str(REPO)}
@@ -113,7 +113,7 @@ _WRITES = re.compile(r"\.write_text\(|\.write_bytes\(|open\([^)]*[\"'][wax]b?[\"
 
 
 def test_no_output_is_written_outside_the_one_write_path() -> None:
-    """Every command writes through litreview/output_files.py (grep for the other ways;
+    """Every command writes through litreview/storage/output_files.py (grep for the other ways;
     a temporary copy that is no output says so with a ``# not an output`` comment)."""
     found = []
     for path in (REPO / "litreview").rglob("*.py"):

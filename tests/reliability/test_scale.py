@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from litreview.importing import import_files
-from litreview.review import Review, open_review
-from litreview.screen import session
+from litreview.ingest.importer import import_files
+from litreview.screening import session
 from litreview.storage import works
+from litreview.storage.review import Review, open_review
 
 
 def test_the_remembered_work_ids_follow_every_change(

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from litreview.review import Review, create_review
+from litreview.storage.review import Review, create_review
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "report"
 REVIEWER = "tester"
@@ -43,8 +43,8 @@ def _record_ids(review: Review) -> dict[str, int]:
 
 
 def import_small(path: Path) -> Small:
-    from litreview.deduplication import run_dedup
-    from litreview.importing import ImportOptions, import_files
+    from litreview.dedup.apply import run_dedup
+    from litreview.ingest.importer import ImportOptions, import_files
 
     review = create_review(path, (DATA / "protocol.toml").read_text(encoding="utf-8"))
     import_files(
@@ -70,7 +70,7 @@ def import_small(path: Path) -> Small:
 
 
 def screen_small(small: Small) -> None:
-    from litreview.screen.session import decide
+    from litreview.screening.session import decide
 
     review, ids = small.review, small.ids
     for name in ("A1", "A2", "A4", "A5", "A6", "O2"):
@@ -81,10 +81,15 @@ def screen_small(small: Small) -> None:
 
 def finish_small(small: Small) -> None:
     """Full text, appraisal and coding of the screened small review."""
-    from litreview.appraisal import override_grade, rate_study
-    from litreview.coding import CodeValue, set_codes
-    from litreview.fulltext import link_report, mark_not_retrieved, mark_retrieved, set_notes
-    from litreview.screen.session import decide
+    from litreview.appraisal.ratings import override_grade, rate_study
+    from litreview.coding.codes import CodeValue, set_codes
+    from litreview.fulltext.reports import (
+        link_report,
+        mark_not_retrieved,
+        mark_retrieved,
+        set_notes,
+    )
+    from litreview.screening.session import decide
 
     review, ids = small.review, small.ids
     for name in ("A1", "A2", "A4", "A5", "O2"):

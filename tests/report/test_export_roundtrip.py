@@ -25,7 +25,7 @@ from litreview.models import RecordFields
 from litreview.report.export import export_records, export_to_file
 from litreview.report.export_ris import ris_type
 from litreview.report.formats import neutralise_cell
-from litreview.review import Review
+from litreview.storage.review import Review
 
 SHARED_RIS = shared_data_dir() / "ris"
 pytestmark = pytest.mark.skipif(not SHARED_RIS.is_dir(), reason="no shared data")
@@ -39,10 +39,10 @@ class Shared:
 
 @pytest.fixture(scope="module")
 def shared(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Shared]:
-    from litreview.importing import import_files
+    from litreview.ingest.importer import import_files
     from litreview.protocol import load_template
-    from litreview.review import create_review
     from litreview.storage import views, works
+    from litreview.storage.review import create_review
 
     expected = json.loads((SHARED_RIS / "EXPECTED_RECORDS.json").read_text())
     files = [SHARED_RIS / name for name, n in sorted(expected.items()) if n]

@@ -21,7 +21,7 @@ import pytest
 from click.testing import CliRunner
 
 from litreview.cli import cli, main
-from litreview.review import Review
+from litreview.storage.review import Review
 
 pytest.importorskip("matplotlib")
 TINY = Path(__file__).resolve().parent.parent / "data" / "screen" / "tiny.csv"
@@ -174,13 +174,13 @@ def test_size_options(demo: Review, tmp_path: Path) -> None:
 
 @pytest.fixture(scope="module")
 def dual(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Review]:
-    from litreview.deduplication import run_dedup
+    from litreview.dedup.apply import run_dedup
     from litreview.demo import DEMO_DIR
     from litreview.demo.build import DEMO_SOURCES
-    from litreview.importing import import_files
+    from litreview.ingest.importer import import_files
     from litreview.protocol import load_template
-    from litreview.review import create_review
-    from litreview.screen import session
+    from litreview.screening import session
+    from litreview.storage.review import create_review
 
     text = load_template("safeguarding")[0].replace('mode = "single"', 'mode = "dual"', 1)
     review = create_review(tmp_path_factory.mktemp("dual") / "dual.db", text)
@@ -339,7 +339,7 @@ def test_report_escapes_record_text(review: Review, tmp_path: Path) -> None:
     the page as text: never as markup, never as a script."""
     import html5lib
 
-    from litreview.importing import ImportOptions, import_files
+    from litreview.ingest.importer import ImportOptions, import_files
 
     hostile = '<script>alert("x")</script> & <img src=http://evil.example/x>'
     data = Path(__file__).resolve().parent.parent / "data"

@@ -12,7 +12,7 @@ from litreview.report.counts import (
     find_violations,
     get_prisma_counts,
 )
-from litreview.status import review_status
+from litreview.report.status import review_status
 from litreview.storage.events import append_event
 
 EXPECTED = {
@@ -72,7 +72,7 @@ def test_counts_agree_with_status(small) -> None:
 
 
 def test_counts_agree_with_fulltext_counts(small) -> None:
-    from litreview.fulltext import fulltext_counts
+    from litreview.fulltext.reports import fulltext_counts
 
     both = fulltext_counts(small.review)
     counts = get_prisma_counts(small.review)
@@ -99,7 +99,7 @@ def test_unfinished_screening_is_refused_naming_the_identity(small_imported) -> 
 def test_stopping_rule_counts_unscreened_records_as_excluded_by_automation(
     small_imported,
 ) -> None:
-    from litreview.screen.session import decide
+    from litreview.screening.session import decide
     from litreview.storage.events import get_event
     from litreview.storage.fulltext import revert_event
 
@@ -152,7 +152,7 @@ def test_fresh_review_adds_up(review) -> None:
 def test_a_review_in_progress_names_what_is_outstanding(small_imported) -> None:
     """Undecided and maybe works per stage, then full texts: the banner and the JSON list."""
     from litreview.report.counts import check_prisma
-    from litreview.screen.session import decide
+    from litreview.screening.session import decide
 
     review, ids = small_imported.review, small_imported.ids
     first = check_prisma(review)

@@ -24,7 +24,7 @@ from click.testing import CliRunner
 from litreview.cli import cli
 from litreview.cli.report_cmds import prisma, table
 from litreview.report.counts import find_violations
-from litreview.review import Review
+from litreview.storage.review import Review
 
 FIXES = Path(__file__).resolve().parent.parent / "data" / "report" / "citation_fixes.csv"
 ROOT = click.Group(
@@ -127,7 +127,7 @@ def test_matrix_places_the_table8_studies_of_the_shipped_codes(demo: Review) -> 
     """Always runs: every study codes.csv lists for Table 8 sits in the matrix cell(s) of
     its success concept and collaboration domain(s), and nothing else does."""
     from litreview.demo.coding import load_shipped_plans, map_bib_ids
-    from litreview.fulltext import find_study_id
+    from litreview.fulltext.reports import find_study_id
     from litreview.report.tables import build_matrix
 
     works = map_bib_ids(demo)
@@ -143,7 +143,7 @@ def test_matrix_places_the_table8_studies_of_the_shipped_codes(demo: Review) -> 
 
 
 def test_demo_prisma_adds_up_and_agrees_with_status(demo: Review, tmp_path: Path) -> None:
-    from litreview.status import review_status
+    from litreview.report.status import review_status
 
     counts = json.loads(_run(demo, "prisma", "--json"))
     assert find_violations(counts) == []
@@ -177,12 +177,12 @@ def test_demo_flow_diagram_renders(demo: Review, tmp_path: Path) -> None:
 
 
 def test_demo_ris_export_reimports_to_the_same_works(demo: Review, tmp_path: Path) -> None:
-    from litreview.importing import import_files
+    from litreview.ingest.importer import import_files
     from litreview.protocol import load_template
     from litreview.report.export import export_records
-    from litreview.review import create_review
     from litreview.storage import records as records_store
     from litreview.storage import views, works
+    from litreview.storage.review import create_review
 
     text, n = export_records(demo, "ris")
     path = tmp_path / "demo.ris"
@@ -254,8 +254,8 @@ def test_shipped_demo_prisma_adds_up_without_options(shipped_dir: Path) -> None:
 
 def test_shipped_demo_title_exclusions_say_they_are_reconstructed(shipped_dir: Path) -> None:
     from litreview.demo.coding import CITED_ONLY_NOTE, CITED_ONLY_REASON
-    from litreview.review import open_review
-    from litreview.screen.team import effective_decisions
+    from litreview.screening.team import effective_decisions
+    from litreview.storage.review import open_review
 
     review = open_review(shipped_dir / "review.db")
     try:
@@ -313,7 +313,7 @@ def test_shipped_demo_in_progress_names_what_is_outstanding(tmp_path: Path) -> N
     """Undo one title exclusion of the finished demo: prisma prints, exits 0 and says so;
     --check exits 1."""
     from litreview.demo.build import build_demo
-    from litreview.screen.session import undo
+    from litreview.screening.session import undo
 
     review = build_demo(tmp_path / "D")
     undo(review, reviewer="Quin (2015)", stage="title")

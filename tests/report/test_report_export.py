@@ -25,10 +25,10 @@ def _works(review) -> dict[int, tuple[str | None, list[str], str | None]]:
 
 
 def test_ris_reimports_to_the_same_records(small, tmp_path: Path) -> None:
-    from litreview.importing import import_files
+    from litreview.ingest.importer import import_files
     from litreview.protocol import load_template
-    from litreview.review import create_review
     from litreview.storage import records as records_store
+    from litreview.storage.review import create_review
 
     text, n = export_records(small.review, "ris")
     assert n == 9  # every work once

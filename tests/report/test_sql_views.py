@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 from test_team import dual_demo, screen_some
 
-from litreview.fulltext import list_included_studies
-from litreview.review import Review
-from litreview.screen import session
-from litreview.status import review_status
+from litreview.fulltext.reports import list_included_studies
+from litreview.report.status import review_status
+from litreview.screening import session
 from litreview.storage import events as events_store
+from litreview.storage.review import Review
 
 
 def view_counts(review: Review, stage: str) -> dict[str, int]:
@@ -86,7 +86,7 @@ def test_views_count_what_status_counts_in_dual_mode(tmp_path: Path, mode: str) 
             session.decide(review, view.record_id, decision, stage="title", reviewer="bob",
                            reason=None if decision == "include" else "unrelated")
         check_all_stages(review)
-        from litreview.screen.team import list_conflicts
+        from litreview.screening.team import list_conflicts
 
         conflicts = list_conflicts(review, "title")
         assert conflicts and view_counts(review, "title")["conflicts"] == len(conflicts)
@@ -99,7 +99,7 @@ def test_views_count_what_status_counts_in_dual_mode(tmp_path: Path, mode: str) 
 
 def test_views_exist_in_a_new_review_and_reject_writes(tmp_path: Path) -> None:
     from litreview.protocol import load_template
-    from litreview.review import create_review
+    from litreview.storage.review import create_review
 
     review = create_review(tmp_path / "r.db", load_template("default")[0])
     review.close()

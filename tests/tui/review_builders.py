@@ -12,10 +12,10 @@ from pathlib import Path
 
 from tui_helpers import DATA, HOSTILE_TITLE, protocol_text
 
-from litreview.importing import ImportOptions, import_files, import_parsed
+from litreview.ingest.importer import ImportOptions, import_files, import_parsed
 from litreview.models import ParsedFile, ParsedRecord, RecordFields
-from litreview.review import Review, create_review
-from litreview.screen import session
+from litreview.screening import session
+from litreview.storage.review import Review, create_review
 
 #: Record ids in screening.ris: 2 is the hostile record; 4 and 7 are off topic.
 HOSTILE_ID = 2
@@ -37,7 +37,7 @@ def make_review(path: Path, *, dual: bool = False, multi: bool = False) -> Revie
 def add_near_duplicates(review: Review) -> None:
     """Two records that the engine pairs with records 2 (hostile) and 3 but cannot
     decide on: one year apart, from another database. Then run dedup."""
-    from litreview.deduplication import run_dedup
+    from litreview.dedup.apply import run_dedup
 
     records = [
         RecordFields(

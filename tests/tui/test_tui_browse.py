@@ -11,11 +11,11 @@ from review_builders import add_near_duplicates, include_studies, make_review
 from textual.widgets import DataTable, OptionList
 from tui_helpers import make_test_app, rendered_text, settle
 
-from litreview.appraisal import override_grade
-from litreview.coding import CodeValue, set_codes
-from litreview.review import Review
-from litreview.screen import session
+from litreview.appraisal.ratings import override_grade
+from litreview.coding.codes import CodeValue, set_codes
+from litreview.screening import session
 from litreview.storage.events import count_events
+from litreview.storage.review import Review
 from litreview.tui.screens.browse import BrowseScreen, FilterDialog
 from litreview.tui.screens.record_detail import RecordDetail
 

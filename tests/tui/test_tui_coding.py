@@ -11,10 +11,10 @@ from review_builders import include_studies, make_review
 from textual.widgets import OptionList
 from tui_helpers import make_test_app, rendered_text, settle
 
-from litreview.coding import CodeValue, set_codes
+from litreview.coding.codes import CodeValue, set_codes
 from litreview.models import Event
-from litreview.review import Review
 from litreview.storage.events import iter_events
+from litreview.storage.review import Review
 from litreview.tui.screens.coding import CodingScreen
 from litreview.tui.screens.coding_dialogs import CodeEditor
 

@@ -10,9 +10,9 @@ from review_builders import make_conflicts, make_review
 from tui_helpers import make_test_app, rendered_text, settle
 
 from litreview.models import Event
-from litreview.review import Review
-from litreview.screen.team import list_conflicts
+from litreview.screening.team import list_conflicts
 from litreview.storage.events import iter_events
+from litreview.storage.review import Review
 from litreview.tui.screens.conflicts import ConflictsScreen
 from litreview.tui.screens.modals import ReasonPicker
 from litreview.tui.widgets.record_viewer import RecordViewer

@@ -7,9 +7,9 @@ from textual.widgets import Sparkline
 from tui_helpers import make_test_app, rendered_text, settle
 
 from litreview.report.plot_data import live_recall
-from litreview.review import Review
-from litreview.screen import session
-from litreview.status import review_status
+from litreview.report.status import review_status
+from litreview.screening import session
+from litreview.storage.review import Review
 from litreview.tui.screens.home import CURVE_POINTS, HomeScreen, includes_curve
 from litreview.tui.screens.screening import ScreeningScreen
 

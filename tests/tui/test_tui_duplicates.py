@@ -11,8 +11,8 @@ from textual.widgets import DataTable
 from tui_helpers import make_test_app, rendered_text, settle
 
 from litreview.models import Event
-from litreview.review import Review
 from litreview.storage.events import iter_events
+from litreview.storage.review import Review
 from litreview.storage.works import list_pairs, work_of
 from litreview.tui.screens.duplicates import DuplicatesScreen
 from litreview.tui.screens.help import HelpScreen

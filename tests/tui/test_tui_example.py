@@ -9,7 +9,7 @@ from textual.widgets import Static
 from tui_helpers import make_test_app, settle
 
 from litreview.demo.examples import build_example
-from litreview.demo.published import compare_with_published, load_published_labels
+from litreview.screening.published_labels import compare_with_published, load_published_labels
 from litreview.storage import works
 from litreview.tui.highlight import find_terms
 from litreview.tui.screens.modals import ReasonPicker

@@ -11,8 +11,8 @@ from textual.widgets import DataTable
 from tui_helpers import make_test_app, rendered_text, settle
 
 from litreview.models import Event
-from litreview.review import Review
 from litreview.storage.events import iter_events
+from litreview.storage.review import Review
 from litreview.tui.screens.appraisal_dialogs import AppraisalDialog, GradeDialog
 from litreview.tui.screens.fulltext import FulltextScreen
 from litreview.tui.screens.prompts import NotesEditor, TextPrompt

@@ -12,9 +12,9 @@ from review_builders import make_review, pass_screening
 from textual.containers import ScrollableContainer
 from tui_helpers import make_test_app, rendered_text, settle
 
-from litreview.fulltext_files import attach_paths
-from litreview.review import Review
+from litreview.fulltext.files import attach_paths
 from litreview.storage.events import iter_events
+from litreview.storage.review import Review
 from litreview.tui.highlight import EXCLUDE_STYLE, INCLUDE_STYLE
 from litreview.tui.screens.fulltext import FulltextScreen
 from litreview.tui.screens.fulltext_reader import FulltextReader, build_text

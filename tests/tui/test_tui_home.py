@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.widgets import DataTable
 from tui_helpers import make_test_app, rendered_text, settle
 
-from litreview.review import Review
+from litreview.storage.review import Review
 from litreview.tui.screens.home import HomeScreen
 from litreview.tui.screens.screening import ScreeningScreen
 

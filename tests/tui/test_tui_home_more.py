@@ -9,7 +9,7 @@ from review_builders import add_near_duplicates, include_studies, make_conflicts
 from textual.widgets import DataTable
 from tui_helpers import make_test_app, rendered_text, settle
 
-from litreview.screen import session
+from litreview.screening import session
 from litreview.storage.events import iter_events
 from litreview.tui.screens.browse import BrowseScreen
 from litreview.tui.screens.coding import CodingScreen

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from litreview.tui.sanitize import one_line, sanitize
+from litreview.report.sanitize import one_line, sanitize
 
 HOSTILE = "[bold red]x[/] \x1b[31m[link=file:///etc/passwd]y[/link]"
 

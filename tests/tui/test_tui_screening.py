@@ -6,9 +6,9 @@ from textual.widgets import DataTable
 from tui_helpers import HOSTILE_TITLE, make_test_app, rendered_text, settle
 
 from litreview.models import Event
-from litreview.review import Review
-from litreview.screen import session
+from litreview.screening import session
 from litreview.storage.events import iter_events
+from litreview.storage.review import Review
 from litreview.tui.screens.help import HelpScreen
 from litreview.tui.screens.modals import ReasonPicker, ReviewerPrompt, SearchDialog
 from litreview.tui.screens.screening import ScreeningScreen

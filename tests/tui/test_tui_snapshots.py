@@ -9,12 +9,12 @@ import pytest
 from textual.pilot import Pilot
 from tui_helpers import DATA, make_test_app, protocol_text, settle
 
-from litreview.review import Review, create_review
+from litreview.storage.review import Review, create_review
 
 
 @pytest.fixture
 def snap_review(tmp_path: Path) -> Review:
-    from litreview.importing import import_files
+    from litreview.ingest.importer import import_files
 
     review = create_review(tmp_path / "r.db", protocol_text())
     import_files(review, [DATA / "screening.ris"])

@@ -9,7 +9,8 @@ from review_builders import add_near_duplicates, include_studies, make_review, p
 from textual.pilot import Pilot
 from tui_helpers import make_test_app, settle
 
-from litreview import appraisal, fulltext
+from litreview.appraisal import ratings as appraisal
+from litreview.fulltext import reports as fulltext
 
 
 async def _open(pilot: Pilot[None], *keys: str) -> None:

@@ -10,7 +10,7 @@ from textual.geometry import Region
 from textual.pilot import Pilot
 from textual.widget import Widget
 
-from litreview.review import Review
+from litreview.storage.review import Review
 from litreview.tui.app import LitreviewApp, make_app
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "tui"

@@ -21,10 +21,10 @@ from textual.message import Message
 from textual.screen import Screen
 
 from litreview.errors import LitreviewError
-from litreview.review import open_review
+from litreview.storage.review import open_review
 
 if TYPE_CHECKING:
-    from litreview.review import Review
+    from litreview.storage.review import Review
     from litreview.tui.app import LitreviewApp
 
 WriteAction = Callable[["Review"], Any]

@@ -15,13 +15,13 @@ from textual.content import Content
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from litreview.appraisal import compute_appraisal
-from litreview.tui.sanitize import one_line
+from litreview.appraisal.ratings import compute_appraisal
+from litreview.report.sanitize import one_line
 from litreview.tui.screens.modals import CANCEL
 from litreview.tui.screens.prompts import Dialog
 
 if TYPE_CHECKING:
-    from litreview.appraisal import Appraisal
+    from litreview.appraisal.ratings import Appraisal
     from litreview.protocol import Quality
 
 KEYS = "123456789"

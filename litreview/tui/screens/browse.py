@@ -15,8 +15,7 @@ from textual.message import Message
 from textual.widgets import DataTable, Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from litreview.review import open_review
-from litreview.tui.browse_filters import (
+from litreview.report.browse_filters import (
     SORTS,
     Filter,
     last_decision,
@@ -25,8 +24,9 @@ from litreview.tui.browse_filters import (
     matches_text,
     sort_rows,
 )
-from litreview.tui.loaders import BrowseRow, load_browse_rows
-from litreview.tui.sanitize import one_line
+from litreview.report.sanitize import one_line
+from litreview.report.screen_data import BrowseRow, load_browse_rows
+from litreview.storage.review import open_review
 from litreview.tui.screens._base import ReviewScreen
 from litreview.tui.screens.modals import CANCEL
 from litreview.tui.screens.prompts import Dialog, TextPrompt

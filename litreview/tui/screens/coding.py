@@ -20,11 +20,11 @@ from textual.message import Message
 from textual.widgets import DataTable, Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
-from litreview.coding import CodeValue, set_codes, undo_coding
-from litreview.coding_suggest import Suggestion, suggest_codes
-from litreview.review import open_review
-from litreview.tui.loaders import StudyRow, load_studies
-from litreview.tui.sanitize import one_line
+from litreview.coding.codes import CodeValue, set_codes, undo_coding
+from litreview.coding.suggest import Suggestion, suggest_codes
+from litreview.report.sanitize import one_line
+from litreview.report.screen_data import StudyRow, load_studies
+from litreview.storage.review import open_review
 from litreview.tui.screens._base import ReviewScreen
 from litreview.tui.screens.coding_dialogs import KINDS, CodeChoice, CodeEditor, suggestion_text
 from litreview.tui.widgets.report_detail import bibliographic

@@ -17,13 +17,13 @@ from textual.widgets import Input, OptionList, SelectionList, Static
 from textual.widgets.option_list import Option
 from textual.widgets.selection_list import Selection
 
-from litreview.coding import CodeValue
-from litreview.tui.sanitize import one_line
+from litreview.coding.codes import CodeValue
+from litreview.report.sanitize import one_line
 from litreview.tui.screens.modals import CANCEL
 from litreview.tui.screens.prompts import Dialog
 
 if TYPE_CHECKING:
-    from litreview.coding_suggest import Suggestion
+    from litreview.coding.suggest import Suggestion
     from litreview.protocol import Dimension
 
 KEYS = "1234567890"

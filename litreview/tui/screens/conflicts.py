@@ -19,10 +19,10 @@ from textual.content import Content
 from textual.message import Message
 from textual.widgets import DataTable, Footer, Static
 
-from litreview.review import open_review
-from litreview.screen.session import resolve, undo
-from litreview.tui.loaders import ConflictRow, load_conflicts
-from litreview.tui.sanitize import one_line
+from litreview.report.sanitize import one_line
+from litreview.report.screen_data import ConflictRow, load_conflicts
+from litreview.screening.session import resolve, undo
+from litreview.storage.review import open_review
 from litreview.tui.screens._base import ReviewScreen
 from litreview.tui.screens.modals import NoteEditor, ReasonChoice, ReasonPicker
 from litreview.tui.screens.prompts import TextPrompt

@@ -17,7 +17,7 @@ from textual.content import Content
 from textual.message import Message
 from textual.widgets import Footer, Static
 
-from litreview.deduplication import (
+from litreview.dedup.apply import (
     PairToReview,
     get_record_fields,
     list_review_pairs,
@@ -27,8 +27,8 @@ from litreview.deduplication import (
     undo_dedup,
 )
 from litreview.models import RecordFields
-from litreview.review import Review, open_review
-from litreview.tui.sanitize import one_line
+from litreview.report.sanitize import one_line
+from litreview.storage.review import Review, open_review
 from litreview.tui.screens._base import ReviewScreen
 from litreview.tui.widgets.pair_view import PairView
 

@@ -5,8 +5,8 @@ Keys record whether the full text was retrieved (and where) or not (and why), th
 eligibility decision with a reason from the full-text stage, the protocol's notes
 fields, which study a report belongs to, and for included studies the quality
 ratings (a number key per criterion) and a grade set by hand with its reason.
-Every key is an event written by the core (``litreview.fulltext``,
-``litreview.appraisal``, ``litreview.screen.session``); ``u`` undoes this
+Every key is an event written by the core (``litreview.fulltext.reports``,
+``litreview.appraisal.ratings``, ``litreview.screening.session``); ``u`` undoes this
 session's last one.
 """
 
@@ -26,11 +26,12 @@ from textual.content import Content
 from textual.message import Message
 from textual.widgets import DataTable, Footer, Static
 
-from litreview import appraisal, fulltext
-from litreview.review import open_review
-from litreview.screen import session
-from litreview.tui.loaders import ReportRow, load_reports
-from litreview.tui.sanitize import one_line
+from litreview.appraisal import ratings as appraisal
+from litreview.fulltext import reports as fulltext
+from litreview.report.sanitize import one_line
+from litreview.report.screen_data import ReportRow, load_reports
+from litreview.screening import session
+from litreview.storage.review import open_review
 from litreview.tui.screens._base import ReviewScreen
 from litreview.tui.screens.appraisal_dialogs import AppraisalDialog, GradeChoice, GradeDialog
 from litreview.tui.screens.modals import ReasonChoice, ReasonPicker
@@ -38,7 +39,7 @@ from litreview.tui.screens.prompts import NotesEditor, TextPrompt
 from litreview.tui.widgets.report_detail import ReportDetail
 
 if TYPE_CHECKING:
-    from litreview.review import Review
+    from litreview.storage.review import Review
 
 Save = Callable[["Review", str], object]  # a write, given the review and the reviewer
 STATUS_CELLS = {"retrieved": "✓ got", "not_retrieved": "✗ not", "requested": "… asked", None: "· ?"}

@@ -24,9 +24,9 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from litreview.review import open_review
+from litreview.report.sanitize import one_line, sanitize
+from litreview.storage.review import open_review
 from litreview.tui.highlight import EXCLUDE_STYLE, INCLUDE_STYLE, find_terms
-from litreview.tui.sanitize import one_line, sanitize
 
 if TYPE_CHECKING:
     from litreview.tui.screens.fulltext import FulltextScreen
@@ -119,7 +119,7 @@ class FulltextReader(Screen[None]):
 
     @work(thread=True, exclusive=True, group="ftr-load", exit_on_error=False)
     def load(self) -> None:
-        from litreview.fulltext_files import get_pages
+        from litreview.fulltext.files import get_pages
 
         path = self.owner.review.path
         highlight = self.owner.review.protocol.highlight
@@ -176,7 +176,7 @@ class FulltextReader(Screen[None]):
         self.owner.action_notes()
 
     def action_open_pdf(self) -> None:
-        from litreview.fulltext_files import get_attachment, stored_location
+        from litreview.fulltext.files import get_attachment, stored_location
 
         found = get_attachment(self.owner.review, self.work_id)
         if found is None:

@@ -19,12 +19,12 @@ from textual.content import Content
 from textual.message import Message
 from textual.widgets import DataTable, Footer, Header, Sparkline, Static
 
-from litreview.review import Review, open_review
-from litreview.screen.progress import resume_screening, stop_screening
-from litreview.screen.session import queue
-from litreview.screen.team import is_dual_stage
-from litreview.status import review_status
-from litreview.tui.sanitize import one_line
+from litreview.report.sanitize import one_line
+from litreview.report.status import review_status
+from litreview.screening.progress import resume_screening, stop_screening
+from litreview.screening.session import queue
+from litreview.screening.team import is_dual_stage
+from litreview.storage.review import Review, open_review
 from litreview.tui.screens._base import ReviewScreen
 from litreview.tui.screens.prompts import ConfirmDialog
 from litreview.tui.widgets.sources_table import SourcesTable
@@ -162,7 +162,7 @@ class HomeScreen(ReviewScreen):
         self.query_one(StageTable).show_stages(protocol.stages, status.get("stages", {}))
         stopping = stopping_lines(protocol, status.get("stopping", {}))
         if status.get("published_labels"):  # a shipped example: compare with its labels
-            from litreview.demo.published import PublishedComparison, describe
+            from litreview.screening.published_labels import PublishedComparison, describe
 
             lines = describe(PublishedComparison(**status["published_labels"]))
             stopping += Content("\n" + "\n".join(lines))

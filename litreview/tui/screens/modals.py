@@ -19,14 +19,14 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from litreview.review import open_review
-from litreview.screen.session import search_records
-from litreview.tui.sanitize import one_line
+from litreview.report.sanitize import one_line
+from litreview.screening.session import search_records
+from litreview.storage.review import open_review
 from litreview.tui.widgets.criteria_panel import reason_keys, reason_lines
 
 if TYPE_CHECKING:
     from litreview.protocol import Stage
-    from litreview.screen.session import RecordView
+    from litreview.screening.session import RecordView
     from litreview.tui.app import LitreviewApp
 
 CANCEL = Binding("escape", "cancel", "Cancel", id="modal.cancel")

@@ -17,7 +17,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
-from litreview.tui.sanitize import one_line, sanitize
+from litreview.report.sanitize import one_line, sanitize
 from litreview.tui.screens.modals import CANCEL
 
 if TYPE_CHECKING:

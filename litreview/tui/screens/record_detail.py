@@ -11,14 +11,14 @@ from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
 
-from litreview.tui.sanitize import one_line, sanitize
+from litreview.report.sanitize import one_line, sanitize
 from litreview.tui.screens.modals import CANCEL
 from litreview.tui.screens.prompts import Dialog
 from litreview.tui.widgets.pair_view import field_text
 
 if TYPE_CHECKING:
     from litreview.protocol import Protocol
-    from litreview.tui.loaders import BrowseRow
+    from litreview.report.screen_data import BrowseRow
 
 FIELD_LINES = (
     ("authors", "Authors"), ("year", "Year"), ("journal", "Journal"),

@@ -26,8 +26,8 @@ from textual.widgets import Footer
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from litreview.errors import LitreviewError
-from litreview.review import open_review
-from litreview.screen.session import (
+from litreview.screening.ranker_process import rerank_and_fetch
+from litreview.screening.session import (
     RecordView,
     decide,
     get_view,
@@ -35,16 +35,16 @@ from litreview.screen.session import (
     stage_counts,
     undo,
 )
-from litreview.screen.session import queue as stage_queue
-from litreview.screen.team import is_dual_stage
-from litreview.tui.ranker import rerank_and_fetch
+from litreview.screening.session import queue as stage_queue
+from litreview.screening.team import is_dual_stage
+from litreview.storage.review import open_review
 from litreview.tui.screens.modals import NoteEditor, ReasonChoice, ReasonPicker, SearchDialog
 from litreview.tui.widgets.criteria_panel import CriteriaPanel
 from litreview.tui.widgets.progress_header import ProgressHeader
 from litreview.tui.widgets.record_viewer import RecordViewer
 
 if TYPE_CHECKING:
-    from litreview.review import Review
+    from litreview.storage.review import Review
     from litreview.tui.app import LitreviewApp
 
 QUEUE_SIZE = 40  # records fetched per refill
@@ -83,7 +83,7 @@ RECENT = 100  # the header shows the inclusion rate of the last RECENT records s
 def recent_labels(review: Review, stage: str, reviewer: str | None) -> tuple[int, ...] | None:
     """1/0 for the last ``RECENT`` records screened at ``stage``; None in blinded dual
     screening, where the stage's decisions would tell what the other reviewer said."""
-    from litreview.screen.progress import labels_in_screening_order
+    from litreview.screening.progress import labels_in_screening_order
 
     if is_dual_stage(review, stage) and review.protocol.screening.blinded:
         return None

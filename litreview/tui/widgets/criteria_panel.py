@@ -9,7 +9,7 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
 
-from litreview.tui.sanitize import one_line, sanitize
+from litreview.report.sanitize import one_line, sanitize
 
 if TYPE_CHECKING:
     from litreview.protocol import Protocol, Stage

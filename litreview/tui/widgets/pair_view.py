@@ -16,7 +16,7 @@ from textual.content import Content
 from textual.widgets import Static
 
 from litreview.models import RecordFields
-from litreview.tui.sanitize import one_line, sanitize
+from litreview.report.sanitize import one_line, sanitize
 
 FIELDS: tuple[tuple[str, str], ...] = (
     ("title", "Title"),

@@ -10,10 +10,10 @@ from textual.containers import Horizontal
 from textual.content import Content
 from textual.widgets import ProgressBar, Static
 
-from litreview.tui.sanitize import one_line
+from litreview.report.sanitize import one_line
 
 if TYPE_CHECKING:
-    from litreview.screen.session import RecordView
+    from litreview.screening.session import RecordView
 
 
 def progress_text(counts: Mapping[str, int]) -> str:

@@ -10,12 +10,12 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
 
+from litreview.report.sanitize import one_line
 from litreview.tui.highlight import EXCLUDE_STYLE, INCLUDE_STYLE, highlight
-from litreview.tui.sanitize import one_line
 
 if TYPE_CHECKING:
     from litreview.protocol import Highlight
-    from litreview.screen.session import RecordView
+    from litreview.screening.session import RecordView
 
 MAX_AUTHORS = 12
 DECISION_CLASSES = ("is-include", "is-exclude", "is-maybe")

@@ -10,12 +10,12 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
 
-from litreview.tui.sanitize import one_line, sanitize
+from litreview.report.sanitize import one_line, sanitize
 
 if TYPE_CHECKING:
     from litreview.models import RecordFields
     from litreview.protocol import Protocol, Quality
-    from litreview.tui.loaders import ReportRow
+    from litreview.report.screen_data import ReportRow
 
 
 def _heading(text: str) -> Content:

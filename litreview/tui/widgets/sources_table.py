@@ -8,7 +8,7 @@ from typing import Any
 from rich.text import Text
 from textual.widgets import DataTable
 
-from litreview.tui.sanitize import one_line
+from litreview.report.sanitize import one_line
 
 
 def _cell(value: Any, *, right: bool = False) -> Text:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from textual.content import Content
 
-from litreview.tui.sanitize import one_line
+from litreview.report.sanitize import one_line
 
 if TYPE_CHECKING:
     from litreview.protocol import Protocol

@@ -1,0 +1,1 @@
+"""Quality appraisal of included studies: ratings, grades and overrides (``ratings``)."""

@@ -1,0 +1,2 @@
+"""Coding included studies against the protocol's codebook (``codes``) and suggesting codes
+(``suggest``)."""

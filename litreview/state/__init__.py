@@ -1,0 +1,2 @@
+"""The review's read model: one typed snapshot of the event log that reports, status and the TUI
+read."""

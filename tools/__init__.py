@@ -1,0 +1,1 @@
+"""Maintainer scripts (not shipped with the package)."""

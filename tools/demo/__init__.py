@@ -1,0 +1,1 @@
+"""Builds the demo review's search exports and second examples from shared data (not shipped)."""
