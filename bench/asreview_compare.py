@@ -83,8 +83,16 @@ def ensure_asreview(venv: Path) -> Path:
         return venv / "bin" / "asreview"
     print(f"Installing asreview=={ASREVIEW_VERSION} into {venv} ...", file=sys.stderr)
     steps = [] if (venv / "bin" / "python").exists() else [[base_python(), "-m", "venv", str(venv)]]
-    steps.append([str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet",
-                  f"asreview=={ASREVIEW_VERSION}"])
+    steps.append(
+        [
+            str(venv / "bin" / "python"),
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            f"asreview=={ASREVIEW_VERSION}",
+        ]
+    )
     for step in steps:
         try:
             done = subprocess.run(step, capture_output=True, text=True)
@@ -131,9 +139,11 @@ def asreview_figures(project: Path) -> dict[str, Any]:
         con = sqlite3.connect(Path(tmp) / "results.db")
         try:
             records, included = con.execute(
-                "SELECT count(*), coalesce(sum(included), 0) FROM record").fetchone()
+                "SELECT count(*), coalesce(sum(included), 0) FROM record"
+            ).fetchone()
             rows = con.execute(
-                "SELECT label, querier IS NULL FROM results ORDER BY rowid").fetchall()
+                "SELECT label, querier IS NULL FROM results ORDER BY rowid"
+            ).fetchall()
         finally:
             con.close()
     priors = [label for label, is_prior in rows if is_prior]
@@ -147,16 +157,32 @@ def asreview_figures(project: Path) -> dict[str, Any]:
         if found >= target:
             n95 = position
             break
-    return {"records": records, "labelled": len(rows), "priors": len(priors),
-            "wss95": None if n95 is None or n == 0 else (n - n95) / n - 0.05}
+    return {
+        "records": records,
+        "labelled": len(rows),
+        "priors": len(priors),
+        "wss95": None if n95 is None or n == 0 else (n - n95) / n - 0.05,
+    }
 
 
 def run_asreview(exe: Path, csv: Path, args: argparse.Namespace) -> tuple[float, dict[str, Any]]:
     with tempfile.TemporaryDirectory(prefix="asreview-compare-") as tmp:
         out = Path(tmp) / f"{csv.stem}.asreview"
-        cmd = [str(exe), "simulate", str(csv), "-o", str(out), "--seed", str(args.seed),
-               "--prior-seed", str(args.seed), "--n-prior-included", str(args.prior_included),
-               "--n-prior-excluded", str(args.prior_excluded)]
+        cmd = [
+            str(exe),
+            "simulate",
+            str(csv),
+            "-o",
+            str(out),
+            "--seed",
+            str(args.seed),
+            "--prior-seed",
+            str(args.seed),
+            "--n-prior-included",
+            str(args.prior_included),
+            "--n-prior-excluded",
+            str(args.prior_excluded),
+        ]
         if args.asreview_full:
             cmd += ["--n-stop", "-1"]
         seconds, _ = timed(cmd, args.timeout)
@@ -164,12 +190,25 @@ def run_asreview(exe: Path, csv: Path, args: argparse.Namespace) -> tuple[float,
 
 
 def run_litreview(exe: str, csv: Path, args: argparse.Namespace) -> tuple[float, dict[str, Any]]:
-    cmd = [exe, "simulate", str(csv), "--seeds", str(args.seed), "--prior-included",
-           str(args.prior_included), "--prior-excluded", str(args.prior_excluded), "--json"]
+    cmd = [
+        exe,
+        "simulate",
+        str(csv),
+        "--seeds",
+        str(args.seed),
+        "--prior-included",
+        str(args.prior_included),
+        "--prior-excluded",
+        str(args.prior_excluded),
+        "--json",
+    ]
     seconds, stdout = timed(cmd, args.timeout)
     result = json.loads(stdout)[0]
-    return seconds, {"records": result["records"], "wss95": result["wss95"],
-                     "internal_seconds": result.get("seconds")}
+    return seconds, {
+        "records": result["records"],
+        "wss95": result["wss95"],
+        "internal_seconds": result.get("seconds"),
+    }
 
 
 def fmt(value: float | None, digits: int = 3) -> str:
@@ -185,11 +224,18 @@ def main() -> None:
     parser.add_argument("--prior-included", type=int, default=1)
     parser.add_argument("--prior-excluded", type=int, default=1)
     parser.add_argument("--repeat", type=int, default=1, help="pairs per file; medians reported")
-    parser.add_argument("--venv", type=Path, default=Path("/tmp/asreview-venv"),
-                        help="scratch venv for asreview, outside the repo")
+    parser.add_argument(
+        "--venv",
+        type=Path,
+        default=Path("/tmp/asreview-venv"),
+        help="scratch venv for asreview, outside the repo",
+    )
     parser.add_argument("--litreview", help="litreview executable (default: .venv/bin/litreview)")
-    parser.add_argument("--asreview-full", action="store_true",
-                        help="asreview --n-stop -1: label every record, as litreview does")
+    parser.add_argument(
+        "--asreview-full",
+        action="store_true",
+        help="asreview --n-stop -1: label every record, as litreview does",
+    )
     parser.add_argument("--timeout", type=float, default=3600.0, help="seconds per command")
     parser.add_argument("--json-out", type=Path, help="also write every timing as JSON here")
     args = parser.parse_args()
@@ -218,12 +264,17 @@ def main() -> None:
     asreview = ensure_asreview(args.venv)
 
     load_start = load()
-    print(f"load average (1/5/15 min) at start: {load_start}; cpus: {os.cpu_count()}",
-          file=sys.stderr)
+    print(
+        f"load average (1/5/15 min) at start: {load_start}; cpus: {os.cpu_count()}", file=sys.stderr
+    )
     results: list[dict[str, Any]] = []
     for csv in files:
-        entry: dict[str, Any] = {"file": csv.name, "asreview_seconds": [],
-                                 "litreview_seconds": [], "load": []}
+        entry: dict[str, Any] = {
+            "file": csv.name,
+            "asreview_seconds": [],
+            "litreview_seconds": [],
+            "load": [],
+        }
         for repeat in range(args.repeat):
             entry["load"].append(os.getloadavg()[0])
             order = ["asreview", "litreview"] if repeat % 2 == 0 else ["litreview", "asreview"]
@@ -243,28 +294,46 @@ def main() -> None:
     load_end = load()
 
     stop = "every record (--n-stop -1)" if args.asreview_full else "last relevant found (default)"
-    print(f"asreview {ASREVIEW_VERSION} (ELAS u4) vs litreview simulate; seed {args.seed}, "
-          f"priors {args.prior_included}+{args.prior_excluded}, median of {args.repeat} "
-          f"pair(s); asreview stops at: {stop}\n")
-    print("| file | records | asreview labelled | asreview s | litreview s | ratio (≤ 0.5) "
-          "| WSS@95 asreview | WSS@95 litreview | load 1 min |")
+    print(
+        f"asreview {ASREVIEW_VERSION} (ELAS u4) vs litreview simulate; seed {args.seed}, "
+        f"priors {args.prior_included}+{args.prior_excluded}, median of {args.repeat} "
+        f"pair(s); asreview stops at: {stop}\n"
+    )
+    print(
+        "| file | records | asreview labelled | asreview s | litreview s | ratio (≤ 0.5) "
+        "| WSS@95 asreview | WSS@95 litreview | load 1 min |"
+    )
     print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
     for e in results:
         a, lit = e["asreview"], e["litreview"]
         verdict = "ok" if e["ratio"] <= 0.5 else "MISS"
-        print(f"| {e['file']} | {lit['records']} | {a['labelled']} | {e['asreview_median']:.2f} "
-              f"| {e['litreview_median']:.2f} | {e['ratio']:.3f} {verdict} | {fmt(a['wss95'])} "
-              f"| {fmt(lit['wss95'])} | {statistics.median(e['load']):.2f} |")
+        print(
+            f"| {e['file']} | {lit['records']} | {a['labelled']} | {e['asreview_median']:.2f} "
+            f"| {e['litreview_median']:.2f} | {e['ratio']:.3f} {verdict} | {fmt(a['wss95'])} "
+            f"| {fmt(lit['wss95'])} | {statistics.median(e['load']):.2f} |"
+        )
     total_a = sum(e["asreview_median"] for e in results)
     total_l = sum(e["litreview_median"] for e in results)
     print(f"| **total** | | | {total_a:.2f} | {total_l:.2f} | {total_l / total_a:.3f} | | | |")
-    print(f"\nload average (1/5/15 min): start {load_start}, end {load_end}; "
-          f"cpus: {os.cpu_count()}")
+    print(
+        f"\nload average (1/5/15 min): start {load_start}, end {load_end}; cpus: {os.cpu_count()}"
+    )
     if args.json_out:
-        args.json_out.write_text(json.dumps(
-            {"seed": args.seed, "priors": [args.prior_included, args.prior_excluded],
-             "repeat": args.repeat, "asreview_full": args.asreview_full,
-             "load_start": load_start, "load_end": load_end, "files": results}, indent=2) + "\n")
+        args.json_out.write_text(
+            json.dumps(
+                {
+                    "seed": args.seed,
+                    "priors": [args.prior_included, args.prior_excluded],
+                    "repeat": args.repeat,
+                    "asreview_full": args.asreview_full,
+                    "load_start": load_start,
+                    "load_end": load_end,
+                    "files": results,
+                },
+                indent=2,
+            )
+            + "\n"
+        )
 
 
 if __name__ == "__main__":

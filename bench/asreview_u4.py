@@ -33,10 +33,18 @@ from litreview.screening.simulate import (  # noqa: E402
 )
 
 SHARED = ROOT.parent / "shared" / "data" / "screening"
-SETS = ["van_de_Schoot_2018", "Appenzeller-Herzog_2019", "Cohen_2006_ACEInhibitors",
-        "Kitchenham_2010"]
-PUBLISHED = {"van_de_Schoot_2018": 0.900, "Appenzeller-Herzog_2019": 0.813,
-             "Cohen_2006_ACEInhibitors": 0.752, "Kitchenham_2010": 0.672}
+SETS = [
+    "van_de_Schoot_2018",
+    "Appenzeller-Herzog_2019",
+    "Cohen_2006_ACEInhibitors",
+    "Kitchenham_2010",
+]
+PUBLISHED = {
+    "van_de_Schoot_2018": 0.900,
+    "Appenzeller-Herzog_2019": 0.813,
+    "Cohen_2006_ACEInhibitors": 0.752,
+    "Kitchenham_2010": 0.672,
+}
 
 
 def u4_features(texts: list[tuple[str, str]]) -> csr_matrix:
@@ -83,12 +91,18 @@ def main() -> None:
     files = [Path(f) for f in args.files] or [SHARED / f"{name}.csv" for name in SETS]
     for path in files:
         runs = run_u4(path, seeds)
-        print(json.dumps({
-            "file": path.stem, "seeds": seeds,
-            "wss95": float(np.mean([r["wss95"] for r in runs])),
-            "recall_at_10pct": float(np.mean([r["recall_at_10pct"] for r in runs])),
-            "published_wss95": PUBLISHED.get(path.stem),
-        }), flush=True)
+        print(
+            json.dumps(
+                {
+                    "file": path.stem,
+                    "seeds": seeds,
+                    "wss95": float(np.mean([r["wss95"] for r in runs])),
+                    "recall_at_10pct": float(np.mean([r["recall_at_10pct"] for r in runs])),
+                    "published_wss95": PUBLISHED.get(path.stem),
+                }
+            ),
+            flush=True,
+        )
 
 
 if __name__ == "__main__":

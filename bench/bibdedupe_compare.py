@@ -48,8 +48,20 @@ from litreview.dedup.ris_sets import load_ris_set  # noqa: E402
 
 VERSION = "0.11.0"
 OUT = ROOT / "bench" / "out"
-COLUMNS = ("ID", "ENTRYTYPE", "title", "author", "year", "journal", "volume", "number",
-           "pages", "doi", "abstract", "isbn")  # fmt: skip
+COLUMNS = (
+    "ID",
+    "ENTRYTYPE",
+    "title",
+    "author",
+    "year",
+    "journal",
+    "volume",
+    "number",
+    "pages",
+    "doi",
+    "abstract",
+    "isbn",
+)
 
 RUNNER = r"""
 import json, sys, time
@@ -89,12 +101,19 @@ def _row(record: DedupRecord) -> dict[str, str]:
     if record.start_page and record.end_page and record.end_page != record.start_page:
         pages = f"{record.start_page}--{record.end_page}"
     return {
-        "ID": str(record.record_id), "ENTRYTYPE": record.type or "article",
-        "title": record.title or "", "author": " and ".join(record.authors),
-        "year": str(record.year or ""), "journal": record.journal or "",
-        "volume": record.volume or "", "number": record.issue or "", "pages": pages,
-        "doi": record.doi or "", "abstract": record.abstract or "", "isbn": record.isbn or "",
-    }  # fmt: skip
+        "ID": str(record.record_id),
+        "ENTRYTYPE": record.type or "article",
+        "title": record.title or "",
+        "author": " and ".join(record.authors),
+        "year": str(record.year or ""),
+        "journal": record.journal or "",
+        "volume": record.volume or "",
+        "number": record.issue or "",
+        "pages": pages,
+        "doi": record.doi or "",
+        "abstract": record.abstract or "",
+        "isbn": record.isbn or "",
+    }
 
 
 def load_sets(data: Path, wanted: set[str] | None) -> Iterator[BenchSet]:
@@ -126,16 +145,18 @@ def ensure_venv(venv: Path) -> Path:
         if found.stdout.strip() == VERSION:
             return python
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-    subprocess.run([str(python), "-m", "pip", "install", "-q", f"bib-dedupe=={VERSION}"],
-                   check=True)  # fmt: skip
+    subprocess.run(
+        [str(python), "-m", "pip", "install", "-q", f"bib-dedupe=={VERSION}"], check=True
+    )
     return python
 
 
 def run_bibdedupe(python: Path, bench: BenchSet, refresh: bool) -> dict[str, Any]:
     cache = OUT / "bibdedupe-cache"
     cache.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile("w", suffix=".csv", newline="", encoding="utf-8",
-                                     delete=False) as handle:  # fmt: skip
+    with tempfile.NamedTemporaryFile(
+        "w", suffix=".csv", newline="", encoding="utf-8", delete=False
+    ) as handle:
         writer = csv.DictWriter(handle, fieldnames=list(COLUMNS))
         writer.writeheader()
         writer.writerows(bench.rows)
@@ -145,8 +166,12 @@ def run_bibdedupe(python: Path, bench: BenchSet, refresh: bool) -> dict[str, Any
     if refresh or not cached.exists():
         runner = cache / "runner.py"
         runner.write_text(RUNNER, encoding="utf-8")
-        subprocess.run([str(python), str(runner), str(source), str(cached)], check=True,
-                       capture_output=True, text=True)  # fmt: skip
+        subprocess.run(
+            [str(python), str(runner), str(source), str(cached)],
+            check=True,
+            capture_output=True,
+            text=True,
+        )
     source.unlink()
     out: dict[str, Any] = json.loads(cached.read_text(encoding="utf-8"))
     return out
@@ -159,8 +184,7 @@ def score_bibdedupe(bench: BenchSet, found: dict[str, Any]) -> dict[str, Any]:
         for m in ids:
             groups[m] = ids[0]
     metrics = score_groups(groups, bench.truth)
-    metrics["needs_review"] = sum(1 for a, b in found["maybe"]
-                                  if groups[int(a)] != groups[int(b)])  # fmt: skip
+    metrics["needs_review"] = sum(1 for a, b in found["maybe"] if groups[int(a)] != groups[int(b)])
     metrics["seconds"] = round(float(found["seconds"]), 3)
     return metrics
 
@@ -176,8 +200,10 @@ def score_ours(bench: BenchSet) -> dict[str, Any]:
 
 
 def table(rows: list[dict[str, Any]]) -> str:
-    head = ("| set | records | dups | recall lr / bd | precision lr / bd | mixed lr / bd | "
-            "sens lr / bd | spec lr / bd | review pairs lr / bd | seconds lr / bd |")  # fmt: skip
+    head = (
+        "| set | records | dups | recall lr / bd | precision lr / bd | mixed lr / bd | "
+        "sens lr / bd | spec lr / bd | review pairs lr / bd | seconds lr / bd |"
+    )
     lines = [head, "|" + "---|" * 10]
     for row in rows:
         ours, theirs = row["litreview"], row["bib_dedupe"]
@@ -194,8 +220,10 @@ def table(rows: list[dict[str, Any]]) -> str:
     ours_s = sum(r["litreview"]["seconds"] for r in rows)
     theirs_s = sum(r["bib_dedupe"]["seconds"] for r in rows)
     ratio = theirs_s / ours_s if ours_s else float("inf")
-    lines.append(f"\ntotal seconds: litreview {ours_s:.2f}, bib-dedupe {theirs_s:.2f} "
-                 f"(litreview {ratio:.0f}x faster)")  # fmt: skip
+    lines.append(
+        f"\ntotal seconds: litreview {ours_s:.2f}, bib-dedupe {theirs_s:.2f} "
+        f"(litreview {ratio:.0f}x faster)"
+    )
     return "\n".join(lines)
 
 
@@ -204,8 +232,11 @@ def ablate(sets: list[BenchSet]) -> str:
     from litreview.dedup import compare
 
     full = {b.name: score_ours(b) for b in sets}
-    lines = ["| rule off | set | recall (all rules) | recall (rule off) | mixed (rule off) | "
-             "review pairs (all / off) |", "|---|---|---|---|---|---|"]  # fmt: skip
+    lines = [
+        "| rule off | set | recall (all rules) | recall (rule off) | mixed (rule off) | "
+        "review pairs (all / off) |",
+        "|---|---|---|---|---|---|",
+    ]
     try:
         for rule in sorted(compare.RULES_ADDED):
             compare.RULES = compare.RULES_ADDED - {rule}
@@ -214,12 +245,17 @@ def ablate(sets: list[BenchSet]) -> str:
                 off = score_ours(b)
                 on = full[b.name]
                 if (off["pair_recall"], off["mixed_clusters"], off["needs_review"]) != (
-                    on["pair_recall"], on["mixed_clusters"], on["needs_review"]):  # fmt: skip
+                    on["pair_recall"],
+                    on["mixed_clusters"],
+                    on["needs_review"],
+                ):
                     rows.append((off["pair_recall"] - on["pair_recall"], b.name, on, off))
             for _, name, on, off in sorted(rows, key=lambda r: r[0]):
-                lines.append(f"| {rule} | {name} | {on['pair_recall']:.3f} | "
-                             f"{off['pair_recall']:.3f} | {off['mixed_clusters']} | "
-                             f"{on['needs_review']} / {off['needs_review']} |")  # fmt: skip
+                lines.append(
+                    f"| {rule} | {name} | {on['pair_recall']:.3f} | "
+                    f"{off['pair_recall']:.3f} | {off['mixed_clusters']} | "
+                    f"{on['needs_review']} / {off['needs_review']} |"
+                )
             if not rows:
                 lines.append(f"| {rule} | (no set changes) | | | | |")
     finally:
@@ -235,8 +271,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--refresh", action="store_true", help="re-run bib-dedupe (no cache)")
     parser.add_argument("--ours-only", action="store_true", help="skip bib-dedupe")
     parser.add_argument("--json-out", type=Path)
-    parser.add_argument("--ablate", action="store_true",
-                        help="switch each rule added for issue 15 off in turn (ours only)")
+    parser.add_argument(
+        "--ablate",
+        action="store_true",
+        help="switch each rule added for issue 15 off in turn (ours only)",
+    )
     args = parser.parse_args(argv)
     if not (args.data / "dedup").is_dir():
         print(f"SKIP: no data at {args.data}", file=sys.stderr)
@@ -250,13 +289,21 @@ def main(argv: list[str] | None = None) -> int:
     for bench in load_sets(args.data, wanted):
         ours = score_ours(bench)
         empty = {k: 0 for k in ours}
-        theirs = score_bibdedupe(bench, run_bibdedupe(python, bench, args.refresh)) if python \
-            else empty  # fmt: skip
+        theirs = (
+            score_bibdedupe(bench, run_bibdedupe(python, bench, args.refresh)) if python else empty
+        )
         rows.append({"set": bench.name, "litreview": ours, "bib_dedupe": theirs})
-        print(f"{bench.name}: recall {ours['pair_recall']:.3f} vs {theirs['pair_recall']:.3f}, "
-              f"mixed {ours['mixed_clusters']} vs {theirs['mixed_clusters']}", file=sys.stderr)
-    rows.sort(key=lambda r: (r["litreview"]["pair_recall"] - r["bib_dedupe"]["pair_recall"],
-                             -r["litreview"]["mixed_clusters"]))  # fmt: skip
+        print(
+            f"{bench.name}: recall {ours['pair_recall']:.3f} vs {theirs['pair_recall']:.3f}, "
+            f"mixed {ours['mixed_clusters']} vs {theirs['mixed_clusters']}",
+            file=sys.stderr,
+        )
+    rows.sort(
+        key=lambda r: (
+            r["litreview"]["pair_recall"] - r["bib_dedupe"]["pair_recall"],
+            -r["litreview"]["mixed_clusters"],
+        )
+    )
     print(table(rows))
     if args.json_out:
         args.json_out.write_text(json.dumps(rows, indent=2), encoding="utf-8")

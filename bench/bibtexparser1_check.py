@@ -55,28 +55,43 @@ def main() -> None:
     from litreview.report.export_bibtex import bibtex_keys, render_bibtex
 
     expected = json.loads((SHARED / "ris" / "EXPECTED_RECORDS.json").read_text())
-    fields = [r.fields for name, n in sorted(expected.items()) if n
-              for r in parse_file(SHARED / "ris" / name).records]  # fmt: skip
+    fields = [
+        r.fields
+        for name, n in sorted(expected.items())
+        if n
+        for r in parse_file(SHARED / "ris" / name).records
+    ]
     with tempfile.TemporaryDirectory() as tmp:
         bib = Path(tmp) / "all.bib"
         notes = [f"litreview record {i}" for i in range(1, len(fields) + 1)]  # as the export has
         bib.write_text(render_bibtex(list(zip(fields, notes, strict=True))), encoding="utf-8")
         reader = Path(tmp) / "read.py"
         reader.write_text(READER, encoding="utf-8")
-        out = subprocess.run([str(python), str(reader), str(bib)], capture_output=True,
-                             text=True, check=True).stdout  # fmt: skip
+        out = subprocess.run(
+            [str(python), str(reader), str(bib)], capture_output=True, text=True, check=True
+        ).stdout
     data = json.loads(out)
     read = {e["key"]: e for e in data["entries"]}
     keys = bibtex_keys(fields)
     lost = [k for k in keys if k not in read]
-    titles = [k for f, k in zip(fields, keys, strict=True) if k in read and " ".join(
-        (read[k]["title"] or "").replace("{", "").replace("}", "").split()) != (f.title or "")]
-    dois = [k for f, k in zip(fields, keys, strict=True)
-            if k in read and (read[k]["doi"] or None) != f.doi]  # fmt: skip
-    print(f"bibtexparser {data['version']}: {len(read)} of {len(fields)} entries read "
-          f"(lost: {', '.join(lost[:10])}{' ...' if len(lost) > 10 else ''}); "
-          f"titles differing {len(titles)} ({', '.join(titles[:5])}), "
-          f"DOIs differing {len(dois)} ({', '.join(dois[:5])})")
+    titles = [
+        k
+        for f, k in zip(fields, keys, strict=True)
+        if k in read
+        and " ".join((read[k]["title"] or "").replace("{", "").replace("}", "").split())
+        != (f.title or "")
+    ]
+    dois = [
+        k
+        for f, k in zip(fields, keys, strict=True)
+        if k in read and (read[k]["doi"] or None) != f.doi
+    ]
+    print(
+        f"bibtexparser {data['version']}: {len(read)} of {len(fields)} entries read "
+        f"(lost: {', '.join(lost[:10])}{' ...' if len(lost) > 10 else ''}); "
+        f"titles differing {len(titles)} ({', '.join(titles[:5])}), "
+        f"DOIs differing {len(dois)} ({', '.join(dois[:5])})"
+    )
     by_key = dict(zip(keys, fields, strict=True))
     for key in titles[:5]:
         print(f"  {key}: {by_key[key].title!r}\n  {' ' * len(key)}  {read[key]['title']!r}")

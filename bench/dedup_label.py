@@ -37,9 +37,11 @@ from litreview.ingest import parse_file  # noqa: E402
 
 def show(r: DedupRecord, origin: tuple[str, int]) -> str:
     authors = "; ".join(r.authors[:3])
-    return (f"    [{origin[0][:28]}#{origin[1]}] {r.year} | {r.title}\n"
-            f"        {authors} | {r.journal} {r.volume}({r.issue}) {r.start_page}-{r.end_page}"
-            f" | doi {r.doi} | {r.type}")  # fmt: skip
+    return (
+        f"    [{origin[0][:28]}#{origin[1]}] {r.year} | {r.title}\n"
+        f"        {authors} | {r.journal} {r.volume}({r.issue}) {r.start_page}-{r.end_page}"
+        f" | doi {r.doi} | {r.type}"
+    )
 
 
 def main() -> int:
@@ -109,7 +111,8 @@ def main() -> int:
         if roots[index[a]] == roots[index[b]]:
             continue
         tag = ("lr" if ours_group[a] == ours_group[b] else "") + (
-            "bd" if bd_group[a] == bd_group[b] else "")
+            "bd" if bd_group[a] == bd_group[b] else ""
+        )
         print(f"{a} {b} ?   # {tag or 'review'}")
         print(show(records[index[a]], origin[a]))
         print(show(records[index[b]], origin[b]))

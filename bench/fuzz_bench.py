@@ -50,9 +50,11 @@ SEEDS = {
     "csv": REPO / "tests/data/ingest/tiny.csv",
     "tsv": REPO / "tests/data/ingest/tiny.tsv",
 }
-OVID = (b"<1. >\nVN  - Ovid Technologies\nDB  - Embase\nUI  - 12345\nTI  - A trial\n"
-        b"AU  - Doe J\nYR  - 2014\nSO  - Journal of Things. 12 (3), 2014.\n\n<2. >\n"
-        b"DB  - Ovid MEDLINE(R)\nUI  - 678\nTI  - Another\nYR  - 2015\n")  # fmt: skip
+OVID = (
+    b"<1. >\nVN  - Ovid Technologies\nDB  - Embase\nUI  - 12345\nTI  - A trial\n"
+    b"AU  - Doe J\nYR  - 2014\nSO  - Journal of Things. 12 (3), 2014.\n\n<2. >\n"
+    b"DB  - Ovid MEDLINE(R)\nUI  - 678\nTI  - Another\nYR  - 2015\n"
+)
 TMP = Path(tempfile.mkdtemp(prefix="litreview-fuzz-"))
 atexit.register(shutil.rmtree, TMP, ignore_errors=True)
 
@@ -85,8 +87,11 @@ def mutated(draw: Callable[..., Any], seed: bytes) -> bytes:
     data = bytearray(seed)
     lines = seed.split(b"\n")
     for _ in range(draw(st.integers(1, 4))):
-        action = draw(st.sampled_from(["byte", "insert", "delete", "dupline", "dropline",
-                                       "swapline", "truncate"]))  # fmt: skip
+        action = draw(
+            st.sampled_from(
+                ["byte", "insert", "delete", "dupline", "dropline", "swapline", "truncate"]
+            )
+        )
         at = draw(st.integers(0, max(0, len(data) - 1)))
         if action == "byte" and data:
             data[at] = draw(st.integers(0, 255))
@@ -113,12 +118,14 @@ def import_targets() -> dict[str, Any]:
     targets: dict[str, Any] = {
         "import: any bytes": st.tuples(st.binary(max_size=4000), chunks),
         "import: any text": st.tuples(
-            st.text(max_size=4000).map(lambda t: t.encode("utf-8", "surrogatepass")), chunks),
+            st.text(max_size=4000).map(lambda t: t.encode("utf-8", "surrogatepass")), chunks
+        ),
         "import: tagged-looking text": st.tuples(
             st.builds(lambda t, e: t.encode(e, "replace"), document, st.sampled_from(ENCODINGS)),
-            chunks),
+            chunks,
+        ),
         "import: mutated ovid": st.tuples(mutated(OVID), chunks),
-    }  # fmt: skip
+    }
     for name, path in SEEDS.items():
         targets[f"import: mutated {name}"] = st.tuples(mutated(path.read_bytes()), chunks)
     return targets
@@ -136,8 +143,9 @@ def check_protocol(text: str) -> None:
 def run_target(name: str, strategy: Any, check: Callable[..., None], examples: int) -> dict:
     count = 0
 
-    @settings(max_examples=examples, deadline=None, database=None,
-              suppress_health_check=list(HealthCheck))  # fmt: skip
+    @settings(
+        max_examples=examples, deadline=None, database=None, suppress_health_check=list(HealthCheck)
+    )
     @given(strategy)
     def prop(value: Any) -> None:
         nonlocal count
@@ -150,8 +158,13 @@ def run_target(name: str, strategy: Any, check: Callable[..., None], examples: i
         prop()
     except Exception:  # noqa: BLE001 - a failure is reported, not raised: the run goes on
         failure = traceback.format_exc(limit=3)
-    return {"target": name, "examples": count, "failures": int(failure is not None),
-            "seconds": time.perf_counter() - start, "detail": failure}  # fmt: skip
+    return {
+        "target": name,
+        "examples": count,
+        "failures": int(failure is not None),
+        "seconds": time.perf_counter() - start,
+        "detail": failure,
+    }
 
 
 def run_atheris(seconds: int) -> dict | None:
@@ -171,8 +184,13 @@ def run_atheris(seconds: int) -> dict | None:
     atheris.Setup([sys.argv[0], f"-max_total_time={seconds}", "-atheris_runs=0"], one)
     with contextlib.suppress(SystemExit):
         atheris.Fuzz()
-    return {"target": "atheris: parse_bytes", "examples": runs, "failures": 0,
-            "seconds": time.perf_counter() - start, "detail": None}  # fmt: skip
+    return {
+        "target": "atheris: parse_bytes",
+        "examples": runs,
+        "failures": 0,
+        "seconds": time.perf_counter() - start,
+        "detail": None,
+    }
 
 
 def main() -> None:
@@ -180,8 +198,10 @@ def main() -> None:
     parser.add_argument("--examples", type=int, default=5000)
     parser.add_argument("--atheris-seconds", type=int, default=0)
     args = parser.parse_args()
-    results = [run_target(name, strategy, check_import, args.examples)
-               for name, strategy in import_targets().items()]  # fmt: skip
+    results = [
+        run_target(name, strategy, check_import, args.examples)
+        for name, strategy in import_targets().items()
+    ]
     protocol = st.one_of(st.text(max_size=400), _mutated_template(), _edited_template())
     results.append(run_target("protocol loader", protocol, check_protocol, args.examples))
     if args.atheris_seconds:
@@ -189,8 +209,10 @@ def main() -> None:
         print("atheris not installed: skipped" if found is None else "", end="")
         results += [found] if found else []
     for r in results:
-        print(f"{r['target']:34} {r['examples']:>7} examples  {r['failures']} failures  "
-              f"{r['seconds']:6.1f} s")  # fmt: skip
+        print(
+            f"{r['target']:34} {r['examples']:>7} examples  {r['failures']} failures  "
+            f"{r['seconds']:6.1f} s"
+        )
         if r["detail"]:
             print(r["detail"])
     total = sum(r["examples"] for r in results)

@@ -70,28 +70,42 @@ def measure(code: str) -> dict[str, float]:
 def bibtex_against_ris(repeat: int) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         ris, bib = Path(tmp) / "same.ris", Path(tmp) / "same.bib"
-        subprocess.run([sys.executable, "-c", (
-            "import json, sys\n"
-            "from pathlib import Path\n"
-            "from litreview.ingest import parse_file\n"
-            "from litreview.report.export_bibtex import render_bibtex\n"
-            "from litreview.report.export_ris import render_ris\n"
-            f"shared = Path({str(SHARED / 'ris')!r})\n"
-            "expected = json.loads((shared / 'EXPECTED_RECORDS.json').read_text())\n"
-            "fields = [r.fields for name, n in sorted(expected.items()) if n\n"
-            "          for r in parse_file(shared / name).records]\n"
-            f"Path({str(ris)!r}).write_text(render_ris([(f, []) for f in fields]))\n"
-            f"Path({str(bib)!r}).write_text(render_bibtex([(f, '') for f in fields]))\n"
-        )], check=True)  # fmt: skip
+        subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                (
+                    "import json, sys\n"
+                    "from pathlib import Path\n"
+                    "from litreview.ingest import parse_file\n"
+                    "from litreview.report.export_bibtex import render_bibtex\n"
+                    "from litreview.report.export_ris import render_ris\n"
+                    f"shared = Path({str(SHARED / 'ris')!r})\n"
+                    "expected = json.loads((shared / 'EXPECTED_RECORDS.json').read_text())\n"
+                    "fields = [r.fields for name, n in sorted(expected.items()) if n\n"
+                    "          for r in parse_file(shared / name).records]\n"
+                    f"Path({str(ris)!r}).write_text(render_ris([(f, []) for f in fields]))\n"
+                    f"Path({str(bib)!r}).write_text(render_bibtex([(f, '') for f in fields]))\n"
+                ),
+            ],
+            check=True,
+        )
         times = {}
         for path in (ris, bib):
-            runs = [measure("from litreview.ingest import parse_file\n"
-                            f"n = len(parse_file({str(path)!r}).records)")
-                    for _ in range(repeat)]  # fmt: skip
+            runs = [
+                measure(
+                    "from litreview.ingest import parse_file\n"
+                    f"n = len(parse_file({str(path)!r}).records)"
+                )
+                for _ in range(repeat)
+            ]
             times[path.suffix] = min(r["seconds"] for r in runs)
-            print(f"{path.suffix[1:]:>4}: {runs[0]['n']} records, best of {repeat}: "
-                  f"{times[path.suffix]:.2f} s (runs: "
-                  + ", ".join(f"{r['seconds']:.2f}" for r in runs) + ")")
+            print(
+                f"{path.suffix[1:]:>4}: {runs[0]['n']} records, best of {repeat}: "
+                f"{times[path.suffix]:.2f} s (runs: "
+                + ", ".join(f"{r['seconds']:.2f}" for r in runs)
+                + ")"
+            )
         print(f"BibTeX / RIS: {times['.bib'] / times['.ris']:.2f}x")
 
 
@@ -120,8 +134,7 @@ def main() -> None:
             "r.close()"
         )
         parse_only = measure(
-            "from litreview.ingest import parse_file\n"
-            f"n = len(parse_file({str(ris)!r}).records)"
+            f"from litreview.ingest import parse_file\nn = len(parse_file({str(ris)!r}).records)"
         )
         rispy_only = measure(
             "import rispy\n"
@@ -132,12 +145,18 @@ def main() -> None:
             "    n = f'failed: {type(exc).__name__}'"
         )
     print(f"file: {n} records ({ris.name})")
-    print(f"litreview import (parse + SQLite): {ours['seconds']:.1f} s, "
-          f"peak RSS {ours['peak_rss_mb']:.0f} MB, {ours['n']} records")
-    print(f"litreview parse only:              {parse_only['seconds']:.1f} s, "
-          f"peak RSS {parse_only['peak_rss_mb']:.0f} MB")
-    print(f"rispy.loads (repeated tags kept):  {rispy_only['seconds']:.1f} s, "
-          f"peak RSS {rispy_only['peak_rss_mb']:.0f} MB, {rispy_only['n']} records")
+    print(
+        f"litreview import (parse + SQLite): {ours['seconds']:.1f} s, "
+        f"peak RSS {ours['peak_rss_mb']:.0f} MB, {ours['n']} records"
+    )
+    print(
+        f"litreview parse only:              {parse_only['seconds']:.1f} s, "
+        f"peak RSS {parse_only['peak_rss_mb']:.0f} MB"
+    )
+    print(
+        f"rispy.loads (repeated tags kept):  {rispy_only['seconds']:.1f} s, "
+        f"peak RSS {rispy_only['peak_rss_mb']:.0f} MB, {rispy_only['n']} records"
+    )
 
 
 if __name__ == "__main__":

@@ -55,17 +55,24 @@ def bench(size: int, n_labels: int, repeats: int) -> dict[str, float]:
         started = time.perf_counter()
         rank(None, labels, config, random_state=rep, features=features)
         times.append(time.perf_counter() - started)
-    return {"records": size, "labels": n_labels, "features": features.matrix.shape[1],
-            "build_features_s": round(build, 2),
-            "rank_median_ms": round(1000 * statistics.median(times), 1),
-            "rank_max_ms": round(1000 * max(times), 1)}
+    return {
+        "records": size,
+        "labels": n_labels,
+        "features": features.matrix.shape[1],
+        "build_features_s": round(build, 2),
+        "rank_median_ms": round(1000 * statistics.median(times), 1),
+        "rank_max_ms": round(1000 * max(times), 1),
+    }
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="10000,100000")
-    parser.add_argument("--labels", default="100,1000,0.1",
-                        help="label counts; a value < 1 is a share of the records")
+    parser.add_argument(
+        "--labels",
+        default="100,1000,0.1",
+        help="label counts; a value < 1 is a share of the records",
+    )
     parser.add_argument("--repeats", type=int, default=7)
     args = parser.parse_args()
     rows = []
@@ -77,8 +84,10 @@ def main() -> None:
     print("| records | labels | features | build features (s) | rank median (ms) | max (ms) |")
     print("|---|---|---|---|---|---|")
     for r in rows:
-        print(f"| {r['records']:,} | {r['labels']:,} | {r['features']:,} | {r['build_features_s']}"
-              f" | {r['rank_median_ms']} | {r['rank_max_ms']} |")
+        print(
+            f"| {r['records']:,} | {r['labels']:,} | {r['features']:,} | {r['build_features_s']}"
+            f" | {r['rank_median_ms']} | {r['rank_max_ms']} |"
+        )
     print(json.dumps(rows))
 
 

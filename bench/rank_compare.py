@@ -129,14 +129,22 @@ def screen_until_fixed(
     need = math.ceil(0.95 * relevant)
     top10 = max(1, math.floor(0.10 * n))
     order = active_learning_order(
-        labels, priors, scorer, retrain_due,
+        labels,
+        priors,
+        scorer,
+        retrain_due,
         enough=lambda screened, found: found >= need and screened >= top10,
     )
     hits = np.cumsum(labels[order])
     n95 = int(np.argmax(hits >= need)) + 1
     first_hit = int(np.argmax(hits >= 1)) + 1 if relevant else 0
-    return {"wss95": (n - n95) / n - 0.05, "recall_at_10pct": int(hits[top10 - 1]) / relevant,
-            "screened_to_95": n95, "first_relevant_at": first_hit, "records": n}
+    return {
+        "wss95": (n - n95) / n - 0.05,
+        "recall_at_10pct": int(hits[top10 - 1]) / relevant,
+        "screened_to_95": n95,
+        "first_relevant_at": first_hit,
+        "records": n,
+    }
 
 
 def u4_scorer(X: Any, seed: int) -> Callable[[np.ndarray, np.ndarray], np.ndarray]:
@@ -186,22 +194,30 @@ def run_group(task: tuple[str, str, str, tuple[int, ...], bool]) -> list[dict[st
         started = time.perf_counter()
         priors = np.zeros(0, dtype=np.int64) if cold else draw_priors(data.labels, seed, 1, 1)
         if model == "u4":
-            figures = screen_until_fixed(data.labels, priors, u4_scorer(X, seed),
-                                         lambda n, last: True)
+            figures = screen_until_fixed(
+                data.labels, priors, u4_scorer(X, seed), lambda n, last: True
+            )
         else:
             scorer = our_scorer(features, config, seed, TOPICS.get(name) if cold else None)
             figures = screen_until_fixed(data.labels, priors, scorer, schedule_retrain(config))
-        row = {"model": model, "set": name, "seed": seed, "label_column": label_column,
-               "cold": cold, **figures,
-               "seconds": round(time.perf_counter() - started + build / len(todo), 2)}
+        row = {
+            "model": model,
+            "set": name,
+            "seed": seed,
+            "label_column": label_column,
+            "cold": cold,
+            **figures,
+            "seconds": round(time.perf_counter() - started + build / len(todo), 2),
+        }
         (folder / f"{name}-s{seed}.json").write_text(json.dumps(row))
         print(json.dumps(row), file=sys.stderr, flush=True)
         results.append(row)
     return results
 
 
-def collect(models: list[str], sets: list[str], args: argparse.Namespace,
-            cold: bool = False) -> dict[tuple[str, str], list[dict[str, Any]]]:
+def collect(
+    models: list[str], sets: list[str], args: argparse.Namespace, cold: bool = False
+) -> dict[tuple[str, str], list[dict[str, Any]]]:
     tasks = [(m, s, args.label_column, tuple(args.seeds), cold) for m in models for s in sets]
     out: dict[tuple[str, str], list[dict[str, Any]]] = {}
     if args.jobs > 1:
@@ -218,17 +234,24 @@ def mean(rows: list[dict[str, Any]], key: str) -> float:
     return float(np.mean([r[key] for r in rows]))
 
 
-def per_set(runs: dict[tuple[str, str], list[dict[str, Any]]], model: str,
-            sets: list[str]) -> list[dict[str, Any]]:
+def per_set(
+    runs: dict[tuple[str, str], list[dict[str, Any]]], model: str, sets: list[str]
+) -> list[dict[str, Any]]:
     rows = []
     for name in sets:
         ours, base = runs[(model, name)], runs[("u4", name)]
-        rows.append({
-            "set": name, "records": ours[0]["records"],
-            "u4_wss95": mean(base, "wss95"), "wss95": mean(ours, "wss95"),
-            "u4_r10": mean(base, "recall_at_10pct"), "r10": mean(ours, "recall_at_10pct"),
-            "u4_seconds": mean(base, "seconds"), "seconds": mean(ours, "seconds"),
-        })
+        rows.append(
+            {
+                "set": name,
+                "records": ours[0]["records"],
+                "u4_wss95": mean(base, "wss95"),
+                "wss95": mean(ours, "wss95"),
+                "u4_r10": mean(base, "recall_at_10pct"),
+                "r10": mean(ours, "recall_at_10pct"),
+                "u4_seconds": mean(base, "seconds"),
+                "seconds": mean(ours, "seconds"),
+            }
+        )
         rows[-1]["diff"] = rows[-1]["wss95"] - rows[-1]["u4_wss95"]
         rows[-1]["r10_diff"] = rows[-1]["r10"] - rows[-1]["u4_r10"]
     return sorted(rows, key=lambda r: r["diff"])
@@ -236,38 +259,51 @@ def per_set(runs: dict[tuple[str, str], list[dict[str, Any]]], model: str,
 
 def print_table(title: str, rows: list[dict[str, Any]], label: str = "model") -> None:
     print(f"\n### {title}\n")
-    print(f"| set (worst first) | records | u4 WSS@95 | {label} WSS@95 | diff | u4 r@10% "
-          f"| {label} r@10% | diff |")
+    print(
+        f"| set (worst first) | records | u4 WSS@95 | {label} WSS@95 | diff | u4 r@10% "
+        f"| {label} r@10% | diff |"
+    )
     print("|---|---:|---:|---:|---:|---:|---:|---:|")
     for r in rows:
         extra = f" ({r['chosen']})" if "chosen" in r else ""
-        print(f"| {r['set']}{extra} | {r['records']:,} | {r['u4_wss95']:.3f} | {r['wss95']:.3f} "
-              f"| {r['diff']:+.3f} | {r['u4_r10']:.3f} | {r['r10']:.3f} | {r['r10_diff']:+.3f} |")
+        print(
+            f"| {r['set']}{extra} | {r['records']:,} | {r['u4_wss95']:.3f} | {r['wss95']:.3f} "
+            f"| {r['diff']:+.3f} | {r['u4_r10']:.3f} | {r['r10']:.3f} | {r['r10_diff']:+.3f} |"
+        )
     keys = ("u4_wss95", "wss95", "diff", "u4_r10", "r10", "r10_diff")
     m = {k: float(np.mean([r[k] for r in rows])) for k in keys}
-    print(f"| **mean of {len(rows)} sets** | | {m['u4_wss95']:.3f} | {m['wss95']:.3f} "
-          f"| **{m['diff']:+.3f}** | {m['u4_r10']:.3f} | {m['r10']:.3f} | {m['r10_diff']:+.3f} |")
+    print(
+        f"| **mean of {len(rows)} sets** | | {m['u4_wss95']:.3f} | {m['wss95']:.3f} "
+        f"| **{m['diff']:+.3f}** | {m['u4_r10']:.3f} | {m['r10']:.3f} | {m['r10_diff']:+.3f} |"
+    )
     worst = rows[0]
-    print(f"\nworst set: {worst['set']} {worst['diff']:+.3f}; sets below u4 - .02: "
-          f"{sum(r['diff'] < -0.02 for r in rows)}; sets with lower r@10%: "
-          f"{sum(r['r10_diff'] < 0 for r in rows)}")
+    print(
+        f"\nworst set: {worst['set']} {worst['diff']:+.3f}; sets below u4 - .02: "
+        f"{sum(r['diff'] < -0.02 for r in rows)}; sets with lower r@10%: "
+        f"{sum(r['r10_diff'] < 0 for r in rows)}"
+    )
 
 
 def print_summary(tables: dict[str, list[dict[str, Any]]]) -> None:
     """One line per model, the model with the worst set first."""
     print("\n### Summary (each model vs u4, mean over sets; worst set first)\n")
-    print("| model | worst set | its diff | sets below u4 - .02 | mean WSS@95 diff "
-          "| mean r@10% diff |")
+    print(
+        "| model | worst set | its diff | sets below u4 - .02 | mean WSS@95 diff "
+        "| mean r@10% diff |"
+    )
     print("|---|---|---:|---:|---:|---:|")
     for model, rows in sorted(tables.items(), key=lambda item: item[1][0]["diff"]):
-        print(f"| {model} | {rows[0]['set']} | {rows[0]['diff']:+.3f} "
-              f"| {sum(r['diff'] < -0.02 for r in rows)} "
-              f"| {np.mean([r['diff'] for r in rows]):+.3f} "
-              f"| {np.mean([r['r10_diff'] for r in rows]):+.4f} |")
+        print(
+            f"| {model} | {rows[0]['set']} | {rows[0]['diff']:+.3f} "
+            f"| {sum(r['diff'] < -0.02 for r in rows)} "
+            f"| {np.mean([r['diff'] for r in rows]):+.3f} "
+            f"| {np.mean([r['r10_diff'] for r in rows]):+.4f} |"
+        )
 
 
-def loso(runs: dict[tuple[str, str], list[dict[str, Any]]], candidates: list[str],
-         sets: list[str]) -> list[dict[str, Any]]:
+def loso(
+    runs: dict[tuple[str, str], list[dict[str, Any]]], candidates: list[str], sets: list[str]
+) -> list[dict[str, Any]]:
     tables = {c: {r["set"]: r for r in per_set(runs, c, sets)} for c in candidates}
     held = []
     for name in sets:
@@ -278,33 +314,58 @@ def loso(runs: dict[tuple[str, str], list[dict[str, Any]]], candidates: list[str
     return sorted(held, key=lambda r: r["diff"])
 
 
-def cold_table(runs: dict[tuple[str, str], list[dict[str, Any]]], warm: dict[tuple[str, str],
-               list[dict[str, Any]]], model: str, sets: list[str]) -> None:
+def cold_table(
+    runs: dict[tuple[str, str], list[dict[str, Any]]],
+    warm: dict[tuple[str, str], list[dict[str, Any]]],
+    model: str,
+    sets: list[str],
+) -> None:
     print(f"\n### Cold start from the topic text ({model}, no priors) vs 1+1 random priors\n")
-    print("| set | topic | first relevant at (median) | worst | r@10% cold | r@10% 1+1 priors "
-          "| WSS@95 cold | WSS@95 1+1 priors |")
+    print(
+        "| set | topic | first relevant at (median) | worst | r@10% cold | r@10% 1+1 priors "
+        "| WSS@95 cold | WSS@95 1+1 priors |"
+    )
     print("|---|---|---:|---:|---:|---:|---:|---:|")
     rows = []
     for name in sets:
         c, w = runs[(model, name)], warm[(model, name)]
         firsts = [r["first_relevant_at"] for r in c]
-        rows.append((name, float(np.median(firsts)), max(firsts), mean(c, "recall_at_10pct"),
-                     mean(w, "recall_at_10pct"), mean(c, "wss95"), mean(w, "wss95")))
+        rows.append(
+            (
+                name,
+                float(np.median(firsts)),
+                max(firsts),
+                mean(c, "recall_at_10pct"),
+                mean(w, "recall_at_10pct"),
+                mean(c, "wss95"),
+                mean(w, "wss95"),
+            )
+        )
     for name, med, worst, rc, rw, wc, ww in sorted(rows, key=lambda r: r[5] - r[6]):
-        print(f"| {name} | {TOPICS[name]} | {med:.0f} | {worst} | {rc:.3f} | {rw:.3f} "
-              f"| {wc:.3f} | {ww:.3f} |")
-    print(f"| **mean** | | | | {np.mean([r[3] for r in rows]):.3f} "
-          f"| {np.mean([r[4] for r in rows]):.3f} | {np.mean([r[5] for r in rows]):.3f} "
-          f"| {np.mean([r[6] for r in rows]):.3f} |")
+        print(
+            f"| {name} | {TOPICS[name]} | {med:.0f} | {worst} | {rc:.3f} | {rw:.3f} "
+            f"| {wc:.3f} | {ww:.3f} |"
+        )
+    print(
+        f"| **mean** | | | | {np.mean([r[3] for r in rows]):.3f} "
+        f"| {np.mean([r[4] for r in rows]):.3f} | {np.mean([r[5] for r in rows]):.3f} "
+        f"| {np.mean([r[6] for r in rows]):.3f} |"
+    )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--models", default="default",
-                        help=f"comma-separated, compared with u4 (known: {', '.join(CANDIDATES)})")
+    parser.add_argument(
+        "--models",
+        default="default",
+        help=f"comma-separated, compared with u4 (known: {', '.join(CANDIDATES)})",
+    )
     parser.add_argument("--loso", help="comma-separated candidates for leave-one-set-out choice")
-    parser.add_argument("--cold-start", action="store_true",
-                        help="also run --models from the topic text with no priors")
+    parser.add_argument(
+        "--cold-start",
+        action="store_true",
+        help="also run --models from the topic text with no priors",
+    )
     parser.add_argument("--sets", help="comma-separated set names (default: every CSV in the data)")
     parser.add_argument("--seeds", default="1,2,3,4,5")
     parser.add_argument("--label-column", default="label_included")
@@ -317,8 +378,11 @@ def main() -> None:
         return
     sets = args.sets.split(",") if args.sets else sorted(p.stem for p in DATA.glob("*.csv"))
     if args.label_column != "label_included":
-        sets = [s for s in sets if args.label_column in
-                (DATA / f"{s}.csv").open(encoding="utf-8-sig").readline()]
+        sets = [
+            s
+            for s in sets
+            if args.label_column in (DATA / f"{s}.csv").open(encoding="utf-8-sig").readline()
+        ]
     models = args.models.split(",")
     candidates = args.loso.split(",") if args.loso else []
     wanted = ["u4"] + [m for m in dict.fromkeys(models + candidates)]
@@ -333,8 +397,12 @@ def main() -> None:
         print_summary({m: dump[m] for m in models})
     if candidates:
         held = loso(runs, candidates, sets)
-        print_table(f"leave-one-set-out choice among {', '.join(candidates)} "
-                    "(each set scored by the candidate chosen on the other sets)", held, "LOSO")
+        print_table(
+            f"leave-one-set-out choice among {', '.join(candidates)} "
+            "(each set scored by the candidate chosen on the other sets)",
+            held,
+            "LOSO",
+        )
         dump["loso"] = held
     if args.cold_start:
         cold = collect(models, sets, args, cold=True)

@@ -44,8 +44,10 @@ effect association analysis data method""".split()  # noqa: SIM905
 
 def _record(rng: random.Random, i: int) -> str:
     words = rng.choices(WORDS, k=160)
-    authors = "".join(f"AU  - Author{rng.randrange(50_000)}, {chr(65 + j)}.\n"
-                      for j in range(rng.randrange(5, 13)))  # fmt: skip
+    authors = "".join(
+        f"AU  - Author{rng.randrange(50_000)}, {chr(65 + j)}.\n"
+        for j in range(rng.randrange(5, 13))
+    )
     title = " ".join(words[:12]).capitalize()
     return (
         f"TY  - JOUR\n{authors}TI  - {title} ({i})\nT2  - Journal of {words[12].title()} "
@@ -71,8 +73,13 @@ def write_ris(path: Path, *, records: int | None = None, size: int | None = None
 
 
 def litreview(db: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "litreview", "--db", str(db), *args],
-                          capture_output=True, text=True, env=ENV, check=True)  # fmt: skip
+    return subprocess.run(
+        [sys.executable, "-m", "litreview", "--db", str(db), *args],
+        capture_output=True,
+        text=True,
+        env=ENV,
+        check=True,
+    )
 
 
 def bench_import(gb: float) -> None:
@@ -87,8 +94,10 @@ def bench_import(gb: float) -> None:
         peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
         stored = json.loads(done.stdout)["records_total"]
         size_mb = ris.stat().st_size / 1024**2
-    print(f"1 GB import: {size_mb:.0f} MB, {n} records written, {stored} stored, "
-          f"{seconds:.0f} s, peak RSS {peak:.0f} MB (target <= 1024 MB)")  # fmt: skip
+    print(
+        f"1 GB import: {size_mb:.0f} MB, {n} records written, {stored} stored, "
+        f"{seconds:.0f} s, peak RSS {peak:.0f} MB (target <= 1024 MB)"
+    )
     assert stored == n, "records lost"
 
 
@@ -108,8 +117,14 @@ def build_review(directory: Path, records: int) -> Path:
     import_files(review, [ris])
     stage = review.protocol.stages[0].name
     for work_id in range(1, 2001):
-        session.decide(review, work_id, "include" if work_id % 7 == 0 else "exclude",
-                       stage=stage, reviewer="bench", reason="1")  # fmt: skip
+        session.decide(
+            review,
+            work_id,
+            "include" if work_id % 7 == 0 else "exclude",
+            stage=stage,
+            reviewer="bench",
+            reason="1",
+        )
     session.remember_reviewer(review, "bench")
     session.refresh_ranking(review, stage)
     review.close()
@@ -188,9 +203,12 @@ def bench_crash(mb: int, trials: int) -> None:
         for k in range(1, trials + 1):
             db = Path(tmp) / f"kill{k}.db"
             shutil.copy(empty, db)
-            proc = subprocess.Popen([sys.executable, "-m", "litreview", "--db", str(db), "import",
-                                     str(ris)], env=ENV, stdout=subprocess.DEVNULL,
-                                    stderr=subprocess.DEVNULL)  # fmt: skip
+            proc = subprocess.Popen(
+                [sys.executable, "-m", "litreview", "--db", str(db), "import", str(ris)],
+                env=ENV,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
             time.sleep(full * k / (trials + 1))
             proc.send_signal(signal.SIGKILL)
             killed += proc.wait() == -signal.SIGKILL
@@ -200,23 +218,32 @@ def bench_crash(mb: int, trials: int) -> None:
             again = _counts(db)
             survived += ok and whole and again == (True, n, 1)
             lost += n - again[1]
-    print(f"crash: {mb} MB file, {n} records, import {full:.0f} s; {trials} SIGKILLs "
-          f"({killed} mid-import): {survived} reviews intact and all-or-nothing, "
-          f"{lost} records lost after re-import")  # fmt: skip
+    print(
+        f"crash: {mb} MB file, {n} records, import {full:.0f} s; {trials} SIGKILLs "
+        f"({killed} mid-import): {survived} reviews intact and all-or-nothing, "
+        f"{lost} records lost after re-import"
+    )
 
 
 def bench_dedup(records: int) -> None:
     """``bench/dedup_bench.py`` in a child process: 250k records built from the labelled sets
     (realistic near-duplicates), deduplicated; wall time of the dedup and the child's peak RSS."""
     script = REPO / "bench" / "dedup_bench.py"
-    out = subprocess.run([sys.executable, str(script), "--records", str(records)],
-                         capture_output=True, text=True, env=ENV, check=True)  # fmt: skip
+    out = subprocess.run(
+        [sys.executable, str(script), "--records", str(records)],
+        capture_output=True,
+        text=True,
+        env=ENV,
+        check=True,
+    )
     report = json.loads(out.stdout)
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    print(f"dedup: {report['records']} records in {report['seconds']} s wall "
-          f"({report['cpu_seconds']} s CPU; load average {os.getloadavg()[0]:.1f}), peak RSS "
-          f"{peak:.0f} MB (targets <= 60 s, <= 1024 MB); recall {report['pair_recall']}, "
-          f"mixed {report['mixed_clusters']}, {report['needs_review']} pairs to review")
+    print(
+        f"dedup: {report['records']} records in {report['seconds']} s wall "
+        f"({report['cpu_seconds']} s CPU; load average {os.getloadavg()[0]:.1f}), peak RSS "
+        f"{peak:.0f} MB (targets <= 60 s, <= 1024 MB); recall {report['pair_recall']}, "
+        f"mixed {report['mixed_clusters']}, {report['needs_review']} pairs to review"
+    )
 
 
 def main() -> None:

@@ -36,8 +36,12 @@ from litreview.screening.stopping import default_rule  # noqa: E402
 
 SHARED = ROOT.parent / "shared" / "data" / "screening"
 CACHE = ROOT / "bench" / "out" / "screening_cache"
-CODE = ["litreview/screening/simulate.py", "litreview/screening/stopping.py",
-        "litreview/screening/random_check.py", "litreview/screening/ranking.py"]
+CODE = [
+    "litreview/screening/simulate.py",
+    "litreview/screening/stopping.py",
+    "litreview/screening/random_check.py",
+    "litreview/screening/ranking.py",
+]
 COLUMNS = ("label_included", "label_abstract_screening")
 
 
@@ -78,10 +82,15 @@ def summarise(results: list[dict[str, Any]]) -> dict[str, Any]:
                 after = n if stop["stopped_after"] is None else stop["stopped_after"]
                 row["recall"].append(stop["recall"])
                 row["saved"].append(1 - after / n)
-    return {name: {"runs": len(row["recall"]),
-                   "ok": int(sum(r >= 0.95 for r in row["recall"])),
-                   "worst": float(min(row["recall"])),
-                   "saved": float(np.mean(row["saved"]))} for name, row in rules.items()}
+    return {
+        name: {
+            "runs": len(row["recall"]),
+            "ok": int(sum(r >= 0.95 for r in row["recall"])),
+            "worst": float(min(row["recall"])),
+            "saved": float(np.mean(row["saved"])),
+        }
+        for name, row in rules.items()
+    }
 
 
 def main() -> None:
@@ -107,43 +116,65 @@ def main() -> None:
                 continue
             results = [run_one(path, seed, column, version) for seed in seeds]
             print(f"done {path.stem} {column}", file=sys.stderr, flush=True)
-            per_set.append({
-                "set": path.stem, "records": results[0]["records"],
-                "included": results[0]["included"],
-                "wss95": float(np.mean([r["wss95"] for r in results])),
-                "recall_at_10pct": float(np.mean([r["recall_at_10pct"] for r in results])),
-                "rules": summarise(results), "results": results,
-            })
+            per_set.append(
+                {
+                    "set": path.stem,
+                    "records": results[0]["records"],
+                    "included": results[0]["included"],
+                    "wss95": float(np.mean([r["wss95"] for r in results])),
+                    "recall_at_10pct": float(np.mean([r["recall_at_10pct"] for r in results])),
+                    "rules": summarise(results),
+                    "results": results,
+                }
+            )
         if not per_set:
             continue
         # worst first: by the default rule's worst recall, then its saving, then WSS@95
-        per_set.sort(key=lambda s: (s["rules"][default]["worst"], s["rules"][default]["saved"],
-                                    s["wss95"]))
+        per_set.sort(
+            key=lambda s: (s["rules"][default]["worst"], s["rules"][default]["saved"], s["wss95"])
+        )
         rules = list(per_set[0]["rules"])
-        print(f"\n## {column}: {len(per_set)} sets x {len(seeds)} seeds, worst set first "
-              f"(default rule: {default})\n")
-        print("| set | records | incl | WSS@95 | recall@10% | "
-              + " | ".join(f"{r} ok/worst/saved" for r in rules) + " |")
+        print(
+            f"\n## {column}: {len(per_set)} sets x {len(seeds)} seeds, worst set first "
+            f"(default rule: {default})\n"
+        )
+        print(
+            "| set | records | incl | WSS@95 | recall@10% | "
+            + " | ".join(f"{r} ok/worst/saved" for r in rules)
+            + " |"
+        )
         print("|---|---|---|---|---|" + "---|" * len(rules))
         for s in per_set:
-            cells = [f"{s['rules'][r]['ok']}/{s['rules'][r]['runs']} "
-                     f"{s['rules'][r]['worst']:.3f} {s['rules'][r]['saved']:.1%}" for r in rules]
-            print(f"| {s['set']} | {s['records']} | {s['included']} | {s['wss95']:.3f} | "
-                  f"{s['recall_at_10pct']:.3f} | " + " | ".join(cells) + " |")
+            cells = [
+                f"{s['rules'][r]['ok']}/{s['rules'][r]['runs']} "
+                f"{s['rules'][r]['worst']:.3f} {s['rules'][r]['saved']:.1%}"
+                for r in rules
+            ]
+            print(
+                f"| {s['set']} | {s['records']} | {s['included']} | {s['wss95']:.3f} | "
+                f"{s['recall_at_10pct']:.3f} | " + " | ".join(cells) + " |"
+            )
         everything = summarise([res for s in per_set for res in s["results"]])
-        print(f"\n| rule (all {sum(v['runs'] for v in [everything[rules[0]]])} runs) | runs "
-              "reaching .95 | worst recall | mean work saved |")
+        print(
+            f"\n| rule (all {sum(v['runs'] for v in [everything[rules[0]]])} runs) | runs "
+            "reaching .95 | worst recall | mean work saved |"
+        )
         print("|---|---|---|---|")
         for r in rules:
             v = everything[r]
             mark = " (default)" if r == default else ""
-            print(f"| {r}{mark} | {v['ok']}/{v['runs']} ({v['ok'] / v['runs']:.0%}) | "
-                  f"{v['worst']:.3f} | {v['saved']:.1%} |")
-        print(f"\nmean WSS@95 {np.mean([s['wss95'] for s in per_set]):.3f}, mean recall@10% "
-              f"{np.mean([s['recall_at_10pct'] for s in per_set]):.3f}")
+            print(
+                f"| {r}{mark} | {v['ok']}/{v['runs']} ({v['ok'] / v['runs']:.0%}) | "
+                f"{v['worst']:.3f} | {v['saved']:.1%} |"
+            )
+        print(
+            f"\nmean WSS@95 {np.mean([s['wss95'] for s in per_set]):.3f}, mean recall@10% "
+            f"{np.mean([s['recall_at_10pct'] for s in per_set]):.3f}"
+        )
         report["columns"][column] = {
             "sets": [{k: v for k, v in s.items() if k != "results"} for s in per_set],
-            "all": everything}
+            "all": everything,
+        }
     if args.json:
         print(json.dumps(report))
 

@@ -74,8 +74,11 @@ def our_runs(name: str, seeds: list[int], config: ModelConfig) -> dict[int, dict
         scorer = _learned_scorer(features, config, seed)
         order = active_learning_order(data.labels, priors, scorer, schedule_retrain(config))
         y = data.labels[order]
-        out[seed] = {**order_metrics(y), "labels": y.tolist(),
-                     "seconds": time.perf_counter() - started}
+        out[seed] = {
+            **order_metrics(y),
+            "labels": y.tolist(),
+            "seconds": time.perf_counter() - started,
+        }
     return out
 
 
@@ -115,12 +118,16 @@ def check_buscarpy(python: str, orders: dict[str, list[int]]) -> dict[str, Any]:
 
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as handle:
         json.dump(orders, handle)
-    done = subprocess.run([python, "-c", BUSCARPY_STOPS, handle.name], capture_output=True,
-                          text=True, check=True)
+    done = subprocess.run(
+        [python, "-c", BUSCARPY_STOPS, handle.name], capture_output=True, text=True, check=True
+    )
     theirs = json.loads(done.stdout)
     ours = {k: Buscar().stop_point(v, len(v)).stopped_after for k, v in orders.items()}
-    return {"runs": len(ours), "identical": sum(ours[k] == theirs[k] for k in ours),
-            "differ": {k: [ours[k], theirs[k]] for k in ours if ours[k] != theirs[k]}}
+    return {
+        "runs": len(ours),
+        "identical": sum(ours[k] == theirs[k] for k in ours),
+        "differ": {k: [ours[k], theirs[k]] for k in ours if ours[k] != theirs[k]},
+    }
 
 
 def main() -> None:
@@ -130,22 +137,27 @@ def main() -> None:
     parser.add_argument("--config", default="{}", help="ModelConfig overrides as JSON")
     parser.add_argument("--no-stops", action="store_true")
     parser.add_argument("--orders-out", type=Path)
-    parser.add_argument("--buscarpy-python", help="a python with buscarpy installed (scratch "
-                        "venv): compare its buscar stop points with ours")
+    parser.add_argument(
+        "--buscarpy-python",
+        help="a python with buscarpy installed (scratch "
+        "venv): compare its buscar stop points with ours",
+    )
     args = parser.parse_args()
     seeds = [int(s) for s in args.seeds.split(",")]
     config = ModelConfig(**json.loads(args.config))
     rows, all_runs, orders = [], [], {}
     for name in args.sets.split(","):
         ours, u4 = our_runs(name, seeds, config), u4_runs(name, seeds)
-        rows.append({
-            "set": name,
-            "wss95": float(np.mean([ours[s]["wss95"] for s in seeds])),
-            "u4_wss95": float(np.mean([u4[s]["wss95"] for s in seeds])),
-            "recall_at_10pct": float(np.mean([ours[s]["recall_at_10pct"] for s in seeds])),
-            "u4_recall_at_10pct": float(np.mean([u4[s]["recall_at_10pct"] for s in seeds])),
-            "seconds_per_run": float(np.mean([ours[s]["seconds"] for s in seeds])),
-        })
+        rows.append(
+            {
+                "set": name,
+                "wss95": float(np.mean([ours[s]["wss95"] for s in seeds])),
+                "u4_wss95": float(np.mean([u4[s]["wss95"] for s in seeds])),
+                "recall_at_10pct": float(np.mean([ours[s]["recall_at_10pct"] for s in seeds])),
+                "u4_recall_at_10pct": float(np.mean([u4[s]["recall_at_10pct"] for s in seeds])),
+                "seconds_per_run": float(np.mean([ours[s]["seconds"] for s in seeds])),
+            }
+        )
         print(json.dumps(rows[-1]), file=sys.stderr, flush=True)
         all_runs += [{"set": name, "seed": s, "labels": ours[s]["labels"]} for s in seeds]
         orders.update({f"{name}/{s}": ours[s]["labels"] for s in seeds})
@@ -158,17 +170,24 @@ def main() -> None:
     print("| set | WSS@95 | u4 WSS@95 | recall@10% | u4 recall@10% | s/run |")
     print("|---|---|---|---|---|---|")
     for r in [*rows, {"set": "mean", **mean}]:
-        print(f"| {r['set']} | {r['wss95']:.3f} | {r['u4_wss95']:.3f} | {r['recall_at_10pct']:.3f}"
-              f" | {r['u4_recall_at_10pct']:.3f} | {r['seconds_per_run']:.1f} |")
+        print(
+            f"| {r['set']} | {r['wss95']:.3f} | {r['u4_wss95']:.3f} | {r['recall_at_10pct']:.3f}"
+            f" | {r['u4_recall_at_10pct']:.3f} | {r['seconds_per_run']:.1f} |"
+        )
     if stops:
-        print(f"\n| rule ({len(all_runs)} runs) | mean recall | runs with recall >= .95 "
-              "| work saved |")
+        print(
+            f"\n| rule ({len(all_runs)} runs) | mean recall | runs with recall >= .95 "
+            "| work saved |"
+        )
         print("|---|---|---|---|")
         for name, s in stops.items():
             mark = " (default)" if name == default_rule().name else ""
             print(f"| {name}{mark} | {s['recall']:.3f} | {s['ok']:.0%} | {s['saved']:.1%} |")
-    print(json.dumps({"config": json.loads(config.to_json()), "sets": rows, "mean": mean,
-                      "stops": stops}))
+    print(
+        json.dumps(
+            {"config": json.loads(config.to_json()), "sets": rows, "mean": mean, "stops": stops}
+        )
+    )
 
 
 if __name__ == "__main__":

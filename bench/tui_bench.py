@@ -97,15 +97,21 @@ def build_review(path: Path, n: int) -> tuple[dict[int, int], str]:
     started = time.perf_counter()
     review = create_review(path, load_template("default")[0])
     records = [
-        ParsedRecord(i + 1, None, RecordFields(type="JOUR", title=title, abstract=abstract,
-                                               year=2000 + i % 20), [])
+        ParsedRecord(
+            i + 1,
+            None,
+            RecordFields(type="JOUR", title=title, abstract=abstract, year=2000 + i % 20),
+            [],
+        )
         for i, (title, abstract) in enumerate(texts)
-    ]  # fmt: skip
+    ]
     parsed = ParsedFile("bench", "ris", "utf-8", records)
     import_parsed(review, parsed, ImportOptions(database="Bench"))
     review.close()
-    print(f"built {path} ({n} records, {origin}) in {time.perf_counter() - started:.1f} s",
-          file=sys.stderr)  # fmt: skip
+    print(
+        f"built {path} ({n} records, {origin}) in {time.perf_counter() - started:.1f} s",
+        file=sys.stderr,
+    )
     return by_record, origin
 
 
@@ -233,8 +239,13 @@ def stats(values: list[float]) -> dict[str, float | int]:
         return round(1000 * ordered[min(len(ordered) - 1, int(q * len(ordered)))], 1)
 
     median = round(1000 * statistics.median(values), 1)
-    return {"n": len(values), "median_ms": median, "p90_ms": at(0.9), "p99_ms": at(0.99),
-            "max_ms": round(1000 * ordered[-1], 1)}  # fmt: skip
+    return {
+        "n": len(values),
+        "median_ms": median,
+        "p90_ms": at(0.9),
+        "p99_ms": at(0.99),
+        "max_ms": round(1000 * ordered[-1], 1),
+    }
 
 
 def main() -> None:
@@ -252,11 +263,17 @@ def main() -> None:
         copy = Path(scratch) / "review.db"
         shutil.copyfile(args.db, copy)
         with open_review(copy) as review:
-            result = asyncio.run(measure(
-                review, labels, args.decisions, args.think_ms / 1000, (columns, lines)
-            ))  # fmt: skip
-    result = {"records": args.records, "corpus": origin, "terminal": args.size,
-              "decisions": args.decisions, "think_ms": args.think_ms, **result}  # fmt: skip
+            result = asyncio.run(
+                measure(review, labels, args.decisions, args.think_ms / 1000, (columns, lines))
+            )
+    result = {
+        "records": args.records,
+        "corpus": origin,
+        "terminal": args.size,
+        "decisions": args.decisions,
+        "think_ms": args.think_ms,
+        **result,
+    }
     print(json.dumps(result, indent=None if args.json else 2))
 
 

@@ -21,14 +21,20 @@ renamed or dropped).
 def render() -> str:
     from litreview.cli import cli
 
-    ctx = click.Context(cli, info_name="litreview", terminal_width=100, max_content_width=100,
-                        help_option_names=["-h", "--help"])
+    ctx = click.Context(
+        cli,
+        info_name="litreview",
+        terminal_width=100,
+        max_content_width=100,
+        help_option_names=["-h", "--help"],
+    )
     parts = [HEADER, "## litreview\n", "```text", cli.get_help(ctx), "```\n"]
     for name in sorted(cli.list_commands(ctx)):
         command = cli.get_command(ctx, name)
         assert command is not None
-        sub = click.Context(command, info_name=name, parent=ctx, terminal_width=100,
-                            max_content_width=100)
+        sub = click.Context(
+            command, info_name=name, parent=ctx, terminal_width=100, max_content_width=100
+        )
         parts += [f"## litreview {name}\n", "```text", command.get_help(sub), "```\n"]
     return "\n".join(parts)
 

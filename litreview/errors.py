@@ -145,42 +145,71 @@ class SourceUnavailable(SourceError):
 
 
 _OS_HINTS: dict[int, tuple[str, str]] = {
-    errno.ENOSPC: ("the disk is full", "free some space (or choose another disk) and run "
-                   "the command again; the review was not changed by the failed step"),
+    errno.ENOSPC: (
+        "the disk is full",
+        "free some space (or choose another disk) and run "
+        "the command again; the review was not changed by the failed step",
+    ),
     errno.EDQUOT: ("the disk quota is used up", "free some space and run the command again"),
-    errno.EROFS: ("the file system is read-only", "copy the review to a writable folder "
-                  "(litreview backup) or write the output elsewhere"),
-    errno.EACCES: ("permission denied", "check the file's and its folder's permissions "
-                   "(ls -l), or write somewhere you may write"),
+    errno.EROFS: (
+        "the file system is read-only",
+        "copy the review to a writable folder (litreview backup) or write the output elsewhere",
+    ),
+    errno.EACCES: (
+        "permission denied",
+        "check the file's and its folder's permissions (ls -l), or write somewhere you may write",
+    ),
     errno.EPERM: ("operation not permitted", "check the file's and its folder's permissions"),
-    errno.ENOENT: ("no such file or folder", "check the path; folders are never created "
-                   "for you: create it first (mkdir -p)"),
+    errno.ENOENT: (
+        "no such file or folder",
+        "check the path; folders are never created for you: create it first (mkdir -p)",
+    ),
     errno.ENOTDIR: ("a part of the path is not a folder", "check the path"),
     errno.EISDIR: ("it is a folder", "give a file name"),
-    errno.EIO: ("an input/output error (a failing disk or a lost network drive)",
-                "check the disk or the network drive, then run the command again"),
+    errno.EIO: (
+        "an input/output error (a failing disk or a lost network drive)",
+        "check the disk or the network drive, then run the command again",
+    ),
     errno.ENAMETOOLONG: ("the file name is too long", "choose a shorter file name"),
     errno.EMFILE: ("too many open files", "close other programs and run the command again"),
 }
 
 _SQLITE_HINTS: tuple[tuple[str, str, str], ...] = (
-    ("readonly", "the review file is read-only",
-     "make the file and its folder writable (chmod u+w), or work on a copy "
-     "(cp review.db copy.db); nothing was changed"),
-    ("disk is full", "the disk is full",
-     "free some space and run the command again; the transaction was rolled back, "
-     "nothing was changed"),
-    ("disk i/o error", "a disk input/output error",
-     "check the disk (is it full, removed, or a network drive that went away?), then "
-     "run the command again; SQLite rolled the transaction back"),
-    ("unable to open", "the review file cannot be opened",
-     "check that the file and its folder exist and that you may read and write them"),
+    (
+        "readonly",
+        "the review file is read-only",
+        "make the file and its folder writable (chmod u+w), or work on a copy "
+        "(cp review.db copy.db); nothing was changed",
+    ),
+    (
+        "disk is full",
+        "the disk is full",
+        "free some space and run the command again; the transaction was rolled back, "
+        "nothing was changed",
+    ),
+    (
+        "disk i/o error",
+        "a disk input/output error",
+        "check the disk (is it full, removed, or a network drive that went away?), then "
+        "run the command again; SQLite rolled the transaction back",
+    ),
+    (
+        "unable to open",
+        "the review file cannot be opened",
+        "check that the file and its folder exist and that you may read and write them",
+    ),
     ("not a database", "the file is not a SQLite review file", "pass --db with the review"),
-    ("malformed", "the review file is damaged",
-     "restore the latest backup (litreview backup makes one; migrations keep "
-     "review.<time>.before-*.db next to the file)"),
-    ("locked", "the review is locked by another process",
-     "wait for the other litreview command to finish, then run this again"),
+    (
+        "malformed",
+        "the review file is damaged",
+        "restore the latest backup (litreview backup makes one; migrations keep "
+        "review.<time>.before-*.db next to the file)",
+    ),
+    (
+        "locked",
+        "the review is locked by another process",
+        "wait for the other litreview command to finish, then run this again",
+    ),
 )
 
 
@@ -208,10 +237,13 @@ def describe_environment_error(exc: BaseException) -> EnvironmentFailure:
             "restore the latest backup",
         )
     if isinstance(exc, OSError):
-        what, hint = _OS_HINTS.get(exc.errno or -1, (
-            exc.strerror or type(exc).__name__,
-            "check the path, the disk and the permissions, then run the command again",
-        ))
+        what, hint = _OS_HINTS.get(
+            exc.errno or -1,
+            (
+                exc.strerror or type(exc).__name__,
+                "check the path, the disk and the permissions, then run the command again",
+            ),
+        )
         where = exc.filename
         target = f"{where}: " if where is not None else ""
         also = f" -> {exc.filename2}" if exc.filename2 is not None else ""

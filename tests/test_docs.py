@@ -13,8 +13,12 @@ DOCS = Path(__file__).resolve().parent.parent / "docs"
 
 def _render() -> str:
     # a fresh process: click caches help options on command objects other tests invoke
-    done = subprocess.run([sys.executable, str(DOCS / "make_cli_reference.py"), "--stdout"],
-                          capture_output=True, text=True, check=True)
+    done = subprocess.run(
+        [sys.executable, str(DOCS / "make_cli_reference.py"), "--stdout"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return done.stdout
 
 

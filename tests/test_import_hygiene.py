@@ -8,8 +8,12 @@ import sys
 import pytest
 
 CORE = [
-    "litreview.cli", "litreview.ingest.importer", "litreview.report.status", "litreview.storage.db",
-    "litreview.ingest", "litreview.protocol",
+    "litreview.cli",
+    "litreview.ingest.importer",
+    "litreview.report.status",
+    "litreview.storage.db",
+    "litreview.ingest",
+    "litreview.protocol",
 ]
 
 

@@ -111,8 +111,9 @@ class _Stdout:
     they are removed before they reach it (JSON escapes control characters itself, so
     it passes unchanged)."""
 
-    def __init__(self, stream: TextIO, *, terminal: bool, name: str = "the standard output"
-                 ) -> None:
+    def __init__(
+        self, stream: TextIO, *, terminal: bool, name: str = "the standard output"
+    ) -> None:
         self._stream = stream
         self._terminal = terminal
         self._name = name
@@ -178,7 +179,8 @@ def _visible(text: str) -> str:
     from litreview.cli._common import terminal_text
 
     shown = "".join(
-        c if c in "\n\t" or unicodedata.category(c) not in ("Cc", "Cf")
+        c
+        if c in "\n\t" or unicodedata.category(c) not in ("Cc", "Cf")
         else (f"\\x{ord(c):02x}" if ord(c) < 0x100 else f"\\u{ord(c):04x}")
         for c in text
     )

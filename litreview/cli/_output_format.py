@@ -85,5 +85,6 @@ def output_format(
     hint = f"name the file with one of {accepted}"
     if len(choices) > 1:
         hint += f", or give --format ({', '.join(choices)})"
-    raise InvalidValue(f"{option} {name}: {said} does not say a format this command writes",
-                       hint=hint)  # fmt: skip
+    raise InvalidValue(
+        f"{option} {name}: {said} does not say a format this command writes", hint=hint
+    )

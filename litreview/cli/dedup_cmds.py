@@ -23,9 +23,11 @@ def _report(summary: DedupSummary, as_json: bool, dry_run: bool = False) -> None
         echo_json(asdict(summary))
         return
     verb = "would leave" if dry_run else "left"
-    click.echo(f"{summary.records} records {verb} {summary.groups} works: "
-               f"{summary.duplicates_removed} duplicates, {summary.needs_review} pairs to "
-               f"review, {summary.ineligible} ineligible by the protocol's limits")
+    click.echo(
+        f"{summary.records} records {verb} {summary.groups} works: "
+        f"{summary.duplicates_removed} duplicates, {summary.needs_review} pairs to "
+        f"review, {summary.ineligible} ineligible by the protocol's limits"
+    )
 
 
 @click.command()
@@ -37,8 +39,7 @@ def dedup(ctx: click.Context, dry_run: bool, as_json: bool) -> None:
     from litreview.dedup.apply import run_dedup
 
     with ExitStack() as stack:
-        summary = run_dedup(open_from_context(ctx), dry_run=dry_run,
-                            progress=_DedupProgress(stack))  # fmt: skip
+        summary = run_dedup(open_from_context(ctx), dry_run=dry_run, progress=_DedupProgress(stack))
     _report(summary, as_json, dry_run)
 
 
@@ -58,8 +59,10 @@ def duplicates(ctx: click.Context, as_json: bool) -> None:
     for pair in pairs:
         a = get_record(review.db, pair["record_a"]).fields
         b = get_record(review.db, pair["record_b"]).fields
-        click.echo(f"{pair['record_a']} ~ {pair['record_b']}  score {pair['score']:.2f}  "
-                   f"{'; '.join(pair['reasons'])}")
+        click.echo(
+            f"{pair['record_a']} ~ {pair['record_b']}  score {pair['score']:.2f}  "
+            f"{'; '.join(pair['reasons'])}"
+        )
         click.echo(f"   {a.year} {a.title}\n   {b.year} {b.title}")
     if not pairs:
         click.echo("No pairs need review.", err=True)
@@ -71,13 +74,13 @@ def duplicates(ctx: click.Context, as_json: bool) -> None:
 @click.option("--reviewer")
 @json_option
 @click.pass_context
-def merge(ctx: click.Context, record_a: int, record_b: int, reviewer: str | None,
-          as_json: bool) -> None:
+def merge(
+    ctx: click.Context, record_a: int, record_b: int, reviewer: str | None, as_json: bool
+) -> None:
     """Mark two records as the same work."""
     from litreview.dedup.apply import merge_records
 
-    _report(merge_records(open_from_context(ctx), record_a, record_b, reviewer=reviewer),
-            as_json)
+    _report(merge_records(open_from_context(ctx), record_a, record_b, reviewer=reviewer), as_json)
 
 
 @click.command("not-duplicate")
@@ -86,13 +89,15 @@ def merge(ctx: click.Context, record_a: int, record_b: int, reviewer: str | None
 @click.option("--reviewer")
 @json_option
 @click.pass_context
-def not_duplicate(ctx: click.Context, record_a: int, record_b: int, reviewer: str | None,
-                  as_json: bool) -> None:
+def not_duplicate(
+    ctx: click.Context, record_a: int, record_b: int, reviewer: str | None, as_json: bool
+) -> None:
     """Mark two records as different works."""
     from litreview.dedup.apply import mark_not_duplicate
 
-    _report(mark_not_duplicate(open_from_context(ctx), record_a, record_b, reviewer=reviewer),
-            as_json)
+    _report(
+        mark_not_duplicate(open_from_context(ctx), record_a, record_b, reviewer=reviewer), as_json
+    )
 
 
 @click.command()

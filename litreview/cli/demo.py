@@ -12,19 +12,34 @@ if TYPE_CHECKING:
 
 
 @click.command()
-@click.option("--dir", "directory", type=click.Path(file_okay=False),
-              help="Folder for the demo review (default: a new ./litreview-demo folder).")
+@click.option(
+    "--dir",
+    "directory",
+    type=click.Path(file_okay=False),
+    help="Folder for the demo review (default: a new ./litreview-demo folder).",
+)
 @click.option("--no-tui", is_flag=True, help="Build it and print the counts; no UI.")
-@click.option("--thesis-data", type=click.Path(exists=True, file_okay=False),
-              help="A local copy of the thesis data (table14.csv, table8.csv): code the demo "
-              "with the tables' own wording and findings too.")
-@click.option("--example", metavar="NAME",
-              help="Build a second example instead: an undecided review of real titles and "
-              "abstracts to screen, compared with the published labels by 'litreview status' "
-              "(see --list-examples).")
+@click.option(
+    "--thesis-data",
+    type=click.Path(exists=True, file_okay=False),
+    help="A local copy of the thesis data (table14.csv, table8.csv): code the demo "
+    "with the tables' own wording and findings too.",
+)
+@click.option(
+    "--example",
+    metavar="NAME",
+    help="Build a second example instead: an undecided review of real titles and "
+    "abstracts to screen, compared with the published labels by 'litreview status' "
+    "(see --list-examples).",
+)
 @click.option("--list-examples", is_flag=True, help="Name the shipped examples and exit.")
-def demo(directory: str | None, no_tui: bool, thesis_data: str | None, example: str | None,
-         list_examples: bool) -> None:
+def demo(
+    directory: str | None,
+    no_tui: bool,
+    thesis_data: str | None,
+    example: str | None,
+    list_examples: bool,
+) -> None:
     """Build the worked-example review (a finished review) and open it."""
     from litreview.cli.review_cmds import print_status
     from litreview.demo.build import build_demo, default_demo_dir
@@ -63,16 +78,20 @@ def _print_reconstructed(review: Review) -> None:
 
     n = count_reconstructed(review)
     if n:
-        click.echo(f"{n} title-stage exclusions are reconstructed from the source review's "
-                   "reference list: works it cites but did not include (each decision's note "
-                   "says so; see litreview/demo/README.md).")
+        click.echo(
+            f"{n} title-stage exclusions are reconstructed from the source review's "
+            "reference list: works it cites but did not include (each decision's note "
+            "says so; see litreview/demo/README.md)."
+        )
 
 
 def _list_examples() -> None:
     from litreview.demo.examples import EXAMPLES
 
-    click.echo("worked example (default): success and collaboration in safeguarding children, "
-               "a finished review (Quin 2015)")
+    click.echo(
+        "worked example (default): success and collaboration in safeguarding children, "
+        "a finished review (Quin 2015)"
+    )
     for example in EXAMPLES:
         click.echo(f"{example.name}: {example.summary}")
         click.echo(f"  labels: {example.short_citation}; licence {example.licence}")

@@ -35,8 +35,9 @@ class _ImportProgress:
             return
         if phase not in self.bars:
             self.bars[phase] = self.stack.enter_context(
-                click.progressbar(length=total, label=self.LABELS.get(phase, phase),
-                                  file=sys.stderr)  # fmt: skip
+                click.progressbar(
+                    length=total, label=self.LABELS.get(phase, phase), file=sys.stderr
+                )
             )
             self.shown[phase] = 0
         self.bars[phase].update(max(0, done - self.shown[phase]))
@@ -49,22 +50,33 @@ class _ImportProgress:
 @click.option("--platform", help="Platform or interface, e.g. ProQuest, EBSCOhost, Ovid.")
 @click.option("--searched-on", help="Date the search was run (YYYY-MM-DD).")
 @click.option("--query", help="The exact query as run.")
-@click.option("--query-file", type=click.Path(exists=True, dir_okay=False),
-              help="A file holding the exact query.")
+@click.option(
+    "--query-file",
+    type=click.Path(exists=True, dir_okay=False),
+    help="A file holding the exact query.",
+)
 @click.option("--limits", help="Limits applied, e.g. 'English; 2000-2015'.")
 @click.option("--reported-hits", type=int, help="Hits the database reported.")
 @click.option("--other-method", help="Not a database search: e.g. 'citation searching'.")
 @click.option("--register", is_flag=True, help="The source is a trials register.")
 @click.option("--strict", is_flag=True, help="Fail on any per-record problem.")
-@click.option("--decisions", is_flag=True,
-              help="Also record the screening decisions the file carries (ASReview "
-                   "label_included, Rayyan notes, litreview's CSV export) at --stage.")
+@click.option(
+    "--decisions",
+    is_flag=True,
+    help="Also record the screening decisions the file carries (ASReview "
+    "label_included, Rayyan notes, litreview's CSV export) at --stage.",
+)
 @click.option("--stage", help="With --decisions: the stage the decisions were made at.")
-@click.option("--reviewer", help="With --decisions: who made them (Rayyan: take only this "
-                                 "reviewer's; the file names the others).")
-@click.option("--exclude-reason",
-              help="With --decisions: the reason (number, code or label) for excludes "
-                   "the file gives none for.")
+@click.option(
+    "--reviewer",
+    help="With --decisions: who made them (Rayyan: take only this "
+    "reviewer's; the file names the others).",
+)
+@click.option(
+    "--exclude-reason",
+    help="With --decisions: the reason (number, code or label) for excludes "
+    "the file gives none for.",
+)
 @json_option
 @click.pass_context
 def import_(ctx: click.Context, /, files: tuple[str, ...], **opts: Any) -> None:
@@ -74,9 +86,14 @@ def import_(ctx: click.Context, /, files: tuple[str, ...], **opts: Any) -> None:
 
     arm = "other" if opts["other_method"] else "register" if opts["register"] else "database"
     options = ImportOptions(
-        database=opts["database"], platform=opts["platform"], searched_on=opts["searched_on"],
-        query=_query_text(opts["query"], opts["query_file"]), limits=opts["limits"],
-        reported_hits=opts["reported_hits"], arm=arm, method=opts["other_method"],
+        database=opts["database"],
+        platform=opts["platform"],
+        searched_on=opts["searched_on"],
+        query=_query_text(opts["query"], opts["query_file"]),
+        limits=opts["limits"],
+        reported_hits=opts["reported_hits"],
+        arm=arm,
+        method=opts["other_method"],
         strict=opts["strict"],
     )
     if opts["decisions"]:
@@ -86,48 +103,78 @@ def import_(ctx: click.Context, /, files: tuple[str, ...], **opts: Any) -> None:
         if opts[name] is not None:
             raise click.UsageError(f"--{name.replace('_', '-')} needs --decisions")
     with ExitStack() as stack:
-        results = import_files(open_from_context(ctx), [Path(f) for f in files], options,
-                               progress=_ImportProgress(stack))  # fmt: skip
+        results = import_files(
+            open_from_context(ctx),
+            [Path(f) for f in files],
+            options,
+            progress=_ImportProgress(stack),
+        )
     _report(results, opts["as_json"])
 
 
-def _import_decisions(ctx: click.Context, files: tuple[str, ...], options: Any,
-                      opts: dict[str, Any]) -> None:
+def _import_decisions(
+    ctx: click.Context, files: tuple[str, ...], options: Any, opts: dict[str, Any]
+) -> None:
     from litreview.screening.imported_decisions import import_with_decisions
 
     if not opts["stage"]:
         raise click.UsageError("--decisions needs --stage (the stage they were made at)")
     results, summaries = import_with_decisions(
-        open_from_context(ctx), [Path(f) for f in files], options, stage=opts["stage"],
-        reviewer=opts["reviewer"], exclude_reason=opts["exclude_reason"],
+        open_from_context(ctx),
+        [Path(f) for f in files],
+        options,
+        stage=opts["stage"],
+        reviewer=opts["reviewer"],
+        exclude_reason=opts["exclude_reason"],
     )
     if opts["as_json"]:
-        echo_json({"files": [_file_json(r) for r in results],
-                   "decisions": [{"path": s.path, "kind": s.kind, "stage": s.stage,
-                                  "events": s.events, "decisions": s.decisions,
-                                  "reviewers": list(s.reviewers), "undecided": s.undecided}
-                                 for s in summaries]})  # fmt: skip
+        echo_json(
+            {
+                "files": [_file_json(r) for r in results],
+                "decisions": [
+                    {
+                        "path": s.path,
+                        "kind": s.kind,
+                        "stage": s.stage,
+                        "events": s.events,
+                        "decisions": s.decisions,
+                        "reviewers": list(s.reviewers),
+                        "undecided": s.undecided,
+                    }
+                    for s in summaries
+                ],
+            }
+        )
         return
     _report(results, False)
     for s in summaries:
         counts = ", ".join(f"{n} {d}" for d, n in sorted(s.decisions.items())) or "none"
         who = f" by {', '.join(s.reviewers)}" if s.reviewers else ""
-        click.echo(f"{s.path}: {s.events} decisions at {s.stage} from {s.kind} ({counts}){who}; "
-                   f"{s.undecided} records undecided")
+        click.echo(
+            f"{s.path}: {s.events} decisions at {s.stage} from {s.kind} ({counts}){who}; "
+            f"{s.undecided} records undecided"
+        )
 
 
 def _file_json(r: Any) -> dict[str, Any]:
-    return {"path": r.path, "format": r.format, "database": r.database,
-            "records": r.records, "already_imported": r.already_imported,
-            "problems": [{"line": p.line, "message": p.message} for p in r.problems]}
+    return {
+        "path": r.path,
+        "format": r.format,
+        "database": r.database,
+        "records": r.records,
+        "already_imported": r.already_imported,
+        "problems": [{"line": p.line, "message": p.message} for p in r.problems],
+    }
 
 
 def _report(results: list[Any], as_json: bool) -> None:
     if as_json:
-        echo_json({
-            "files": [_file_json(r) for r in results],
-            "records_total": sum(r.records for r in results if not r.already_imported),
-        })
+        echo_json(
+            {
+                "files": [_file_json(r) for r in results],
+                "records_total": sum(r.records for r in results if not r.already_imported),
+            }
+        )
         return
     for r in results:
         if r.already_imported:

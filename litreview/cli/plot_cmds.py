@@ -52,19 +52,41 @@ def _plain(value: Any) -> Any:
 
 @click.command()
 @click.argument("kind", type=click.Choice(KINDS))
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
-              help="The figure file: .svg, .png or .pdf (the format comes from the suffix).")
-@click.option("--trace", type=click.Path(dir_okay=False),
-              help="recall: curves from a 'simulate --trace-out' file (needs no review).")
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False),
+    help="The figure file: .svg, .png or .pdf (the format comes from the suffix).",
+)
+@click.option(
+    "--trace",
+    type=click.Path(dir_okay=False),
+    help="recall: curves from a 'simulate --trace-out' file (needs no review).",
+)
 @click.option("--stage", help="The stage to plot (default: the first screening stage).")
 @click.option("--width", type=float, default=6.5, show_default=True, help="Width in inches.")
 @click.option("--height", type=float, default=4.0, show_default=True, help="Height in inches.")
-@click.option("--dpi", type=int, default=200, show_default=True,
-              help="Dots per inch for PNG (the default PNG is 1,300 px wide).")
+@click.option(
+    "--dpi",
+    type=int,
+    default=200,
+    show_default=True,
+    help="Dots per inch for PNG (the default PNG is 1,300 px wide).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Also print the plotted numbers as JSON.")
 @click.pass_context
-def plot(ctx: click.Context, kind: str, output: str, trace: str | None, stage: str | None,
-         width: float, height: float, dpi: int, as_json: bool) -> None:
+def plot(
+    ctx: click.Context,
+    kind: str,
+    output: str,
+    trace: str | None,
+    stage: str | None,
+    width: float,
+    height: float,
+    dpi: int,
+    as_json: bool,
+) -> None:
     """Draw a figure: recall, progress, sources or agreement.
 
     recall: includes found against records screened (live, with the recall estimate and
@@ -88,8 +110,9 @@ def plot(ctx: click.Context, kind: str, output: str, trace: str | None, stage: s
 
 
 @click.command("report")
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
-              help="The HTML file to write.")
+@click.option(
+    "-o", "--output", required=True, type=click.Path(dir_okay=False), help="The HTML file to write."
+)
 @click.pass_context
 def report(ctx: click.Context, output: str) -> None:
     """One self-contained HTML report of the review: protocol, searches, PRISMA, screening

@@ -76,8 +76,11 @@ def _not_sought(c: dict[str, Any], line: Any) -> None:
         return
     screened_out = _total(trace["other_records_excluded_by_stage"])
     screened_out += trace["other_records_excluded_by_automation"]
-    line("not sought: in databases too, or duplicate",
-         trace["other_records"] - trace["other_works"], 4)
+    line(
+        "not sought: in databases too, or duplicate",
+        trace["other_records"] - trace["other_works"],
+        4,
+    )
     line("not sought: outside the eligibility limits", trace["other_ineligible"], 4)
     line("not sought: excluded at screening", screened_out, 4)
 
@@ -160,8 +163,13 @@ def prisma(
             svg = render_flow_svg(result.counts, title=title, banner=banner)
             _write_text(path, svg)
         elif given in (png_file, pdf_file):
-            _write_flow_image(path, result.counts, "png" if given == png_file else "pdf",
-                              review.protocol.title, banner)
+            _write_flow_image(
+                path,
+                result.counts,
+                "png" if given == png_file else "pdf",
+                review.protocol.title,
+                banner,
+            )
         else:
             _write_text(path, render_prisma_csv(result.counts))
         click.echo(f"Wrote {given}", err=True)
@@ -229,7 +237,10 @@ def table(
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to this file.")
 @click.pass_context
 def export(
-    ctx: click.Context, fmt: str | None, stage: str | None, decision: str | None,
+    ctx: click.Context,
+    fmt: str | None,
+    stage: str | None,
+    decision: str | None,
     output: str | None,
 ) -> None:
     """Export records (one per work) as RIS, CSV (with label_included), BibTeX or xlsx."""

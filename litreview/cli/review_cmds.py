@@ -35,27 +35,36 @@ def init(ctx: click.Context, protocol_file: str | None, template: str | None, fo
 
 def print_status(data: dict[str, Any]) -> None:
     click.echo(f"{data['review']['title']}  ({data['review']['path']})")
-    click.echo(f"records {data['records']}  sources {data['sources']}  "
-               f"duplicates {data['duplicates']}  works {data['works']}  "
-               f"ineligible {data['ineligible']}  "
-               f"pairs to review {data['duplicates_needing_review']}")
+    click.echo(
+        f"records {data['records']}  sources {data['sources']}  "
+        f"duplicates {data['duplicates']}  works {data['works']}  "
+        f"ineligible {data['ineligible']}  "
+        f"pairs to review {data['duplicates_needing_review']}"
+    )
     for source in data["sources_detail"]:
-        click.echo(f"  [{source['source_id']}] {source['database']}: {source['records']} records"
-                   f" ({source['format']}, {source['file_name'] or 'api'})")
+        click.echo(
+            f"  [{source['source_id']}] {source['database']}: {source['records']} records"
+            f" ({source['format']}, {source['file_name'] or 'api'})"
+        )
     click.echo("stage        screened included excluded maybe remaining")
     for name, c in data["stages"].items():
-        click.echo(f"{name:<12} {c['screened']:>8} {c['included']:>8} {c['excluded']:>8} "
-                   f"{c['maybe']:>5} {c['remaining']:>9}")
+        click.echo(
+            f"{name:<12} {c['screened']:>8} {c['included']:>8} {c['excluded']:>8} "
+            f"{c['maybe']:>5} {c['remaining']:>9}"
+        )
     for name, s in data.get("stopping", {}).items():
         if not s["screened"]:
             continue
         rule = s["default_rule"]
         verdict = "stop" if s["rules"][rule]["stop"] else "keep screening"
         estimate = s["recall_estimate"]
-        recall = (f"estimated recall {estimate['recall']:.2f} "
-                  f"({estimate['lower']:.2f}-{estimate.get('upper', 1.0):.2f}; the interval "
-                  f"{s.get('recall_assumes', '')})"
-                  if estimate else "no relevant record found yet")
+        recall = (
+            f"estimated recall {estimate['recall']:.2f} "
+            f"({estimate['lower']:.2f}-{estimate.get('upper', 1.0):.2f}; the interval "
+            f"{s.get('recall_assumes', '')})"
+            if estimate
+            else "no relevant record found yet"
+        )
         stopped = " [stopped]" if s["stopped"] else ""
         click.echo(f"{name}: {recall}; {rule} says {verdict}{stopped}")
     if data.get("published_labels"):

@@ -33,12 +33,16 @@ def _stage(review: Review, stage: str | None) -> str:
 @click.command("next")
 @click.option("--stage", help="Stage to screen (default: the first with records left).")
 @click.option("--reviewer", help="Whose queue (matters in dual screening).")
-@click.option("--rerank", is_flag=True,
-              help="Retrain the ranking even in a large stage (slow; the TUI does it anyway).")
+@click.option(
+    "--rerank",
+    is_flag=True,
+    help="Retrain the ranking even in a large stage (slow; the TUI does it anyway).",
+)
 @json_option
 @click.pass_context
-def next_(ctx: click.Context, stage: str | None, reviewer: str | None, rerank: bool,
-          as_json: bool) -> None:
+def next_(
+    ctx: click.Context, stage: str | None, reviewer: str | None, rerank: bool, as_json: bool
+) -> None:
     """The next record to screen, in ranked order, with its score (or a record of the
     stopping rule's random check, marked "random check k of n")."""
     from litreview.screening.session import LIVE_RETRAIN_LIMIT, next_records, refresh_ranking
@@ -51,8 +55,16 @@ def next_(ctx: click.Context, stage: str | None, reviewer: str | None, rerank: b
     found = next_records(review, stage, reviewer=reviewer)
     if not found:
         if as_json:
-            echo_json({"record_id": None, "stage": stage, "rank": None, "score": None,
-                       "title": None, "remaining": 0})
+            echo_json(
+                {
+                    "record_id": None,
+                    "stage": stage,
+                    "rank": None,
+                    "score": None,
+                    "title": None,
+                    "remaining": 0,
+                }
+            )
         else:
             click.echo(f"Nothing left to screen at stage {stage}.")
         return
@@ -62,8 +74,7 @@ def next_(ctx: click.Context, stage: str | None, reviewer: str | None, rerank: b
         return
     score = "" if view.score is None else f"  score {view.score:.3f}"
     if view.check is not None:  # the stopping rule's random sample, not the ranking
-        click.echo(f"[{view.record_id}] {view.check}: screen it as any other record  "
-                   f"({stage})")
+        click.echo(f"[{view.record_id}] {view.check}: screen it as any other record  ({stage})")
     else:
         click.echo(f"[{view.record_id}] rank {view.rank}{score}  ({stage})")
     click.echo(terminal_text(view.title or "(no title)"))
@@ -82,17 +93,30 @@ def next_(ctx: click.Context, stage: str | None, reviewer: str | None, rerank: b
 @click.option("--reviewer", help="Who decides (default: $LITREVIEW_REVIEWER or remembered).")
 @click.option("--note", help="A note kept with the decision.")
 @click.pass_context
-def decide(ctx: click.Context, record_id: int, decision: str, stage: str | None,
-           reason: str | None, reviewer: str | None, note: str | None) -> None:
+def decide(
+    ctx: click.Context,
+    record_id: int,
+    decision: str,
+    stage: str | None,
+    reason: str | None,
+    reviewer: str | None,
+    note: str | None,
+) -> None:
     """Record a screening decision."""
     from litreview.screening.session import decide as record_decision
     from litreview.screening.session import stage_for_record
 
     review = open_from_context(ctx)
     stage = stage or stage_for_record(review, record_id)
-    event_id = record_decision(review, record_id, decision, stage=stage,
-                               reviewer=resolve_reviewer(review, reviewer),
-                               reason=reason, note=note)
+    event_id = record_decision(
+        review,
+        record_id,
+        decision,
+        stage=stage,
+        reviewer=resolve_reviewer(review, reviewer),
+        reason=reason,
+        note=note,
+    )
     click.echo(f"{decision} {record_id} at {stage} (event {event_id})", err=True)
 
 
@@ -119,8 +143,14 @@ def undo(ctx: click.Context, reviewer: str | None, stage: str | None) -> None:
 @click.option("--note", help="Why, for the audit trail.")
 @click.option("--resume", is_flag=True, help="Revert a stop: the rest is open again.")
 @click.pass_context
-def stop(ctx: click.Context, stage: str | None, rule: str | None, reviewer: str | None,
-         note: str | None, resume: bool) -> None:
+def stop(
+    ctx: click.Context,
+    stage: str | None,
+    rule: str | None,
+    reviewer: str | None,
+    note: str | None,
+    resume: bool,
+) -> None:
     """Stop screening a stage; what is left counts as excluded by the stopping rule."""
     from litreview.screening.progress import resume_screening, stop_screening, stopping_report
     from litreview.screening.session import stage_works
@@ -136,5 +166,8 @@ def stop(ctx: click.Context, stage: str | None, rule: str | None, reviewer: str 
     rule = rule or report["default_rule"]
     stop_screening(review, stage, reviewer=who, rule=rule, note=note)
     says = "says stop" if report["rules"].get(rule, {}).get("stop") else "does NOT yet say stop"
-    click.echo(f"screening of {stage} stopped after {report['screened']} of "
-               f"{report['total']} records; {rule} {says}", err=True)
+    click.echo(
+        f"screening of {stage} stopped after {report['screened']} of "
+        f"{report['total']} records; {rule} {says}",
+        err=True,
+    )

@@ -47,9 +47,12 @@ def _summary(result: dict[str, Any]) -> str:
                 f"  seed {run['seed']}: {default} stopped after {stop['stopped_after']} "
                 f"({stop['check_records']} random-check records); estimated recall "
                 f"{estimate['recall']:.3f} [{estimate['lower']:.3f}, {estimate['upper']:.3f}], "
-                f"true {stop['recall']:.3f}")
-    lines.append("  (the estimate assumes only that the check's records were a random "
-                 "sample of the unscreened ones)")
+                f"true {stop['recall']:.3f}"
+            )
+    lines.append(
+        "  (the estimate assumes only that the check's records were a random "
+        "sample of the unscreened ones)"
+    )
     return "\n".join(lines)
 
 
@@ -59,24 +62,47 @@ def _progress(total: int) -> Iterator[Callable[[int], None] | None]:
     if not sys.stderr.isatty():
         yield None
         return
-    with click.progressbar(length=total, label="simulating", file=sys.stderr,
-                           show_eta=True, show_pos=True) as bar:
+    with click.progressbar(
+        length=total, label="simulating", file=sys.stderr, show_eta=True, show_pos=True
+    ) as bar:
         yield bar.update
 
 
 @click.command("simulate")
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
-@click.option("--seeds", default="1,2,3,4,5", show_default=True, callback=_parse_seeds,
-              help="Comma-separated seeds; each draws its own priors.")
-@click.option("--prior-included", default=1, show_default=True, type=click.IntRange(min=0),
-              help="Included records given as known before screening.")
-@click.option("--prior-excluded", default=1, show_default=True, type=click.IntRange(min=0),
-              help="Excluded records given as known before screening.")
-@click.option("--label-column", default="label_included", show_default=True,
-              help="The 0/1 column to replay, e.g. label_abstract_screening.")
-@click.option("--trace-out", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write file,seed,position,record_id,label,is_prior,is_check for every "
-              "record, in the default rule's real screening order.")
+@click.option(
+    "--seeds",
+    default="1,2,3,4,5",
+    show_default=True,
+    callback=_parse_seeds,
+    help="Comma-separated seeds; each draws its own priors.",
+)
+@click.option(
+    "--prior-included",
+    default=1,
+    show_default=True,
+    type=click.IntRange(min=0),
+    help="Included records given as known before screening.",
+)
+@click.option(
+    "--prior-excluded",
+    default=1,
+    show_default=True,
+    type=click.IntRange(min=0),
+    help="Excluded records given as known before screening.",
+)
+@click.option(
+    "--label-column",
+    default="label_included",
+    show_default=True,
+    help="The 0/1 column to replay, e.g. label_abstract_screening.",
+)
+@click.option(
+    "--trace-out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write file,seed,position,record_id,label,is_prior,is_check for every "
+    "record, in the default rule's real screening order.",
+)
 @json_option
 def simulate(
     files: tuple[str, ...],
@@ -99,9 +125,15 @@ def simulate(
             trace.write(TRACE_HEADER)
         with _progress(len(files) * len(seeds)) as advance:
             results = [
-                run_simulation(path, seeds=seeds, prior_included=prior_included,
-                               prior_excluded=prior_excluded, trace=trace,
-                               label_column=label_column, progress=advance)
+                run_simulation(
+                    path,
+                    seeds=seeds,
+                    prior_included=prior_included,
+                    prior_excluded=prior_excluded,
+                    trace=trace,
+                    label_column=label_column,
+                    progress=advance,
+                )
                 for path in files
             ]
     if as_json:

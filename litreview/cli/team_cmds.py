@@ -22,13 +22,24 @@ def conflicts(ctx: click.Context, stage: str | None, as_json: bool) -> None:
     stages = [stage] if stage else [s.name for s in review.protocol.stages]
     found = [c for name in stages for c in list_conflicts(review, name)]
     if as_json:
-        echo_json([{"record_id": c.work_id, "stage": c.stage,
-                    "decisions": {r: {"decision": d.value, "reason": d.reason}
-                                  for r, d in c.decisions.items()}} for c in found])
+        echo_json(
+            [
+                {
+                    "record_id": c.work_id,
+                    "stage": c.stage,
+                    "decisions": {
+                        r: {"decision": d.value, "reason": d.reason} for r, d in c.decisions.items()
+                    },
+                }
+                for c in found
+            ]
+        )
         return
     for c in found:
-        said = ", ".join(f"{r}: {d.value}" + (f" ({d.reason})" if d.reason else "")
-                         for r, d in sorted(c.decisions.items()))
+        said = ", ".join(
+            f"{r}: {d.value}" + (f" ({d.reason})" if d.reason else "")
+            for r, d in sorted(c.decisions.items())
+        )
         click.echo(f"{c.work_id} at {c.stage}: {said}")
     if not found:
         click.echo("No conflicts.", err=True)
@@ -42,14 +53,28 @@ def conflicts(ctx: click.Context, stage: str | None, as_json: bool) -> None:
 @click.option("--reviewer", help="Who resolves (a third reviewer, or both together).")
 @click.option("--note", help="Why.")
 @click.pass_context
-def resolve(ctx: click.Context, record_id: int, decision: str, stage: str, reason: str | None,
-            reviewer: str | None, note: str | None) -> None:
+def resolve(
+    ctx: click.Context,
+    record_id: int,
+    decision: str,
+    stage: str,
+    reason: str | None,
+    reviewer: str | None,
+    note: str | None,
+) -> None:
     """Resolve a conflict between reviewers."""
     from litreview.screening.session import resolve as resolve_conflict
 
     review = open_from_context(ctx)
-    resolve_conflict(review, record_id, decision, stage=stage,
-                     reviewer=resolve_reviewer(review, reviewer), reason=reason, note=note)
+    resolve_conflict(
+        review,
+        record_id,
+        decision,
+        stage=stage,
+        reviewer=resolve_reviewer(review, reviewer),
+        reason=reason,
+        note=note,
+    )
     click.echo(f"resolved {record_id} at {stage}: {decision}", err=True)
 
 
@@ -70,10 +95,12 @@ def agreement(ctx: click.Context, stage: str | None, as_json: bool) -> None:
     for r in results:
         if r["both_decided"]:
             names = " & ".join(str(x) for x in r["reviewers"])  # type: ignore[attr-defined]
-            click.echo(f"{r['stage']}: {names} both decided "
-                       f"{r['both_decided']}; agreement {r['percent_agreement']}%, "
-                       f"kappa {r['cohen_kappa']}, PABAK {r['pabak']}; conflicts "
-                       f"{r['conflicts']} ({r['resolved']} resolved)")
+            click.echo(
+                f"{r['stage']}: {names} both decided "
+                f"{r['both_decided']}; agreement {r['percent_agreement']}%, "
+                f"kappa {r['cohen_kappa']}, PABAK {r['pabak']}; conflicts "
+                f"{r['conflicts']} ({r['resolved']} resolved)"
+            )
         else:
             click.echo(f"{r['stage']}: no records decided by two reviewers")
 
@@ -105,10 +132,11 @@ def merge_decisions(ctx: click.Context, file: str, as_json: bool) -> None:
 
     review = open_from_context(ctx)
     result = merge(review, Path(file))
-    result["conflicts"] = sum(len(list_conflicts(review, s.name))
-                              for s in review.protocol.stages)
+    result["conflicts"] = sum(len(list_conflicts(review, s.name)) for s in review.protocol.stages)
     if as_json:
         echo_json(result)
     else:
-        click.echo(f"added {result['added']} events ({result['already_present']} already "
-                   f"here); {result['conflicts']} conflicts open")
+        click.echo(
+            f"added {result['added']} events ({result['already_present']} already "
+            f"here); {result['conflicts']} conflicts open"
+        )

@@ -32,5 +32,9 @@ def screen(ctx: click.Context, stage: str | None, reviewer: str | None) -> None:
     review = open_from_context(ctx)
     if stage is not None:
         review.protocol.stage(stage)  # unknown stage: a clear error before the UI starts
-    run_tui(review, reviewer=resolve_reviewer(review, reviewer), start="screen",
-            stage=stage or default_stage(review))
+    run_tui(
+        review,
+        reviewer=resolve_reviewer(review, reviewer),
+        start="screen",
+        stage=stage or default_stage(review),
+    )

@@ -112,26 +112,34 @@ def run_dedup(
     same, different = manual_pairs(review)
     result = find_duplicates(
         [DedupRecord.from_fields(record_id, fields) for record_id, fields in by_id.items()],
-        same=same, different=different, progress=progress,
+        same=same,
+        different=different,
+        progress=progress,
     )
     members: dict[int, list[int]] = defaultdict(list)
     for record_id, group in result.groups.items():
         members[group].append(record_id)
-    merged = {g: merge_fields([by_id[m] for m in sorted(ms)])
-              for g, ms in members.items() if len(ms) > 1}
+    merged = {
+        g: merge_fields([by_id[m] for m in sorted(ms)]) for g, ms in members.items() if len(ms) > 1
+    }
     fields_by_work = {g: merged.get(g, by_id[g]) for g in members}
     ineligible = _ineligible(review, fields_by_work, members)
     decided = same | different
-    pairs = [(p.a, p.b, p.verdict, p.score, list(p.reasons)) for p in result.needs_review
-             if _pair(p.a, p.b) not in decided]
+    pairs = [
+        (p.a, p.b, p.verdict, p.score, list(p.reasons))
+        for p in result.needs_review
+        if _pair(p.a, p.b) not in decided
+    ]
     if not dry_run:
         with review.db.atomic():
             works.replace_groups(review.db, result.groups, merged, pairs)
             works.replace_ineligible(review.db, ineligible)
     return DedupSummary(
-        records=len(by_id), groups=len(members),
+        records=len(by_id),
+        groups=len(members),
         duplicates_removed=len(by_id) - len(members),
-        needs_review=len(pairs), ineligible=len(ineligible),
+        needs_review=len(pairs),
+        ineligible=len(ineligible),
     )
 
 
@@ -146,8 +154,9 @@ def merge_records(review: Review, a: int, b: int, *, reviewer: str | None) -> De
         raise InvalidValue("a record cannot be merged with itself")
     _check_records(review, a, b)
     with review.db.atomic():
-        events_store.append_event(review.db, "dedup", value="merge", record_id=a,
-                                  other_record_id=b, reviewer=reviewer)
+        events_store.append_event(
+            review.db, "dedup", value="merge", record_id=a, other_record_id=b, reviewer=reviewer
+        )
     return run_dedup(review)
 
 
@@ -157,8 +166,14 @@ def mark_not_duplicate(review: Review, a: int, b: int, *, reviewer: str | None) 
         raise InvalidValue("a record is always the same work as itself")
     _check_records(review, a, b)
     with review.db.atomic():
-        events_store.append_event(review.db, "dedup", value="not_duplicate", record_id=a,
-                                  other_record_id=b, reviewer=reviewer)
+        events_store.append_event(
+            review.db,
+            "dedup",
+            value="not_duplicate",
+            record_id=a,
+            other_record_id=b,
+            reviewer=reviewer,
+        )
     return run_dedup(review)
 
 
@@ -169,8 +184,14 @@ def unmerge_record(review: Review, record_id: int, *, reviewer: str | None) -> D
     if len(group) < 2:
         raise InvalidValue(f"record {record_id} is not in a duplicate group")
     with review.db.atomic():
-        events_store.append_event(review.db, "dedup", value="unmerge", record_id=record_id,
-                                  reviewer=reviewer, payload={"members": group})
+        events_store.append_event(
+            review.db,
+            "dedup",
+            value="unmerge",
+            record_id=record_id,
+            reviewer=reviewer,
+            payload={"members": group},
+        )
     return run_dedup(review)
 
 
@@ -180,8 +201,13 @@ def undo_dedup(review: Review, *, reviewer: str | None) -> DedupSummary | None:
     if not live:
         return None
     with review.db.atomic():
-        events_store.append_event(review.db, "undo", record_id=live[-1].record_id,
-                                  reviewer=reviewer, reverts_event_id=live[-1].event_id)
+        events_store.append_event(
+            review.db,
+            "undo",
+            record_id=live[-1].record_id,
+            reviewer=reviewer,
+            reverts_event_id=live[-1].event_id,
+        )
     return run_dedup(review)
 
 
@@ -201,10 +227,14 @@ class PairToReview:
 def list_review_pairs(review: Review) -> list[PairToReview]:
     """The pairs waiting for a reviewer's judgement, as the last dedup run left them."""
     return [
-        PairToReview(int(p["record_a"]), int(p["record_b"]), float(p["score"]),
-                     tuple(str(r) for r in p["reasons"]))
+        PairToReview(
+            int(p["record_a"]),
+            int(p["record_b"]),
+            float(p["score"]),
+            tuple(str(r) for r in p["reasons"]),
+        )
         for p in works.list_pairs(review.db, "needs_review")
-    ]  # fmt: skip
+    ]
 
 
 def get_record_fields(review: Review, record_id: int) -> RecordFields:

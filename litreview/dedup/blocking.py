@@ -104,9 +104,7 @@ def candidate_codes(
             continue
         ordered = sorted(members, key=lambda k: (records[k].compact, records[k].record_id))
         for pos, i in enumerate(ordered):
-            codes.extend(
-                min(i, j) * n + max(i, j) for j in ordered[pos + 1 : pos + 1 + window]
-            )
+            codes.extend(min(i, j) * n + max(i, j) for j in ordered[pos + 1 : pos + 1 + window])
     del h, o
     pairs = np.array(codes, dtype=np.int64)  # one copy, sorted and made unique in place
     del codes

@@ -273,7 +273,9 @@ def judge(a: RecordKeys, b: RecordKeys, shared_dois: frozenset[str] = frozenset(
         abstract=fields["abstract"],
         kinds_differ=a.kind is not None and b.kind is not None and a.kind != b.kind,
         generic=a.generic or b.generic,
-        same_range=page == "same" and a.end_page is not None and a.end_page == b.end_page
+        same_range=page == "same"
+        and a.end_page is not None
+        and a.end_page == b.end_page
         and a.end_page != a.page,
         same_issue=bool(a.issue) and a.issue == b.issue,
         authors=min(len(a.surnames), len(b.surnames)),
@@ -300,8 +302,11 @@ def _judge_notice(notice: RecordKeys, article: RecordKeys) -> Judgement:
     if not names_article(notice, article) or title_numbers_differ(notice, article):
         return Judgement("not_duplicate", 0.1, ("one is a correction, comment or reply",), True)
     reasons = (f"{kind} naming this article",)
-    too_early = notice.year is not None and article.year is not None and (
-        notice.year < article.year or notice.year - article.year > 5)  # fmt: skip
+    too_early = (
+        notice.year is not None
+        and article.year is not None
+        and (notice.year < article.year or notice.year - article.year > 5)
+    )
     journal = journal_match(notice, article)
     first = first_author_match(notice, article)
     if too_early:
@@ -398,8 +403,12 @@ def decide(e: Evidence, vetoes: list[str]) -> Verdict:
     if e.ident == "same":
         if e.agree and (not doubtful or e.placed):
             return "duplicate"
-        if e.agree and not e.generic and e.first == "same" and e.year_gap == 0 and (
-            e.journal == "same" and "doi_despite_doubts" in RULES
+        if (
+            e.agree
+            and not e.generic
+            and e.first == "same"
+            and e.year_gap == 0
+            and (e.journal == "same" and "doi_despite_doubts" in RULES)
         ):
             return "duplicate"  # one DOI, title, first author, year and journal: abstracts or
             # author lists that differ are an exporter's (a truncated abstract, split surnames)
@@ -455,8 +464,11 @@ def _vetoed(e: Evidence, vetoes: set[str]) -> Verdict:
         confirmed = e.page == "same" or e.volume == "same"
         if vetoes == {"different first author"} and confirmed and e.year_gap == 0:
             return "duplicate"  # names exported surname-last or garbled
-        if vetoes == {_YEARS_APART} and e.first == "same" and e.journal == "same" and (
-            e.year_gap is not None and e.year_gap <= 3 and "doi_years_apart" in RULES
+        if (
+            vetoes == {_YEARS_APART}
+            and e.first == "same"
+            and e.journal == "same"
+            and (e.year_gap is not None and e.year_gap <= 3 and "doi_years_apart" in RULES)
         ):
             return "duplicate"  # online first, in print two or three years later
         return "needs_review"

@@ -55,9 +55,23 @@ def identical_copies(records: Sequence[DedupRecord]) -> dict[int, int]:
     first: dict[tuple[object, ...], int] = {}
     copies: dict[int, int] = {}
     for pos, r in enumerate(records):
-        fingerprint = (r.title, r.authors, r.year, r.journal, r.volume, r.issue, r.start_page,
-                       r.end_page, r.doi, r.abstract, r.isbn, r.issn, r.type, r.journal_abbrev,
-                       r.pmid)  # fmt: skip
+        fingerprint = (
+            r.title,
+            r.authors,
+            r.year,
+            r.journal,
+            r.volume,
+            r.issue,
+            r.start_page,
+            r.end_page,
+            r.doi,
+            r.abstract,
+            r.isbn,
+            r.issn,
+            r.type,
+            r.journal_abbrev,
+            r.pmid,
+        )
         seen = first.setdefault(fingerprint, pos)
         if seen != pos:
             copies[pos] = seen
@@ -149,7 +163,9 @@ def find_duplicates(
     roots = groups.roots()
     pairs, review = _report(verdicts, ids, roots, set(refused), same_idx, different_idx)
     return DedupResult(
-        groups={ids[i]: ids[root] for i, root in roots.items()}, pairs=pairs, needs_review=review,
+        groups={ids[i]: ids[root] for i, root in roots.items()},
+        pairs=pairs,
+        needs_review=review,
         pairs_different=different_works,
     )
 

@@ -33,16 +33,20 @@ def read_labels(path: Path) -> list[tuple[str, int, str]]:
         reader = csv.DictReader(handle)
         if tuple(reader.fieldnames or ()) != COLUMNS:
             raise ImportFormatError(
-                f"columns are {reader.fieldnames}", path=str(path), line=1,
+                f"columns are {reader.fieldnames}",
+                path=str(path),
+                line=1,
                 hint="a label file has exactly the columns file,position,group",
-            )  # fmt: skip
+            )
         rows = []
         for line, row in enumerate(reader, start=2):
             if not row["position"].isdigit() or not row["group"] or not row["file"]:
                 raise ImportFormatError(
-                    "needs a file name, a positive position and a group", path=str(path),
-                    line=line, hint="fill the row in or delete it",
-                )  # fmt: skip
+                    "needs a file name, a positive position and a group",
+                    path=str(path),
+                    line=line,
+                    hint="fill the row in or delete it",
+                )
             rows.append((row["file"], int(row["position"]), row["group"]))
     return rows
 
@@ -60,8 +64,10 @@ def load_ris_set(path: Path, exports: Path) -> RisSet:
         if not 1 <= position <= len(found) or (name, position) in seen:
             raise ImportFormatError(
                 f"position {position} of {name} is out of range or labelled twice",
-                path=str(path), line=number + 1, hint="label each record once",
-            )  # fmt: skip
+                path=str(path),
+                line=number + 1,
+                hint="label each record once",
+            )
         seen.add((name, position))
         records.append(DedupRecord.from_fields(number, found[position - 1].fields))
         truth[number] = group
@@ -69,7 +75,8 @@ def load_ris_set(path: Path, exports: Path) -> RisSet:
     missing = sum(len(p.records) for p in parsed.values()) - len(seen)
     if missing:
         raise ImportFormatError(
-            f"{missing} record(s) of the named exports have no label", path=str(path),
+            f"{missing} record(s) of the named exports have no label",
+            path=str(path),
             hint="label every record of each export the file names",
-        )  # fmt: skip
+        )
     return RisSet(records, truth, origin)

@@ -77,7 +77,8 @@ SECTION_LABELS = (
     "article",
 )
 _SECTION = re.compile(
-    r"^\s*(?:" + "|".join(sorted((re.escape(x) for x in SECTION_LABELS), key=len, reverse=True))
+    r"^\s*(?:"
+    + "|".join(sorted((re.escape(x) for x in SECTION_LABELS), key=len, reverse=True))
     + r")\s*(?::|\s[-\u2013\u2014]|\.)\s+(?=\S)",
     re.IGNORECASE,
 )
@@ -349,8 +350,12 @@ def notice_of(title: str) -> tuple[str, str]:
     kind = words_of(phrase)[0] if words_of(phrase) else "notice"
     if kind in ("in", "author", "authors"):
         kind = "reply"
-    rest = re.sub(r"^\W*(?:to|on|of|for|regarding)?\s*(?:the\s+article\s*)?\W*", "",
-                  title[match.end() :], flags=re.IGNORECASE)  # fmt: skip
+    rest = re.sub(
+        r"^\W*(?:to|on|of|for|regarding)?\s*(?:the\s+article\s*)?\W*",
+        "",
+        title[match.end() :],
+        flags=re.IGNORECASE,
+    )
     return kind, "".join(words_of(_clean(rest)))
 
 

@@ -247,8 +247,9 @@ def add_summaries(protocol: Protocol, plans: list[StudyPlan], *, wording: bool) 
             plan.findings[row["bib_id"]] = row["finding"]
 
 
-def plan_studies(review: Review, plans: list[StudyPlan],
-                 works_by_bib: dict[str, int]) -> list[DemoStudy]:
+def plan_studies(
+    review: Review, plans: list[StudyPlan], works_by_bib: dict[str, int]
+) -> list[DemoStudy]:
     """The plans on the review's works (two references of one work become one report)."""
     studies: dict[int, DemoStudy] = {}
     for plan in plans:
@@ -323,8 +324,15 @@ def _exclude_cited_only(review: Review) -> int:
     decided = effective_decisions(review, stage)
     undecided = [w for w in stage_works(review, stage) if w not in decided]
     for work in undecided:
-        decide(review, work, "exclude", stage=stage, reviewer=REVIEWER,
-               reason=CITED_ONLY_REASON, note=CITED_ONLY_NOTE)
+        decide(
+            review,
+            work,
+            "exclude",
+            stage=stage,
+            reviewer=REVIEWER,
+            reason=CITED_ONLY_REASON,
+            note=CITED_ONLY_NOTE,
+        )
     return len(undecided)
 
 
@@ -345,8 +353,11 @@ def code_demo(review: Review, thesis_dir: Path | None = None) -> DemoCoding:
     Safe to run again: what is already recorded is not recorded twice.
     """
     works_by_bib = map_bib_ids(review)
-    plans = (load_shipped_plans(review.protocol) if thesis_dir is None
-             else load_thesis_plans(review.protocol, thesis_dir))
+    plans = (
+        load_shipped_plans(review.protocol)
+        if thesis_dir is None
+        else load_thesis_plans(review.protocol, thesis_dir)
+    )
     studies = plan_studies(review, plans, works_by_bib)
     order = [r for s in studies for r in s.reports]
     with review.db.atomic():

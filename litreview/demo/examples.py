@@ -87,8 +87,14 @@ def read_example(example: Example) -> list[ExampleRow]:
     """The shipped rows, in the file's order."""
     text = gzip.decompress((EXAMPLES_DIR / example.data_file).read_bytes()).decode("utf-8")
     return [
-        ExampleRow(r["record_id"], r["title"], r["abstract"], r["doi"], r["year"],
-                   r["label_included"] == "1")
+        ExampleRow(
+            r["record_id"],
+            r["title"],
+            r["abstract"],
+            r["doi"],
+            r["year"],
+            r["label_included"] == "1",
+        )
         for r in csv.DictReader(io.StringIO(text))
     ]
 
@@ -137,8 +143,9 @@ def build_example(directory: Path, name: str) -> Review:
         }
         included = tuple(by_position[i] for i, row in enumerate(rows, 1) if row.included)
         with review.db.atomic():
-            store_published_labels(review, PublishedLabels(example.short_citation, included,
-                                                           len(rows)))
+            store_published_labels(
+                review, PublishedLabels(example.short_citation, included, len(rows))
+            )
     except BaseException:
         review.close()
         raise

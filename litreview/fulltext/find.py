@@ -87,7 +87,9 @@ class _Downloader(Fetcher):
             if k.lower() not in ("content-encoding", "content-length", "transfer-encoding")
         }
         return httpx.Response(
-            response.status_code, headers=headers, content=b"".join(chunks),
+            response.status_code,
+            headers=headers,
+            content=b"".join(chunks),
             request=response.request,
         )
 

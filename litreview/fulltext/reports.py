@@ -98,9 +98,7 @@ def mark_retrieved(
         return _store_retrieval(review, work, "retrieved", None, location, reviewer)
 
 
-def mark_requested(
-    review: Review, record_id: int, *, via: str, reviewer: str | None = None
-) -> int:
+def mark_requested(review: Review, record_id: int, *, via: str, reviewer: str | None = None) -> int:
     """The full text was asked for (interlibrary loan, from the authors, ...) and is
     awaited; the event's date says since when. PRISMA counts it as awaiting."""
     work = _sought_work(review, record_id)

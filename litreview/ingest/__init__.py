@@ -82,8 +82,9 @@ def parse_file(path: str | Path) -> ParsedFile:
         records, problems, _ = xlsx.parse_xlsx(str(path))
         if not records:
             raise ImportFormatError("no records found in this xlsx file", path=str(path))
-        return ParsedFile(str(path), "xlsx", "xlsx", records, problems,
-                          _most_common_database(records))  # fmt: skip
+        return ParsedFile(
+            str(path), "xlsx", "xlsx", records, problems, _most_common_database(records)
+        )
     try:
         data = Path(path).read_bytes()
     except OSError as exc:

@@ -60,8 +60,9 @@ def scan_file(path: str | Path, *, chunk_bytes: int = CHUNK_BYTES) -> FileScan:
     name = str(path)
     if xlsx.is_xlsx(name):  # a workbook: binary, read whole by openpyxl
         digest, size = xlsx.sha256_of(name)
-        return FileScan(name, "xlsx", digest, size, "xlsx", False,
-                        ScannedText(digest, size, "xlsx", "xlsx", ""))  # fmt: skip
+        return FileScan(
+            name, "xlsx", digest, size, "xlsx", False, ScannedText(digest, size, "xlsx", "xlsx", "")
+        )
     scanned = scan_text_file(name, chunk_bytes=chunk_bytes)
     fmt = find_format(scanned.head)
     if fmt is None:
@@ -110,8 +111,9 @@ class StreamedFile:
         return self._databases.most_common(1)[0][0] if self._databases else None
 
     def _chunks(self) -> Iterator[str]:
-        for text, done in iter_decoded_chunks(self.path, self._scan.text,
-                                              chunk_bytes=self._chunk_bytes):  # fmt: skip
+        for text, done in iter_decoded_chunks(
+            self.path, self._scan.text, chunk_bytes=self._chunk_bytes
+        ):
             self.bytes_read = done
             yield text
 
@@ -132,8 +134,9 @@ class StreamedFile:
             return endnote_xml.iter_endnote_xml(self._chunks(), self.path, self.problems)
         if fmt in ("csv", "tsv"):
             delimiter = "\t" if fmt == "tsv" else tabular.csv_delimiter(self._scan.text.head)
-            return tabular.iter_rows(iter_lines(self._chunks()), self.path, delimiter,
-                                     self.problems)  # fmt: skip
+            return tabular.iter_rows(
+                iter_lines(self._chunks()), self.path, delimiter, self.problems
+            )
         if fmt == "xlsx":
             records, problems, _ = xlsx.parse_xlsx(self.path)
             self.problems += problems

@@ -188,8 +188,9 @@ def map_tagged(fmt: TaggedFormat, text: str, starts: list[int], path: str) -> Pa
     parsed = iter_tagged_records(
         text, starts, fmt.end, fmt.make_parser(), path, issues, fmt.ignorable
     )
-    records = [fmt.to_record(record, position, issues) for position, record in
-               enumerate(parsed, start=1)]  # fmt: skip
+    records = [
+        fmt.to_record(record, position, issues) for position, record in enumerate(parsed, start=1)
+    ]
     return records, issues, fmt.hint
 
 

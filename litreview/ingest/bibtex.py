@@ -147,7 +147,8 @@ def _decoded(entry: Entry, library: Library, issues: list[ImportIssue], line: in
             field.value = _decode_latex(field.value)
     block = _apply(coauthors, block, library, issues, line)
     decoded = {
-        f.key.lower(): _split_keywords(f.value) if f.key.lower() in _KEYWORD_FIELDS
+        f.key.lower(): _split_keywords(f.value)
+        if f.key.lower() in _KEYWORD_FIELDS
         else _unbrace(f.value)
         for f in block.fields
     }
@@ -193,17 +194,55 @@ def _by_table(text: str) -> str:
     return unicodedata.normalize("NFC", _SIMPLE_MACRO.sub(_simple_macro, text))
 
 
-_ACCENTS = {"'": "\u0301", "`": "\u0300", "^": "\u0302", '"': "\u0308", "~": "\u0303",
-            "=": "\u0304", ".": "\u0307", "u": "\u0306", "v": "\u030c", "H": "\u030b",
-            "c": "\u0327", "k": "\u0328", "r": "\u030a"}  # fmt: skip
-_LETTERS = {"o": "ø", "O": "Ø", "ss": "ß", "ae": "æ", "AE": "Æ", "oe": "œ", "OE": "Œ",
-            "aa": "å", "AA": "Å", "l": "ł", "L": "Ł", "i": "ı", "j": "ȷ"}  # fmt: skip
-_NAMED = {"textendash": "\u2013", "textemdash": "\u2014", "textquoteleft": "\u2018",
-          "textquoteright": "\u2019", "textquotedblleft": "\u201c",
-          "textquotedblright": "\u201d", "textasciitilde": "~", "textasciicircum": "^",
-          "textbackslash": "\\", "textquestiondown": "\u00bf", "textexclamdown": "\u00a1",
-          "textdegree": "\u00b0", "textbullet": "\u2022", "textellipsis": "\u2026",
-          "textless": "<", "textgreater": ">", "textbar": "|"}  # fmt: skip
+_ACCENTS = {
+    "'": "\u0301",
+    "`": "\u0300",
+    "^": "\u0302",
+    '"': "\u0308",
+    "~": "\u0303",
+    "=": "\u0304",
+    ".": "\u0307",
+    "u": "\u0306",
+    "v": "\u030c",
+    "H": "\u030b",
+    "c": "\u0327",
+    "k": "\u0328",
+    "r": "\u030a",
+}
+_LETTERS = {
+    "o": "ø",
+    "O": "Ø",
+    "ss": "ß",
+    "ae": "æ",
+    "AE": "Æ",
+    "oe": "œ",
+    "OE": "Œ",
+    "aa": "å",
+    "AA": "Å",
+    "l": "ł",
+    "L": "Ł",
+    "i": "ı",
+    "j": "ȷ",
+}
+_NAMED = {
+    "textendash": "\u2013",
+    "textemdash": "\u2014",
+    "textquoteleft": "\u2018",
+    "textquoteright": "\u2019",
+    "textquotedblleft": "\u201c",
+    "textquotedblright": "\u201d",
+    "textasciitilde": "~",
+    "textasciicircum": "^",
+    "textbackslash": "\\",
+    "textquestiondown": "\u00bf",
+    "textexclamdown": "\u00a1",
+    "textdegree": "\u00b0",
+    "textbullet": "\u2022",
+    "textellipsis": "\u2026",
+    "textless": "<",
+    "textgreater": ">",
+    "textbar": "|",
+}
 _SIMPLE_MACRO = re.compile(
     r"\\([&%$_#])"  # escaped specials
     r"|\\(['`^\"~=.])\s*(?:\{([A-Za-z]|\\[ij])\}|([A-Za-z]|\\[ij](?![A-Za-z])))"  # accents
@@ -248,8 +287,13 @@ def _latex_decoder() -> Any:
     return LatexDecodingMiddleware(keep_braced_groups=True)._decoder
 
 
-def _apply(middleware: BlockMiddleware, entry: Entry, library: Library,
-           issues: list[ImportIssue], line: int | None) -> Entry:
+def _apply(
+    middleware: BlockMiddleware,
+    entry: Entry,
+    library: Library,
+    issues: list[ImportIssue],
+    line: int | None,
+) -> Entry:
     result = middleware.transform_entry(entry, library)
     if isinstance(result, ParsingFailedBlock):
         issues.append(ImportIssue(line, f"entry {entry.key!r}: {result.error}"))

@@ -73,8 +73,11 @@ def _names(value: Any) -> list[str]:
     for person in value:
         if not isinstance(person, dict):
             continue
-        family = " ".join(str(person.get(k, "")).strip() for k in ("non-dropping-particle",
-                                                                     "family") if person.get(k))
+        family = " ".join(
+            str(person.get(k, "")).strip()
+            for k in ("non-dropping-particle", "family")
+            if person.get(k)
+        )
         given = str(person.get("given", "")).strip()
         literal = str(person.get("literal", "")).strip()
         name = f"{family}, {given}" if family and given else family or literal or given
@@ -151,8 +154,10 @@ def _list(value: Any) -> list[str]:
 
 
 def _raw(item: dict[str, Any]) -> list[tuple[str, str]]:
-    return [(key, value if isinstance(value, str) else json.dumps(value, ensure_ascii=False))
-            for key, value in item.items()]  # fmt: skip
+    return [
+        (key, value if isinstance(value, str) else json.dumps(value, ensure_ascii=False))
+        for key, value in item.items()
+    ]
 
 
 def parse_csl_json(text: str, path: str) -> ParseResult:
@@ -160,7 +165,9 @@ def parse_csl_json(text: str, path: str) -> ParseResult:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise ImportFormatError(
-            f"unreadable CSL-JSON: {exc.msg}", path=path, line=exc.lineno,
+            f"unreadable CSL-JSON: {exc.msg}",
+            path=path,
+            line=exc.lineno,
             hint="export the references again (Zotero: Export Library -> CSL JSON)",
         ) from exc
     items = data if isinstance(data, list) else [data]

@@ -119,10 +119,12 @@ def _record(element: Element, position: int, line: int | None) -> ParsedRecord:
     fields = RecordFields(
         type=n.type_code([kind_name]) if kind_name else None,
         title=_text(titles.find("title")) if titles is not None else None,
-        authors=[a for a in (n.clean_name(x) for x in _texts(contributors, "authors/author"))
-                 if a],  # fmt: skip
-        editors=[a for a in (n.clean_name(x)
-                             for x in _texts(contributors, "secondary-authors/author")) if a],
+        authors=[a for a in (n.clean_name(x) for x in _texts(contributors, "authors/author")) if a],
+        editors=[
+            a
+            for a in (n.clean_name(x) for x in _texts(contributors, "secondary-authors/author"))
+            if a
+        ],
         year=n.parse_year(year_text),
         date=n.normalize_date(" ".join(t for t in (year_text, *date_text[:1]) if t)),
         journal=journal,
@@ -155,9 +157,13 @@ def iter_endnote_xml(
     position = 0
     try:
         parents: list[Element] = []
-        for event, element in DET.iterparse(_Utf8Reader(chunks), events=("start", "end"),
-                                            forbid_dtd=False, forbid_entities=True,
-                                            forbid_external=True):  # fmt: skip
+        for event, element in DET.iterparse(
+            _Utf8Reader(chunks),
+            events=("start", "end"),
+            forbid_dtd=False,
+            forbid_entities=True,
+            forbid_external=True,
+        ):
             if event == "start":  # the open elements above the current record
                 if element.tag != _RECORD_TAG:
                     parents.append(element)
@@ -179,7 +185,9 @@ def iter_endnote_xml(
     except DET.ParseError as exc:
         line = exc.position[0] if exc.position else None
         raise ImportFormatError(
-            f"malformed EndNote XML after {position} records: {exc}", path=path, line=line,
+            f"malformed EndNote XML after {position} records: {exc}",
+            path=path,
+            line=line,
             hint="export the references again; a truncated file ends like this",
         ) from exc
 

@@ -69,8 +69,10 @@ def _validate(options: ImportOptions) -> None:
     if options.arm not in ARMS:
         raise InvalidValue(f"unknown arm {options.arm!r}", hint=f"use one of {', '.join(ARMS)}")
     if options.reported_hits is not None and not 0 <= options.reported_hits < 2**63:
-        raise InvalidValue("--reported-hits must be a count from 0 to 2**63 - 1",
-                           hint="give the number of hits the database reported")
+        raise InvalidValue(
+            "--reported-hits must be a count from 0 to 2**63 - 1",
+            hint="give the number of hits the database reported",
+        )
 
 
 def _database_name(parsed: ParsedFile | StreamedFile, options: ImportOptions, path: Path) -> str:
@@ -108,8 +110,10 @@ def spooled_inputs(
     name; the import reads every file twice (scan, then parse). Also yields temporary
     path -> the name the user gave, for messages. The copies are removed afterwards."""
     if sum(1 for p in paths if str(p) == STDIN) > 1:
-        raise InvalidValue("'-' (standard input) is given more than once",
-                           hint="standard input can be read only once")
+        raise InvalidValue(
+            "'-' (standard input) is given more than once",
+            hint="standard input can be read only once",
+        )
     if not any(str(p) == STDIN or _is_stream(p) for p in paths):
         yield paths, {}
         return
@@ -149,9 +153,10 @@ def _spool(path: Path, copy: Path, stdin: BinaryIO | None) -> None:
         return
     if not stat.S_ISFIFO(os.stat(path).st_mode):
         raise ImportFormatError(
-            "is a device or a socket, not a file", path=str(path),
-            hint="import a reference file; to pipe one in, use '-' (cat FILE | litreview "
-            "import -)")
+            "is a device or a socket, not a file",
+            path=str(path),
+            hint="import a reference file; to pipe one in, use '-' (cat FILE | litreview import -)",
+        )
     try:
         stream = open(path, "rb")  # noqa: SIM115 (closed just below)
     except OSError as exc:
@@ -162,12 +167,16 @@ def _spool(path: Path, copy: Path, stdin: BinaryIO | None) -> None:
 
 def _check_stdin() -> None:
     if sys.stdin is None or sys.stdin.isatty():
-        raise InvalidValue("'-' reads the file from standard input, but it is a terminal",
-                           hint="pipe the file in: cat export.ris | litreview import -")
+        raise InvalidValue(
+            "'-' reads the file from standard input, but it is a terminal",
+            hint="pipe the file in: cat export.ris | litreview import -",
+        )
     if stat.S_ISCHR(os.fstat(sys.stdin.fileno()).st_mode):
         raise ImportFormatError(
-            "standard input is a device, not a file", path="<stdin>",
-            hint="redirect a reference file into it: litreview import - < export.ris")
+            "standard input is a device, not a file",
+            path="<stdin>",
+            hint="redirect a reference file into it: litreview import - < export.ris",
+        )
 
 
 def _copy(source: BinaryIO, copy: Path, name: str) -> None:
@@ -176,9 +185,11 @@ def _copy(source: BinaryIO, copy: Path, name: str) -> None:
         while chunk := source.read(_SPOOL_CHUNK):
             if _NUL_RUN in chunk:
                 raise ImportFormatError(
-                    "contains NUL bytes: it is binary, not a reference export", path=name,
+                    "contains NUL bytes: it is binary, not a reference export",
+                    path=name,
                     hint="export the references from your database as RIS, MEDLINE/nbib, "
-                    "BibTeX or CSV")
+                    "BibTeX or CSV",
+                )
             out.write(chunk)
 
 
@@ -204,8 +215,9 @@ def import_files(
             results = _import_files(review, ready, options, progress)
         except ImportFormatError as exc:
             if exc.path in names:
-                raise ImportFormatError(exc.detail, path=names[exc.path], line=exc.line,
-                                        hint=exc.hint) from exc
+                raise ImportFormatError(
+                    exc.detail, path=names[exc.path], line=exc.line, hint=exc.hint
+                ) from exc
             raise
         for result in results:
             result.path = names.get(result.path, result.path)
@@ -262,10 +274,15 @@ def _stream_files(
         path = Path(scan.path)
         streamed = iter_parse_file(path, scan)
         source_id = sources_store.insert_source(
-            review.db, **_source_values(options, "file", path.stem),
-            file_name=path.name, sha256=scan.sha256, size_bytes=scan.size or None,
-            format=scan.format, encoding=scan.encoding, records_parsed=0,
-        )  # fmt: skip
+            review.db,
+            **_source_values(options, "file", path.stem),
+            file_name=path.name,
+            sha256=scan.sha256,
+            size_bytes=scan.size or None,
+            format=scan.format,
+            encoding=scan.encoding,
+            records_parsed=0,
+        )
         while batch := list(itertools.islice(streamed.records, BATCH)):
             records_store.insert_records(review.db, source_id, batch)
             if progress:
@@ -278,9 +295,12 @@ def _stream_files(
         result.problems = list(streamed.problems)
         result.source_id = source_id
         sources_store.update_source(
-            review.db, source_id, database=result.database,
-            records_parsed=streamed.count, problems=result.problems,
-        )  # fmt: skip
+            review.db,
+            source_id,
+            database=result.database,
+            records_parsed=streamed.count,
+            problems=result.problems,
+        )
 
 
 def _source_values(options: ImportOptions, kind: str, database: str) -> dict[str, object]:

@@ -73,8 +73,21 @@ _ER_LINE = re.compile(r"^ER(?:  -|[ \t]{1,3}-(?=[ \t]|$))", re.MULTILINE)
 _TAG_LINE = re.compile(r"([A-Z][A-Z0-9])([ \t]{1,3})-(.*)")
 # types whose A2 is the editor (EndNote's RIS type table); elsewhere A2 is a sponsor, a
 # producer, a department, ... and editors are ED
-EDITED_TYPES = frozenset({"CHAP", "ECHAP", "EDBOOK", "CONF", "CPAPER", "ENCYC", "DICT",
-                          "BOOK", "EBOOK", "BLOG", "ANCIENT"})  # fmt: skip
+EDITED_TYPES = frozenset(
+    {
+        "CHAP",
+        "ECHAP",
+        "EDBOOK",
+        "CONF",
+        "CPAPER",
+        "ENCYC",
+        "DICT",
+        "BOOK",
+        "EBOOK",
+        "BLOG",
+        "ANCIENT",
+    }
+)
 _EDITED_TYPES = EDITED_TYPES
 _BOOK_TYPES = frozenset({"BOOK", "EBOOK", "EDBOOK"})
 _URL_FIELDS = ("urls", "file_attachments1", "file_attachments2", "figure", "website_link")
@@ -227,8 +240,14 @@ def _fullest_date(dates: list[str]) -> str | None:
 
 
 def _abbreviation(record: dict[str, Any], journal: str | None) -> str | None:
-    names = ("alternate_title1", "alternate_title2", "periodical_abbreviation", "iso_abbreviation",
-             "abbreviation_29", "journal_name")  # fmt: skip
+    names = (
+        "alternate_title1",
+        "alternate_title2",
+        "periodical_abbreviation",
+        "iso_abbreviation",
+        "abbreviation_29",
+        "journal_name",
+    )
     candidates = (n.clean_text(v) for v in values(record, *names))
     return next((c for c in candidates if c and c != journal), None)
 
@@ -263,8 +282,14 @@ def _abstract(record: dict[str, Any]) -> str | None:
 
 def fingerprint(record: dict[str, Any]) -> str | None:
     """The database an RIS record came from, recognised from its content."""
-    names = ("name_of_database", "database_provider", "accession_number", "urls",
-             "file_attachments2", "website_link")  # fmt: skip
+    names = (
+        "name_of_database",
+        "database_provider",
+        "accession_number",
+        "urls",
+        "file_attachments2",
+        "website_link",
+    )
     text = f"\n{chr(10).join(values(record, *names)).lower()}\n"
     for markers, name in _FINGERPRINTS:
         if any(marker in text for marker in markers):

@@ -28,8 +28,18 @@ _ALIASES: dict[str, tuple[str, ...]] = {
     "date": ("date", "publication date", "pd", "da"),
     "doi": ("doi", "di", "do"),
     "keywords": ("keywords", "kw", "author keywords", "author_keywords", "de", "manual tags"),
-    "journal": ("journal", "journal_name", "source title", "so", "publication title",
-                "secondary_title", "t2", "container", "jo", "journal/book"),
+    "journal": (
+        "journal",
+        "journal_name",
+        "source title",
+        "so",
+        "publication title",
+        "secondary_title",
+        "t2",
+        "container",
+        "jo",
+        "journal/book",
+    ),
     "journal_abbrev": ("journal_abbrev", "abbreviated source title", "j2", "ji"),
     "volume": ("volume", "vl"),
     "issue": ("issue", "number", "is"),
@@ -47,7 +57,7 @@ _ALIASES: dict[str, tuple[str, ...]] = {
     "place": ("place", "place_published", "cy"),
     "pmid": ("pmid", "pubmed_id", "pubmed id"),
     "notes": ("notes", "note", "n1"),
-}  # fmt: skip
+}
 _KNOWN = frozenset(alias for aliases in _ALIASES.values() for alias in aliases)
 _DECISIVE = frozenset(
     {"title", "abstract", "doi", "primary_title", "article title", "document title"}
@@ -122,8 +132,7 @@ def iter_rows(
 _RUNAWAY_ROWS = 2  # swallowed lines that parse as whole rows before a cell is refused
 
 
-def check_runaway(row: list[str], header: list[str], delimiter: str, path: str,
-                   start: int) -> None:
+def check_runaway(row: list[str], header: list[str], delimiter: str, path: str, start: int) -> None:
     """Refuse a row whose quoted cell ran on over lines that are rows of their own.
 
     A stray opening quote makes the CSV reader take everything up to the next quote
@@ -140,8 +149,11 @@ def check_runaway(row: list[str], header: list[str], delimiter: str, path: str,
         if "\n" not in cell:
             continue
         lines = cell.split("\n")[1:]
-        wide = [i for i, line in enumerate(lines, start=1)
-                if line.strip() and _cells(line, delimiter) >= width]
+        wide = [
+            i
+            for i, line in enumerate(lines, start=1)
+            if line.strip() and _cells(line, delimiter) >= width
+        ]
         if len(wide) >= _RUNAWAY_ROWS and 2 * len(wide) >= len([x for x in lines if x.strip()]):
             first = start + offset
             kind = "TSV" if delimiter == "\t" else "CSV"
@@ -154,7 +166,7 @@ def check_runaway(row: list[str], header: list[str], delimiter: str, path: str,
                 path=path,
                 line=first,
                 hint="fix the stray or unbalanced double quote on that line (a quote "
-                "inside a quoted field is written twice: \"\"), or export the file again",
+                'inside a quoted field is written twice: ""), or export the file again',
             )
         offset += cell.count("\n")
 

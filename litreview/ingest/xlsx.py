@@ -73,8 +73,11 @@ def parse_xlsx(path: str) -> ParseResult:
     try:
         book = load_workbook(path, read_only=True, data_only=True)
     except (OSError, zipfile.BadZipFile, KeyError, ValueError) as exc:
-        raise ImportFormatError(f"unreadable xlsx workbook: {exc}", path=path,
-                                hint="open it in a spreadsheet and save it again") from exc
+        raise ImportFormatError(
+            f"unreadable xlsx workbook: {exc}",
+            path=path,
+            hint="open it in a spreadsheet and save it again",
+        ) from exc
     try:
         sheet = book.worksheets[0]
         out = io.StringIO()
@@ -88,7 +91,8 @@ def parse_xlsx(path: str) -> ParseResult:
     if tabular.detect_header(head) is None:
         raise ImportFormatError(
             "the first worksheet's first row is not a header with known columns",
-            path=path, line=1,
+            path=path,
+            line=1,
             hint="put column names such as title, abstract, authors, year, doi in row 1",
         )
     issues: list[ImportIssue] = []

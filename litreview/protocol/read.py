@@ -66,8 +66,21 @@ RECORD_FIELDS = tuple(f.name for f in dataclasses.fields(RecordFields)) + ("page
 # Every key a protocol may use, by table (array indices left out). docs/protocol.md documents
 # each one, and a test keeps the two in step.
 KEYS: dict[str, tuple[str, ...]] = {
-    "": ("format", "title", "question", "version", "eligibility", "criteria", "highlight",
-         "screening", "stages", "quality", "codebook", "report", "fulltext_notes"),
+    "": (
+        "format",
+        "title",
+        "question",
+        "version",
+        "eligibility",
+        "criteria",
+        "highlight",
+        "screening",
+        "stages",
+        "quality",
+        "codebook",
+        "report",
+        "fulltext_notes",
+    ),
     "eligibility": ("year_from", "year_to", "languages", "document_types"),
     "criteria": ("inclusion", "exclusion"),
     "highlight": ("include", "exclude"),
@@ -79,13 +92,30 @@ KEYS: dict[str, tuple[str, ...]] = {
     "quality.scale": ("name", "score", "description"),
     "quality.criteria": ("name", "label", "description"),
     "quality.grades": ("name", "min_score", "description", "min_each", "required"),
-    "codebook": ("name", "label", "kind", "values", "max_values", "applies_to", "description",
-                 "detail"),
+    "codebook": (
+        "name",
+        "label",
+        "kind",
+        "values",
+        "max_values",
+        "applies_to",
+        "description",
+        "detail",
+    ),
     "codebook.values": ("name", "label", "description", "keywords"),
-    "report": ("studies_columns", "studies_sort", "studies_filter", "matrix_rows", "matrix_cols",
-               "matrix_row_values", "matrix_col_values", "matrix_cell_text", "citation_style"),
+    "report": (
+        "studies_columns",
+        "studies_sort",
+        "studies_filter",
+        "matrix_rows",
+        "matrix_cols",
+        "matrix_row_values",
+        "matrix_col_values",
+        "matrix_cell_text",
+        "citation_style",
+    ),
     "report.studies_columns": ("header", "source", "separator", "fallback"),
-}  # fmt: skip
+}
 
 
 def read_protocol(doc: Document, data: dict[str, Any]) -> Protocol:

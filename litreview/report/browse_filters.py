@@ -96,9 +96,13 @@ def sort_rows(rows: Iterable[BrowseRow], key: str) -> list[BrowseRow]:
     if key == "year":
         return sorted(rows, key=lambda r: (-(r.work.fields.year or 0), r.work_id))
     if key == "author":
-        return sorted(rows, key=lambda r: (
-            (r.work.fields.authors[0] if r.work.fields.authors else "~").casefold(), r.work_id,
-        ))  # fmt: skip
+        return sorted(
+            rows,
+            key=lambda r: (
+                (r.work.fields.authors[0] if r.work.fields.authors else "~").casefold(),
+                r.work_id,
+            ),
+        )
     return sorted(rows, key=lambda r: r.work_id)
 
 

@@ -38,13 +38,28 @@ from litreview.screening.progress import STOP_EVENT
 from litreview.storage.review import Review
 
 PRISMA_KEYS = (
-    "database_results", "database_results_by_source", "register_results", "duplicates",
-    "excluded_automatic", "excluded_other", "records_screened", "records_excluded",
-    "records_excluded_by_automation", "dbr_sought_reports", "dbr_notretrieved_reports",
-    "dbr_assessed", "dbr_excluded", "other_results", "other_sought_reports",
-    "other_notretrieved_reports", "other_assessed", "other_excluded", "new_studies",
-    "new_reports", "quality_grades",
-)  # fmt: skip
+    "database_results",
+    "database_results_by_source",
+    "register_results",
+    "duplicates",
+    "excluded_automatic",
+    "excluded_other",
+    "records_screened",
+    "records_excluded",
+    "records_excluded_by_automation",
+    "dbr_sought_reports",
+    "dbr_notretrieved_reports",
+    "dbr_assessed",
+    "dbr_excluded",
+    "other_results",
+    "other_sought_reports",
+    "other_notretrieved_reports",
+    "other_assessed",
+    "other_excluded",
+    "new_studies",
+    "new_reports",
+    "quality_grades",
+)
 
 
 def _by_name(pairs: list[tuple[str, int]]) -> dict[str, int]:
@@ -324,7 +339,8 @@ def _other_not_screened_out(c: dict[str, Any]) -> int:
     if not trace:  # counts from elsewhere (an R package CSV) carry no trace
         return int(c["other_sought_reports"])
     return int(
-        trace["other_works"] - trace["other_ineligible"]
+        trace["other_works"]
+        - trace["other_ineligible"]
         - _sum(trace["other_records_excluded_by_stage"])
         - trace["other_records_excluded_by_automation"]
     )

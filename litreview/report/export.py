@@ -176,8 +176,9 @@ def write_xlsx_export(review: Review, items: list[ExportedWork], path: Path) -> 
     from litreview.report.model import Table
 
     header, *rows = csv_rows(review, items)
-    write_xlsx(Table("records", "litreview export", tuple(header),
-                     tuple(tuple(r) for r in rows)), path)  # fmt: skip
+    write_xlsx(
+        Table("records", "litreview export", tuple(header), tuple(tuple(r) for r in rows)), path
+    )
 
 
 def render_bibtex(review: Review, items: list[ExportedWork]) -> str:
@@ -194,7 +195,11 @@ def _check_format(fmt: str) -> None:
 
 
 def export_to_file(
-    review: Review, fmt: str, path: Path, *, stage: str | None = None,
+    review: Review,
+    fmt: str,
+    path: Path,
+    *,
+    stage: str | None = None,
     decision: str | None = None,
 ) -> int:
     """Write the export to ``path``; returns how many works it holds."""

@@ -62,7 +62,6 @@ _CONTAINER = {
 _SCRIPT_RUNS = re.compile(r"[\u0000-\u024f\u1e00-\u1eff]+")
 
 
-
 @functools.cache
 def _encoder(protection: str) -> object:
     from pylatexenc.latexencode import UnicodeToLatexEncoder

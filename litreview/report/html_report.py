@@ -78,11 +78,15 @@ def _table_html(table: Table) -> list[str]:
     if not table.rows:
         return [f'<p class="note">{esc(table.title)}: nothing yet.</p>']
     head = "".join(f'<th scope="col">{escape_html(h)}</th>' for h in table.headers)
-    rows = "\n".join("<tr>" + "".join(f"<td>{escape_html(c)}</td>" for c in row) + "</tr>"
-                     for row in table.rows)
+    rows = "\n".join(
+        "<tr>" + "".join(f"<td>{escape_html(c)}</td>" for c in row) + "</tr>" for row in table.rows
+    )
     notes = [f'<p class="note">{escape_html(n)}</p>' for n in table.notes]
-    return [f"<table>\n<caption>{escape_html(table.title)}</caption>\n<thead><tr>{head}</tr>"
-            f"</thead>\n<tbody>\n{rows}\n</tbody>\n</table>", *notes]
+    return [
+        f"<table>\n<caption>{escape_html(table.title)}</caption>\n<thead><tr>{head}</tr>"
+        f"</thead>\n<tbody>\n{rows}\n</tbody>\n</table>",
+        *notes,
+    ]
 
 
 def _list(items: Iterable[str]) -> str:
@@ -95,8 +99,9 @@ def _protocol(review: Review) -> list[str]:
     if p.question:
         out.append(f"<dt>Question</dt><dd>{esc(p.question)}</dd>")
     out.append(f"<dt>Protocol version</dt><dd>{p.version} (SHA-256 {esc(p.sha256[:12])})</dd>")
-    stages = "; ".join(f"{s.label} ({'records' if s.kind == 'screening' else 'reports'})"
-                       for s in p.stages)
+    stages = "; ".join(
+        f"{s.label} ({'records' if s.kind == 'screening' else 'reports'})" for s in p.stages
+    )
     out.append(f"<dt>Stages</dt><dd>{esc(stages)}</dd>")
     e = p.eligibility
     limits = []
@@ -108,17 +113,23 @@ def _protocol(review: Review) -> list[str]:
         limits.append("document types " + ", ".join(e.document_types))
     out.append(f"<dt>Eligibility limits</dt><dd>{esc('; '.join(limits) or 'none')}</dd>")
     s = p.screening
-    mode = {"single": "one reviewer", "dual": "two reviewers independently",
-            "dual-sample": f"two reviewers on a {s.sample_share or 0:.0%} sample"}.get(s.mode,
-                                                                                     s.mode)
-    out.append(f"<dt>Screening</dt><dd>{esc(mode)}; recall target {s.recall_target:.0%}; "
-               f"stopping rule {esc(s.stopping_rule or 'the default')}</dd>")
+    mode = {
+        "single": "one reviewer",
+        "dual": "two reviewers independently",
+        "dual-sample": f"two reviewers on a {s.sample_share or 0:.0%} sample",
+    }.get(s.mode, s.mode)
+    out.append(
+        f"<dt>Screening</dt><dd>{esc(mode)}; recall target {s.recall_target:.0%}; "
+        f"stopping rule {esc(s.stopping_rule or 'the default')}</dd>"
+    )
     if p.quality.grades:
-        out.append("<dt>Appraisal grades</dt><dd>"
-                   + esc(", ".join(g.name for g in p.quality.grades)) + "</dd>")
+        out.append(
+            "<dt>Appraisal grades</dt><dd>"
+            + esc(", ".join(g.name for g in p.quality.grades))
+            + "</dd>"
+        )
     if p.codebook:
-        out.append("<dt>Codebook</dt><dd>" + esc(", ".join(d.label for d in p.codebook))
-                   + "</dd>")
+        out.append("<dt>Codebook</dt><dd>" + esc(", ".join(d.label for d in p.codebook)) + "</dd>")
     out.append("</dl>")
     if p.criteria.inclusion:
         out += ["<h3>Inclusion criteria</h3>", _list(p.criteria.inclusion)]
@@ -159,8 +170,9 @@ def _prisma(review: Review, check: Any) -> list[str]:
     if check.banner:
         out.append(f'<p class="banner">{esc(check.banner)}</p>')
     svg = render_flow_svg(c, title=review.protocol.title, banner=check.banner)
-    out.append(f'<figure>{inline_svg(svg)}<figcaption>PRISMA 2020 flow diagram.'
-               "</figcaption></figure>")
+    out.append(
+        f"<figure>{inline_svg(svg)}<figcaption>PRISMA 2020 flow diagram.</figcaption></figure>"
+    )
     rows = [
         ("Records identified from databases", c["database_results"]),
         ("Records identified from registers", c["register_results"]),
@@ -170,14 +182,14 @@ def _prisma(review: Review, check: Any) -> list[str]:
         ("Records excluded", c["records_excluded"]),
         ("of which by automation tools", c["records_excluded_by_automation"]),
         ("Reports sought for retrieval", c["dbr_sought_reports"] + c["other_sought_reports"]),
-        ("Reports not retrieved", c["dbr_notretrieved_reports"]
-         + c["other_notretrieved_reports"]),
+        ("Reports not retrieved", c["dbr_notretrieved_reports"] + c["other_notretrieved_reports"]),
         ("Reports assessed for eligibility", c["dbr_assessed"] + c["other_assessed"]),
         ("Studies included in review", c["new_studies"]),
         ("Reports of included studies", c["new_reports"]),
     ]
-    table = Table("prisma", "PRISMA 2020 numbers", ("Box", "n"),
-                  tuple((label, f"{n:,}") for label, n in rows))
+    table = Table(
+        "prisma", "PRISMA 2020 numbers", ("Box", "n"), tuple((label, f"{n:,}") for label, n in rows)
+    )
     return out + _table_html(table)
 
 
@@ -185,19 +197,25 @@ def stopping_statement(label: str, report: dict[str, Any]) -> str:
     """One sentence: whether screening stopped, by which rule, and the recall estimate."""
     rule = str(report.get("default_rule"))
     verdict = report.get("rules", {}).get(rule, {})
-    text = f"{label}: {report['found']:,} includes in {report['screened']:,} of " \
-           f"{report['total']:,} records screened."
+    text = (
+        f"{label}: {report['found']:,} includes in {report['screened']:,} of "
+        f"{report['total']:,} records screened."
+    )
     stopped = report.get("stopped")
     if stopped:
         who = f" by {stopped['reviewer']}" if stopped.get("reviewer") else ""
-        text += (f" Screening was stopped{who} on {str(stopped['at'])[:10]} under the "
-                 f"{stopped.get('rule') or rule} rule; the records left count as excluded "
-                 "by automation.")
+        text += (
+            f" Screening was stopped{who} on {str(stopped['at'])[:10]} under the "
+            f"{stopped.get('rule') or rule} rule; the records left count as excluded "
+            "by automation."
+        )
     elif report["screened"] >= report["total"]:
         text += " Every record was screened."
     else:
-        text += f" Screening goes on; the {rule} rule now says " \
-                f"{'stop' if verdict.get('stop') else 'go on'}."
+        text += (
+            f" Screening goes on; the {rule} rule now says "
+            f"{'stop' if verdict.get('stop') else 'go on'}."
+        )
     estimate = report.get("recall_estimate")
     if estimate and estimate.get("recall") is not None:
         text += f" Estimated recall {estimate['recall']:.1%}"
@@ -214,11 +232,23 @@ def _screening(review: Review, status: dict[str, Any]) -> list[str]:
     rows = []
     for s in review.protocol.stages:
         counts = status["stages"].get(s.name, {})
-        rows.append((s.label, *(f"{counts.get(k, 0):,}" for k in
-                                ("screened", "included", "excluded", "maybe", "remaining"))))
-    out += _table_html(Table("stages", "Decisions per stage",
-                             ("Stage", "Screened", "Included", "Excluded", "Maybe", "Left"),
-                             tuple(rows)))
+        rows.append(
+            (
+                s.label,
+                *(
+                    f"{counts.get(k, 0):,}"
+                    for k in ("screened", "included", "excluded", "maybe", "remaining")
+                ),
+            )
+        )
+    out += _table_html(
+        Table(
+            "stages",
+            "Decisions per stage",
+            ("Stage", "Screened", "Included", "Excluded", "Maybe", "Left"),
+            tuple(rows),
+        )
+    )
     for stage, report in status.get("stopping", {}).items():
         label = review.protocol.stage(stage).label
         out += [f"<h3>{esc(label)}</h3>", f"<p>{esc(stopping_statement(label, report))}</p>"]
@@ -240,16 +270,20 @@ def _recall_figure(review: Review, stage: str, status: dict[str, Any]) -> str:
         svg = render(data, "svg", FigureSize(6.5, 3.6)).decode("utf-8")
     except LitreviewError as exc:  # matplotlib is not installed
         return f'<p class="note">No recall figure: {esc(exc.message)} ({esc(exc.hint)}).</p>'
-    return (f"<figure>{inline_svg(svg)}<figcaption>Includes found against records screened"
-            f" ({esc(data.label)}).</figcaption></figure>")
+    return (
+        f"<figure>{inline_svg(svg)}<figcaption>Includes found against records screened"
+        f" ({esc(data.label)}).</figcaption></figure>"
+    )
 
 
 def _agreement_sentence(review: Review, item: dict[str, Any]) -> str:
     label = review.protocol.stage(str(item["stage"])).label
     names = " and ".join(str(r) for r in item["reviewers"])
-    return (f"{label}: {names} both decided {item['both_decided']:,} records; agreement "
-            f"{item['percent_agreement']}%, Cohen's kappa {item['cohen_kappa']}, PABAK "
-            f"{item['pabak']}; {item['conflicts']} conflicts ({item['resolved']} resolved).")
+    return (
+        f"{label}: {names} both decided {item['both_decided']:,} records; agreement "
+        f"{item['percent_agreement']}%, Cohen's kappa {item['cohen_kappa']}, PABAK "
+        f"{item['pabak']}; {item['conflicts']} conflicts ({item['resolved']} resolved)."
+    )
 
 
 def _appraisal(review: Review) -> list[str]:
@@ -266,8 +300,11 @@ def _appendix(review: Review) -> list[str]:
     out = [_section("Included studies", "studies")]
     for name in ("studies", "matrix"):
         table = _build(review, name)
-        out += _table_html(table) if isinstance(table, Table) else \
-            [f'<p class="note">{esc(table)}</p>']
+        out += (
+            _table_html(table)
+            if isinstance(table, Table)
+            else [f'<p class="note">{esc(table)}</p>']
+        )
     return out
 
 
@@ -294,31 +331,48 @@ def methods_paragraph(review: Review, status: dict[str, Any], counts: dict[str, 
         sentences.append("We searched " + _join(parts) + ".")
     if others:
         methods = sorted({str(s.get("method") or s["database"]) for s in others})
-        sentences.append(f"Other methods: {_join(methods)} "
-                         f"({sum(s['records'] for s in others):,} records).")
+        sentences.append(
+            f"Other methods: {_join(methods)} ({sum(s['records'] for s in others):,} records)."
+        )
     sentences.append(
         f"Deduplication of the {status['records']:,} records found {status['duplicates']:,} "
         f"duplicates, leaving {status['works']:,} works"
-        + (f", of which {status['ineligible']:,} were outside the eligibility limits"
-           if status["ineligible"] else "") + ".")
+        + (
+            f", of which {status['ineligible']:,} were outside the eligibility limits"
+            if status["ineligible"]
+            else ""
+        )
+        + "."
+    )
     stages = "; then ".join(
         f"{s.label.lower()} ({status['stages'].get(s.name, {}).get('screened', 0):,} "
-        f"{'records' if s.kind == 'screening' else 'reports'} decided)" for s in p.stages)
+        f"{'records' if s.kind == 'screening' else 'reports'} decided)"
+        for s in p.stages
+    )
     sentences.append(f"Screening went through {len(p.stages)} stages: {stages}.")
-    reviewers = sorted({r for s in p.stages
-                        for d in decisions_store.decisions_by_reviewer(review.db, s.name).values()
-                        for r in d if r})
+    reviewers = sorted(
+        {
+            r
+            for s in p.stages
+            for d in decisions_store.decisions_by_reviewer(review.db, s.name).values()
+            for r in d
+            if r
+        }
+    )
     if reviewers:
-        sentences.append(f"Decisions were recorded by {len(reviewers)} reviewer"
-                         f"{'s' if len(reviewers) != 1 else ''} ({_join(reviewers)}); "
-                         f"screening mode: {p.screening.mode}.")
+        sentences.append(
+            f"Decisions were recorded by {len(reviewers)} reviewer"
+            f"{'s' if len(reviewers) != 1 else ''} ({_join(reviewers)}); "
+            f"screening mode: {p.screening.mode}."
+        )
     for item in status.get("agreement", []):
         if item.get("both_decided"):
             sentences.append(_agreement_sentence(review, item))
     for stage, report in status.get("stopping", {}).items():
         sentences.append(stopping_statement(p.stage(stage).label, report))
-    sentences.append(f"{counts['new_studies']:,} studies ({counts['new_reports']:,} reports) "
-                     "were included.")
+    sentences.append(
+        f"{counts['new_studies']:,} studies ({counts['new_reports']:,} reports) were included."
+    )
     return " ".join(re.sub(r"\s+", " ", s) for s in sentences)
 
 
@@ -326,4 +380,3 @@ def _join(items: list[str]) -> str:
     if len(items) <= 1:
         return "".join(items)
     return ", ".join(items[:-1]) + " and " + items[-1]
-

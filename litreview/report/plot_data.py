@@ -135,7 +135,9 @@ def read_trace(path: str | Path) -> list[TraceRecall]:
             missing = [c for c in TRACE_COLUMNS if c not in (reader.fieldnames or [])]
             if missing:
                 raise ImportFormatError(
-                    f"missing column(s) {', '.join(missing)}", path=name, line=1,
+                    f"missing column(s) {', '.join(missing)}",
+                    path=name,
+                    line=1,
                     hint="give the file 'litreview simulate --trace-out FILE' wrote",
                 )
             for line, row in enumerate(reader, start=2):
@@ -145,7 +147,8 @@ def read_trace(path: str | Path) -> list[TraceRecall]:
                 except (TypeError, ValueError):
                     raise ImportFormatError(
                         "seed, position, label and is_prior must be whole numbers",
-                        path=name, line=line,
+                        path=name,
+                        line=line,
                         hint="give the file 'litreview simulate --trace-out FILE' wrote",
                     ) from None
                 if not prior:
@@ -155,8 +158,9 @@ def read_trace(path: str | Path) -> list[TraceRecall]:
     except UnicodeDecodeError as exc:
         raise ImportFormatError("not UTF-8 text", path=name) from exc
     if not rows:
-        raise ImportFormatError("no screened records", path=name,
-                                hint="the trace has a header only")
+        raise ImportFormatError(
+            "no screened records", path=name, hint="the trace has a header only"
+        )
     by_file: dict[str, list[SeedCurve]] = defaultdict(list)
     for (file, seed), positioned in rows.items():
         labels = [label for _, label in sorted(positioned)]
@@ -171,15 +175,24 @@ def read_trace(path: str | Path) -> list[TraceRecall]:
                 for n, r in make_rules(random_state=seed).items()
             )
         )
-        by_file[file].append(SeedCurve(
-            seed, _cumulative(labels), relevant, float(metrics["wss95"]),
-            int(metrics["screened_to_95"]), stops,
-        ))
+        by_file[file].append(
+            SeedCurve(
+                seed,
+                _cumulative(labels),
+                relevant,
+                float(metrics["wss95"]),
+                int(metrics["screened_to_95"]),
+                stops,
+            )
+        )
     if not by_file:
-        raise InvalidValue(f"{name}: no run found a relevant record",
-                           hint="simulate a file with included records")
-    return [TraceRecall(file, tuple(sorted(curves, key=lambda c: c.seed)), default_rule().name)
-            for file, curves in by_file.items()]
+        raise InvalidValue(
+            f"{name}: no run found a relevant record", hint="simulate a file with included records"
+        )
+    return [
+        TraceRecall(file, tuple(sorted(curves, key=lambda c: c.seed)), default_rule().name)
+        for file, curves in by_file.items()
+    ]
 
 
 def _array(labels: Sequence[int]) -> Any:
@@ -214,8 +227,9 @@ def _check_stage(review: Review, stage: str | None, kinds: Sequence[str]) -> str
     return stage
 
 
-def live_recall(review: Review, stage: str | None = None,
-                status: dict[str, Any] | None = None) -> LiveRecall:
+def live_recall(
+    review: Review, stage: str | None = None, status: dict[str, Any] | None = None
+) -> LiveRecall:
     """Includes found so far at ``stage`` (default: the first screening stage), with the
     recall estimate and the default rule's verdict exactly as ``status --json`` says."""
     from litreview.report.status import review_status
@@ -260,15 +274,17 @@ def progress(review: Review, stage: str | None = None, block: int = 100) -> Prog
     stage = _check_stage(review, stage, ("screening", "fulltext"))
     from litreview.storage import events as events_store
 
-    day_of = {e.event_id: e.created_at[:10]
-              for e in events_store.iter_live_events(review.db, ("decision",), stage=stage)}
+    day_of = {
+        e.event_id: e.created_at[:10]
+        for e in events_store.iter_live_events(review.db, ("decision",), stage=stage)
+    }
     per_day: dict[str, Counter[str]] = defaultdict(Counter)
     for decisions in decisions_store.decisions_by_reviewer(review.db, stage).values():
         for reviewer, decision in decisions.items():
             per_day[reviewer or "(unnamed)"][day_of[decision.event_id]] += 1
     days = tuple(sorted({d for counts in per_day.values() for d in counts}))
     labels = labels_in_screening_order(review, stage)
-    blocks = [labels[i:i + block] for i in range(0, len(labels), block)]
+    blocks = [labels[i : i + block] for i in range(0, len(labels), block)]
     return Progress(
         stage=stage,
         days=days,
@@ -292,8 +308,9 @@ def source_overlap(review: Review) -> SourceOverlap:
             by_work[work].add(label)
     combos = Counter(tuple(n for n in names if n in labels) for labels in by_work.values())
     ordered = sorted(combos.items(), key=lambda item: (-item[1], len(item[0]), item[0]))
-    return SourceOverlap(names, {n: len(found[n]) for n in names},
-                         {n: records[n] for n in names}, tuple(ordered))
+    return SourceOverlap(
+        names, {n: len(found[n]) for n in names}, {n: records[n] for n in names}, tuple(ordered)
+    )
 
 
 def agreement_table(review: Review, stage: str | None = None) -> AgreementTable:
@@ -302,30 +319,45 @@ def agreement_table(review: Review, stage: str | None = None) -> AgreementTable:
     from litreview.storage import decisions as decisions_store
 
     if stage is None:
-        dual = [s.name for s in review.protocol.stages
-                if stage_agreement(review, s.name)["both_decided"]]
+        dual = [
+            s.name
+            for s in review.protocol.stages
+            if stage_agreement(review, s.name)["both_decided"]
+        ]
         if not dual:
-            raise InvalidValue("no record was decided by two reviewers",
-                               hint="agreement needs dual screening (litreview agreement)")
+            raise InvalidValue(
+                "no record was decided by two reviewers",
+                hint="agreement needs dual screening (litreview agreement)",
+            )
         stage = dual[0]
     stage = _check_stage(review, stage, ("screening", "fulltext"))
     stats = stage_agreement(review, stage)
     if not stats["both_decided"]:
-        raise InvalidValue(f"no record at {stage!r} was decided by two reviewers",
-                           hint="choose a dual-screening stage with --stage")
+        raise InvalidValue(
+            f"no record at {stage!r} was decided by two reviewers",
+            hint="choose a dual-screening stage with --stage",
+        )
     first, second = (str(r) for r in stats["reviewers"])  # type: ignore[attr-defined]
-    pairs = [(d[first].value, d[second].value)
-             for d in decisions_store.decisions_by_reviewer(review.db, stage).values()
-             if first in d and second in d]
+    pairs = [
+        (d[first].value, d[second].value)
+        for d in decisions_store.decisions_by_reviewer(review.db, stage).values()
+        if first in d and second in d
+    ]
     order = ["include", "maybe", "exclude"]
     seen = {v for pair in pairs for v in pair}
-    categories = tuple([c for c in order if c in seen or c != "maybe"]
-                       + sorted(seen - set(order)))
-    counts = tuple(tuple(sum(1 for p in pairs if p == (a, b)) for b in categories)
-                   for a in categories)
+    categories = tuple([c for c in order if c in seen or c != "maybe"] + sorted(seen - set(order)))
+    counts = tuple(
+        tuple(sum(1 for p in pairs if p == (a, b)) for b in categories) for a in categories
+    )
     return AgreementTable(
-        stage, (first, second), categories, counts, int(stats["both_decided"]),  # type: ignore[call-overload]
-        _float(stats["percent_agreement"]), _float(stats["cohen_kappa"]), _float(stats["pabak"]),
+        stage,
+        (first, second),
+        categories,
+        counts,
+        int(stats["both_decided"]),  # type: ignore[call-overload]
+        _float(stats["percent_agreement"]),
+        _float(stats["cohen_kappa"]),
+        _float(stats["pabak"]),
     )
 
 

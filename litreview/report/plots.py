@@ -28,10 +28,15 @@ from litreview.report.plot_data import (
 )
 
 # Okabe & Ito (2008), "Color universal design"
-OKABE_ITO = ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7",
-             "#000000")
-BLUE, VERMILLION, GREEN, ORANGE, SKY, PURPLE = (OKABE_ITO[4], OKABE_ITO[5], OKABE_ITO[2],
-                                                OKABE_ITO[0], OKABE_ITO[1], OKABE_ITO[6])
+OKABE_ITO = ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#000000")
+BLUE, VERMILLION, GREEN, ORANGE, SKY, PURPLE = (
+    OKABE_ITO[4],
+    OKABE_ITO[5],
+    OKABE_ITO[2],
+    OKABE_ITO[0],
+    OKABE_ITO[1],
+    OKABE_ITO[6],
+)
 GREY = "#777777"
 STOP_COLOURS = (VERMILLION, PURPLE, "#000000", ORANGE, GREEN, OKABE_ITO[3], SKY)
 MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*")
@@ -78,8 +83,10 @@ def figure_format(path: str | Path) -> str:
 
 def check_size(size: FigureSize) -> None:
     if not (1 <= size.width <= 40 and 1 <= size.height <= 40):
-        raise InvalidValue(f"a figure of {size.width} x {size.height} in",
-                           hint="give --width and --height in inches, between 1 and 40")
+        raise InvalidValue(
+            f"a figure of {size.width} x {size.height} in",
+            hint="give --width and --height in inches, between 1 and 40",
+        )
     if not 50 <= size.dpi <= 1200:
         raise InvalidValue(f"--dpi {size.dpi}", hint="give --dpi between 50 and 1200")
 
@@ -89,8 +96,9 @@ def pyplot() -> Any:
     try:
         import matplotlib
     except ImportError:
-        raise LitreviewError("drawing figures needs matplotlib, which is not installed",
-                             hint=INSTALL_HINT) from None
+        raise LitreviewError(
+            "drawing figures needs matplotlib, which is not installed", hint=INSTALL_HINT
+        ) from None
     matplotlib.use("Agg", force=True)
     import matplotlib.pyplot as plt
 
@@ -106,8 +114,9 @@ def _style() -> Iterator[Any]:
 
 def figure_bytes(fig: Any, fmt: str, dpi: int, title: str | None = None) -> bytes:
     """The figure as a file's bytes, with no creation date (the same data, the same file)."""
-    metadata: dict[str, Any] = {"svg": {"Date": None}, "pdf": {"CreationDate": None},
-                                "png": {}}[fmt]
+    metadata: dict[str, Any] = {"svg": {"Date": None}, "pdf": {"CreationDate": None}, "png": {}}[
+        fmt
+    ]
     if title:
         metadata["Title"] = title
     buffer = io.BytesIO()
@@ -152,17 +161,27 @@ def _recall_trace(fig: Any, traces: Sequence[TraceRecall]) -> None:
             _band(ax, trace)
         else:
             for i, curve in enumerate(trace.curves):
-                ax.plot(range(0, curve.records + 1),
-                        [0.0, *(f / curve.relevant for f in curve.found)],
-                        color=BLUE, linewidth=1, alpha=0.8,
-                        label="Ranked order (one line per seed)" if i == 0 else None)
+                ax.plot(
+                    range(0, curve.records + 1),
+                    [0.0, *(f / curve.relevant for f in curve.found)],
+                    color=BLUE,
+                    linewidth=1,
+                    alpha=0.8,
+                    label="Ranked order (one line per seed)" if i == 0 else None,
+                )
         wss = sum(c.wss95 for c in trace.curves) / len(trace.curves)
         at95 = sum(c.screened_to_95 for c in trace.curves) / len(trace.curves)
         ax.axvline(at95, color=VERMILLION, linewidth=0.8)
         right = at95 > 0.6 * n  # the label goes on the side with room
-        ax.annotate(f"WSS@95 = {wss:.3f}\n({at95:,.0f} screened)", (at95, 0.05),
-                    xytext=(-4 if right else 4, 0), textcoords="offset points",
-                    ha="right" if right else "left", color=VERMILLION, fontsize=8)
+        ax.annotate(
+            f"WSS@95 = {wss:.3f}\n({at95:,.0f} screened)",
+            (at95, 0.05),
+            xytext=(-4 if right else 4, 0),
+            textcoords="offset points",
+            ha="right" if right else "left",
+            color=VERMILLION,
+            fontsize=8,
+        )
         rules = [m.rule for m in trace.curves[0].stops]
         for k, rule in enumerate(rules):
             xs, ys = [], []
@@ -173,15 +192,26 @@ def _recall_trace(fig: Any, traces: Sequence[TraceRecall]) -> None:
                     ys.append(curve.found[mark.stopped_after - 1] / curve.relevant)
             name = rule + (" (default)" if rule == trace.default_rule else "")
             label = f"Stopped: {name}" if xs else f"{name}: never stopped"
-            ax.scatter(xs, ys, marker=MARKERS[k % len(MARKERS)], s=22, zorder=3,
-                       color=STOP_COLOURS[k % len(STOP_COLOURS)], edgecolors="black",
-                       linewidths=0.4, label=label)
+            ax.scatter(
+                xs,
+                ys,
+                marker=MARKERS[k % len(MARKERS)],
+                s=22,
+                zorder=3,
+                color=STOP_COLOURS[k % len(STOP_COLOURS)],
+                edgecolors="black",
+                linewidths=0.4,
+                label=label,
+            )
         ax.set_xlim(0, n)
         ax.set_ylim(0, 1.02)
         ax.set_xlabel("Records screened")
         ax.set_ylabel("Recall (relevant records found)")
-        ax.set_title(f"{Path(trace.file).name}: {n:,} records after the priors, "
-                     f"{trace.curves[0].relevant:,} relevant", loc="left")
+        ax.set_title(
+            f"{Path(trace.file).name}: {n:,} records after the priors, "
+            f"{trace.curves[0].relevant:,} relevant",
+            loc="left",
+        )
     axes[-1].legend(loc="upper left", bbox_to_anchor=(1.02, 1.0))
 
 
@@ -189,39 +219,68 @@ def _band(ax: Any, trace: TraceRecall) -> None:
     n = min(c.records for c in trace.curves)
     xs = range(1, n + 1)
     per_x = [sorted(c.found[i] / c.relevant for c in trace.curves) for i in range(n)]
-    ax.fill_between(xs, [v[0] for v in per_x], [v[-1] for v in per_x], color=SKY, alpha=0.5,
-                    linewidth=0, label=f"Ranked order, range of {len(trace.curves)} seeds")
+    ax.fill_between(
+        xs,
+        [v[0] for v in per_x],
+        [v[-1] for v in per_x],
+        color=SKY,
+        alpha=0.5,
+        linewidth=0,
+        label=f"Ranked order, range of {len(trace.curves)} seeds",
+    )
     ax.plot(xs, [v[len(v) // 2] for v in per_x], color=BLUE, linewidth=1.2, label="Median")
 
 
 def _recall_live(fig: Any, data: LiveRecall) -> None:
     ax = fig.subplots()
     xs = range(0, data.screened + 1)
-    ax.step(xs, (0, *data.found), where="post", color=BLUE, linewidth=1.4,
-            label="Includes found")
+    ax.step(xs, (0, *data.found), where="post", color=BLUE, linewidth=1.4, label="Includes found")
     if data.total:
         expected = data.includes / data.screened if data.screened else 0
-        ax.plot([0, data.total], [0, expected * data.total], color=GREY, linestyle=":",
-                linewidth=1, label="At the current inclusion rate (random order)")
+        ax.plot(
+            [0, data.total],
+            [0, expected * data.total],
+            color=GREY,
+            linestyle=":",
+            linewidth=1,
+            label="At the current inclusion rate (random order)",
+        )
     if data.recall:
         point = data.includes / data.recall
         high = data.includes / data.recall_lower if data.recall_lower else point
         low = data.includes / data.recall_upper if data.recall_upper else data.includes
-        ax.axhspan(low, high, color=SKY, alpha=0.35, linewidth=0,
-                   label="Relevant records in all (95% interval)")
+        ax.axhspan(
+            low,
+            high,
+            color=SKY,
+            alpha=0.35,
+            linewidth=0,
+            label="Relevant records in all (95% interval)",
+        )
         ax.axhline(point, color=SKY, linewidth=1, label=f"Estimated: {point:,.0f}")
-        ax.axhline(data.recall_target * point, color=GREY, linestyle="--", linewidth=0.8,
-                   label=f"{data.recall_target:.0%} of the estimate")
+        ax.axhline(
+            data.recall_target * point,
+            color=GREY,
+            linestyle="--",
+            linewidth=0.8,
+            label=f"{data.recall_target:.0%} of the estimate",
+        )
     verdict = "says stop" if data.default_says_stop else "says go on"
-    ax.axvline(data.screened, color=VERMILLION, linewidth=0.9,
-               label=f"Now: {data.default_rule} {verdict}" + (" (stopped)" if data.stopped
-                                                               else ""))
+    ax.axvline(
+        data.screened,
+        color=VERMILLION,
+        linewidth=0.9,
+        label=f"Now: {data.default_rule} {verdict}" + (" (stopped)" if data.stopped else ""),
+    )
     ax.set_xlim(0, max(data.total, 1))
     ax.set_ylim(0, None)
     ax.set_xlabel("Records screened")
     ax.set_ylabel("Includes found")
-    ax.set_title(f"{data.label}: {data.includes:,} includes in {data.screened:,} of "
-                 f"{data.total:,} records" + _recall_words(data), loc="left")
+    ax.set_title(
+        f"{data.label}: {data.includes:,} includes in {data.screened:,} of "
+        f"{data.total:,} records" + _recall_words(data),
+        loc="left",
+    )
     ax.legend(loc="lower right")
 
 
@@ -243,9 +302,17 @@ def _progress(fig: Any, data: Progress) -> None:
     top, bottom = fig.subplots(2, 1)
     bottoms = [0] * len(data.days)
     for k, (reviewer, counts) in enumerate(data.per_reviewer.items()):
-        top.bar(range(len(data.days)), counts, bottom=bottoms, width=0.7,
-                color=OKABE_ITO[(k + 4) % 8], edgecolor="black", linewidth=0.3,
-                label=reviewer, hatch=("", "//", "..", "xx")[k % 4])
+        top.bar(
+            range(len(data.days)),
+            counts,
+            bottom=bottoms,
+            width=0.7,
+            color=OKABE_ITO[(k + 4) % 8],
+            edgecolor="black",
+            linewidth=0.3,
+            label=reviewer,
+            hatch=("", "//", "..", "xx")[k % 4],
+        )
         bottoms = [b + c for b, c in zip(bottoms, counts, strict=True)]
     labels = list(data.days) if len(data.days) <= 8 else [d[5:] for d in data.days]
     top.set_xticks(range(len(data.days)), labels, rotation=90 if len(data.days) > 12 else 0)
@@ -255,10 +322,10 @@ def _progress(fig: Any, data: Progress) -> None:
     if data.per_reviewer:
         top.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
     starts = [sum(data.block_sizes[:i]) for i in range(len(data.block_sizes))]
-    rates = [100 * n / size for n, size in zip(data.includes_per_block, data.block_sizes,
-                                                strict=True)]
-    bottom.bar(starts, rates, width=[w * 0.92 for w in data.block_sizes], align="edge",
-               color=BLUE)
+    rates = [
+        100 * n / size for n, size in zip(data.includes_per_block, data.block_sizes, strict=True)
+    ]
+    bottom.bar(starts, rates, width=[w * 0.92 for w in data.block_sizes], align="edge", color=BLUE)
     bottom.set_xlim(0, max(sum(data.block_sizes), data.block))
     bottom.set_xlabel("Records screened (in the order they were decided)")
     bottom.set_ylabel(f"Includes per {data.block}")
@@ -282,8 +349,9 @@ def _sources(fig: Any, data: SourceOverlap) -> None:
     counts = [n for _, n in combos]
     bars.bar(xs, counts, color=BLUE, width=0.6)
     for x, n in zip(xs, counts, strict=True):
-        bars.annotate(f"{n:,}", (x, n), xytext=(0, 2), textcoords="offset points",
-                      ha="center", fontsize=7)
+        bars.annotate(
+            f"{n:,}", (x, n), xytext=(0, 2), textcoords="offset points", ha="center", fontsize=7
+        )
     bars.set_ylabel("Works found by exactly\nthese sources")
     bars.tick_params(axis="x", bottom=False, labelbottom=False)
     title = "Yield and overlap of sources after deduplication"
@@ -329,9 +397,16 @@ def _agreement(fig: Any, data: AgreementTable) -> None:
     for i in range(k):
         for j in range(k):
             n = data.counts[i][j]
-            ax.text(j, i, f"{n:,}", ha="center", va="center", fontsize=10,
-                    color="white" if n > biggest * 0.65 else "black",
-                    fontweight="bold" if i == j else "normal")
+            ax.text(
+                j,
+                i,
+                f"{n:,}",
+                ha="center",
+                va="center",
+                fontsize=10,
+                color="white" if n > biggest * 0.65 else "black",
+                fontweight="bold" if i == j else "normal",
+            )
     first, second = data.reviewers
     ax.set_xticks(range(k), data.categories)
     ax.set_yticks(range(k), data.categories)
@@ -348,5 +423,9 @@ def _agreement(fig: Any, data: AgreementTable) -> None:
         stats.append(f"Cohen's kappa {data.cohen_kappa:.3f}")
     if data.pabak is not None:
         stats.append(f"PABAK {data.pabak:.3f}")
-    fig.suptitle(f"{data.stage}: {data.both_decided:,} records decided by both\n"
-                 + ", ".join(stats), x=0.02, ha="left", fontsize=9)
+    fig.suptitle(
+        f"{data.stage}: {data.both_decided:,} records decided by both\n" + ", ".join(stats),
+        x=0.02,
+        ha="left",
+        fontsize=9,
+    )

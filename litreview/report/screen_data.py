@@ -96,13 +96,23 @@ def load_reports(review: Review, reviewer: str | None) -> list[ReportRow]:
         study = links.get(item.work_id, item.work_id)
         retrieval = current_retrieval(review, item.work_id)
         decision, reason = decisions[item.work_id]
-        rows.append(ReportRow(
-            item.work_id, item.fields,
-            retrieval.status if retrieval else None, retrieval.location if retrieval else None,
-            retrieval.reason if retrieval else None, decision, reason, study,
-            tuple(reports.get(study, [item.work_id])), study in included,
-            notes.get(study, {}), appraisals.get(study), item.work_id in attached,
-        ))  # fmt: skip
+        rows.append(
+            ReportRow(
+                item.work_id,
+                item.fields,
+                retrieval.status if retrieval else None,
+                retrieval.location if retrieval else None,
+                retrieval.reason if retrieval else None,
+                decision,
+                reason,
+                study,
+                tuple(reports.get(study, [item.work_id])),
+                study in included,
+                notes.get(study, {}),
+                appraisals.get(study),
+                item.work_id in attached,
+            )
+        )
     return rows
 
 
@@ -131,7 +141,7 @@ def load_studies(review: Review) -> list[StudyRow]:
     return [
         StudyRow(
             s.study_id, s.report_ids, s.fields, codes.get(s.study_id, {}), grades.get(s.study_id)
-        )  # fmt: skip
+        )
         for s in list_included_studies(review)
     ]
 
@@ -192,12 +202,17 @@ def load_browse_rows(review: Review) -> list[BrowseRow]:
     for item in select_works(review):
         work = item.work_id
         study = study_of.get(work)
-        rows.append(BrowseRow(
-            item, tuple(members.get(work, [work])), tuple(sorted(names.get(work, ()))),
-            tuple(name for name, pool in pools.items() if work in pool), study,
-            grades.get(study) if study is not None else None,
-            codes.get(study, {}) if study is not None else {},
-        ))  # fmt: skip
+        rows.append(
+            BrowseRow(
+                item,
+                tuple(members.get(work, [work])),
+                tuple(sorted(names.get(work, ()))),
+                tuple(name for name, pool in pools.items() if work in pool),
+                study,
+                grades.get(study) if study is not None else None,
+                codes.get(study, {}) if study is not None else {},
+            )
+        )
     return rows
 
 

@@ -25,8 +25,11 @@ def review_status(review: Review) -> dict[str, Any]:
     stopping = {}
     for s in review.protocol.stages:
         if s.kind == "screening":
-            total = stages[s.name]["screened"] + stages[s.name]["remaining"] + \
-                stages[s.name].get("excluded_by_stopping_rule", 0)
+            total = (
+                stages[s.name]["screened"]
+                + stages[s.name]["remaining"]
+                + stages[s.name].get("excluded_by_stopping_rule", 0)
+            )
             stopping[s.name] = stopping_report(review, s.name, total)
     conflicts = {
         s.name: len(decisions_store.conflicting_works(review.db, s.name))
@@ -79,8 +82,11 @@ def _published(review: Review) -> dict[str, Any]:
 def _agreement(review: Review) -> list[dict[str, Any]]:
     from litreview.screening.team import is_dual_stage, stage_agreement
 
-    return [stage_agreement(review, s.name) for s in review.protocol.stages
-            if is_dual_stage(review, s.name)]
+    return [
+        stage_agreement(review, s.name)
+        for s in review.protocol.stages
+        if is_dual_stage(review, s.name)
+    ]
 
 
 def _studies(review: Review) -> dict[str, Any]:
@@ -102,8 +108,13 @@ def _studies(review: Review) -> dict[str, Any]:
         "fulltext": fulltext_counts(review),
         "studies": len(studies),
         "grades": count_grades(review),
-        "coding": {"studies": len(studies), "coded_per_dimension": coded,
-                   "fully_coded": sum(1 for s in studies
-                                      if all(codes.get(s.study_id, {}).get(d) is not None
-                                             for d in dimensions))},
+        "coding": {
+            "studies": len(studies),
+            "coded_per_dimension": coded,
+            "fully_coded": sum(
+                1
+                for s in studies
+                if all(codes.get(s.study_id, {}).get(d) is not None for d in dimensions)
+            ),
+        },
     }

@@ -64,13 +64,16 @@ def review_seed(review: Review, stage: str) -> int:
 def _labels(review: Review, stage: str) -> dict[int, int]:
     from litreview.screening.team import effective_decisions
 
-    return {w: 1 if d.value == "include" else 0
-            for w, d in effective_decisions(review, stage).items()
-            if d.value in ("include", "exclude")}
+    return {
+        w: 1 if d.value == "include" else 0
+        for w, d in effective_decisions(review, stage).items()
+        if d.value in ("include", "exclude")
+    }
 
 
-def _judge(design: CheckDesign, sample: tuple[int, ...],
-           labels: dict[int, int]) -> tuple[CheckStatus, int, int, int]:
+def _judge(
+    design: CheckDesign, sample: tuple[int, ...], labels: dict[int, int]
+) -> tuple[CheckStatus, int, int, int]:
     decided = [w for w in sample if w in labels]
     found = sum(labels[w] for w in decided)
     prefix = 0
@@ -89,8 +92,9 @@ def _judge(design: CheckDesign, sample: tuple[int, ...],
     return "open", prefix, found, len(decided)
 
 
-def stage_checks(review: Review, stage: str, labels: dict[int, int] | None = None,
-                 members: int | None = None) -> list[LiveCheck]:
+def stage_checks(
+    review: Review, stage: str, labels: dict[int, int] | None = None, members: int | None = None
+) -> list[LiveCheck]:
     """The stage's checks, oldest first, each judged on today's decisions (and, given
     the stage's size ``members``, marked stale when the stage changed since)."""
     labels = _labels(review, stage) if labels is None else labels
@@ -101,20 +105,32 @@ def stage_checks(review: Review, stage: str, labels: dict[int, int] | None = Non
     out = []
     for event in events_store.iter_live_events(review.db, (CHECK_EVENT,), stage=stage):
         p: dict[str, Any] = dict(event.payload or {})
-        design = CheckDesign(int(p["number"]), float(p["alpha"]), int(p["found_before"]),
-                             int(p["pool"]), tuple(int(s) for s in p["sizes"]))
+        design = CheckDesign(
+            int(p["number"]),
+            float(p["alpha"]),
+            int(p["found_before"]),
+            int(p["pool"]),
+            tuple(int(s) for s in p["sizes"]),
+        )
         sample = tuple(int(w) for w in p["sample"])
         status, screened, found, decided = _judge(design, sample, labels)
         if p.get("members") is not None and int(p["members"]) != members:
             status = "stale"
         seed = tuple(int(x) for x in p["seed"])
-        out.append(LiveCheck(event.event_id, design, sample, seed, status,
-                             screened, found, decided))
+        out.append(
+            LiveCheck(event.event_id, design, sample, seed, status, screened, found, decided)
+        )
     return out
 
 
-def _proposer_due(review: Review, stage: str, checks: list[LiveCheck],
-                  order: list[int], labels: dict[int, int], n_total: int) -> bool:
+def _proposer_due(
+    review: Review,
+    stage: str,
+    checks: list[LiveCheck],
+    order: list[int],
+    labels: dict[int, int],
+    n_total: int,
+) -> bool:
     """No open or passed check, the cool-down after a failed one is over, and the
     proposer says stop on the labels in screening order."""
     if checks and checks[-1].status not in ("failed", "stale"):
@@ -122,7 +138,7 @@ def _proposer_due(review: Review, stage: str, checks: list[LiveCheck],
     if checks and checks[-1].status == "failed":
         last = checks[-1]
         in_sample = set(last.sample)
-        since = order[order.index(last.sample[0]) + 1:] if last.sample[0] in order else order
+        since = order[order.index(last.sample[0]) + 1 :] if last.sample[0] in order else order
         ranked_since = sum(1 for w in since if w not in in_sample)
         if ranked_since < max(last.decided, 1):
             return False
@@ -130,8 +146,9 @@ def _proposer_due(review: Review, stage: str, checks: list[LiveCheck],
     return bool(order) and proposes_stop([labels[w] for w in order], n_total, target, 0.95)
 
 
-def ensure_check(review: Review, stage: str, members: list[int], *,
-                 reviewer: str | None = None) -> LiveCheck | None:
+def ensure_check(
+    review: Review, stage: str, members: list[int], *, reviewer: str | None = None
+) -> LiveCheck | None:
     """The stage's open check; draws (and records) a new one when the proposer fires.
     None when no check is open. Only for a stage whose rule is the default."""
     from litreview.screening.progress import find_stop, works_in_screening_order
@@ -152,14 +169,25 @@ def ensure_check(review: Review, stage: str, members: list[int], *,
     design = design_check(len(checks) + 1, sum(labels.values()), len(unscreened), target)
     seed = (review_seed(review, stage), design.number)
     sample = draw_sample(unscreened, design.size, seed)
-    payload = {"number": design.number, "alpha": design.alpha,
-               "found_before": design.found_before, "pool": design.pool,
-               "sizes": list(design.sizes), "seed": list(seed), "sample": sample,
-               "members": len(members)}
+    payload = {
+        "number": design.number,
+        "alpha": design.alpha,
+        "found_before": design.found_before,
+        "pool": design.pool,
+        "sizes": list(design.sizes),
+        "seed": list(seed),
+        "sample": sample,
+        "members": len(members),
+    }
     with review.db.atomic():
-        events_store.append_event(review.db, CHECK_EVENT, stage=stage,
-                                  value=f"check {design.number}", reviewer=reviewer,
-                                  payload=payload)
+        events_store.append_event(
+            review.db,
+            CHECK_EVENT,
+            stage=stage,
+            value=f"check {design.number}",
+            reviewer=reviewer,
+            payload=payload,
+        )
     fresh = stage_checks(review, stage, labels, len(members))[-1]
     return fresh if fresh.status == "open" else None
 

@@ -127,8 +127,15 @@ def _rayyan(record: ParsedRecord, reviewer: str | None, path: str) -> list[FileD
                 f"{said!r} of {name!r} is not Included, Excluded or Maybe",
             )
         if reviewer is None or name == reviewer:
-            found.append(FileDecision(record.position, record.line, decision, name,
-                                      reasons if decision == "exclude" else ()))  # fmt: skip
+            found.append(
+                FileDecision(
+                    record.position,
+                    record.line,
+                    decision,
+                    name,
+                    reasons if decision == "exclude" else (),
+                )
+            )
     return found
 
 
@@ -167,8 +174,11 @@ def read_decisions(
                     hint="ASReview marks included records 1 and excluded records 0",
                 )
         if value:
-            found.append(FileDecision(record.position, record.line, value, reviewer,
-                                      (reason,) if reason else ()))  # fmt: skip
+            found.append(
+                FileDecision(
+                    record.position, record.line, value, reviewer, (reason,) if reason else ()
+                )
+            )
     return kind, found
 
 
@@ -189,7 +199,10 @@ def _reason_list(review: Review, stage: str) -> str:
 
 
 def _resolve_reasons(
-    review: Review, stage: str, decisions: list[FileDecision], exclude_reason: str | None,
+    review: Review,
+    stage: str,
+    decisions: list[FileDecision],
+    exclude_reason: str | None,
     path: str,
 ) -> list[tuple[FileDecision, str | None, str | None]]:
     """(decision, the reason code to record, a note) for each decision; refuses unknown
@@ -298,28 +311,43 @@ def import_with_decisions(
         results = import_files(review, paths, options)
         for path, result in zip(paths, results, strict=True):
             parsed = parse_file(path)
-            kind, decisions = read_decisions(parsed.records, stage, reviewer=reviewer,
-                                             path=str(path))  # fmt: skip
+            kind, decisions = read_decisions(
+                parsed.records, stage, reviewer=reviewer, path=str(path)
+            )
             if kind != "rayyan":
                 _need_reviewer(review, stage, reviewer, str(path))
-                decisions = [FileDecision(d.position, d.line, d.decision, reviewer, d.reasons)
-                             for d in decisions]  # fmt: skip
+                decisions = [
+                    FileDecision(d.position, d.line, d.decision, reviewer, d.reasons)
+                    for d in decisions
+                ]
             _check_single_reviewer_stage(review, stage, decisions, str(path))
             resolved = _resolve_reasons(review, stage, decisions, exclude_reason, str(path))
             record_ids = _record_ids(review, _source_of(review, result))
             for d, reason, note in resolved:
                 try:
-                    decide(review, record_ids[d.position], d.decision, stage=stage,
-                           reviewer=d.reviewer, reason=reason, note=note)  # fmt: skip
+                    decide(
+                        review,
+                        record_ids[d.position],
+                        d.decision,
+                        stage=stage,
+                        reviewer=d.reviewer,
+                        reason=reason,
+                        note=note,
+                    )
                 except (InvalidValue, InvalidTransition, RecordNotFound) as exc:
                     raise type(exc)(
                         f"{path}: line {d.line or '?'}: {exc.message}", hint=exc.hint
                     ) from exc
             decided = {d.position for d in decisions}
-            summaries.append(DecisionsImport(
-                str(path), kind, stage, len(decisions),
-                dict(Counter(d.decision for d in decisions)),
-                tuple(sorted({d.reviewer for d in decisions if d.reviewer})),
-                len(parsed.records) - len(decided),
-            ))  # fmt: skip
+            summaries.append(
+                DecisionsImport(
+                    str(path),
+                    kind,
+                    stage,
+                    len(decisions),
+                    dict(Counter(d.decision for d in decisions)),
+                    tuple(sorted({d.reviewer for d in decisions if d.reviewer})),
+                    len(parsed.records) - len(decided),
+                )
+            )
     return results, summaries

@@ -113,13 +113,13 @@ def incoming_problems(
         return found
     if event.reviewer != reviewer:
         problem = reviewer_problem(event.reviewer)
-        found.append(problem or f"reviewer {event.reviewer!r} is not the file's reviewer "
-                                f"{reviewer!r}")
+        found.append(
+            problem or f"reviewer {event.reviewer!r} is not the file's reviewer {reviewer!r}"
+        )
     stages = {s.name: s for s in protocol.stages}
     stage = stages.get(event.stage) if isinstance(event.stage, str) else None
     if stage is None:
-        found.append(f"stage {event.stage!r} is not a stage of the protocol "
-                     f"({', '.join(stages)})")
+        found.append(f"stage {event.stage!r} is not a stage of the protocol ({', '.join(stages)})")
     if not event.record_known:
         found.append("it names a record this copy does not have")
     if event.kind in DECISION_KINDS:
@@ -130,8 +130,10 @@ def incoming_problems(
             if event.reason is None and stage.reason_required:
                 found.append(f"an exclusion at stage {stage.name!r} needs a reason")
             elif event.reason is not None and codes and event.reason not in codes:
-                found.append(f"reason {event.reason!r} is not an exclusion reason of stage "
-                             f"{stage.name!r} ({', '.join(codes)})")
+                found.append(
+                    f"reason {event.reason!r} is not an exclusion reason of stage "
+                    f"{stage.name!r} ({', '.join(codes)})"
+                )
         if event.reverts_known is not None:
             found.append(f"a {event.kind} cannot revert another event")
     elif event.kind == "undo":
@@ -166,8 +168,10 @@ def check_incoming(
     problems = list(extra) + ([f"file: {problem}"] if problem else [])
     now = datetime.now(UTC)
     for event in events:
-        problems += [f"{event.where}: {p}" for p in
-                     incoming_problems(protocol, event, reviewer=reviewer, kinds=kinds, now=now)]
+        problems += [
+            f"{event.where}: {p}"
+            for p in incoming_problems(protocol, event, reviewer=reviewer, kinds=kinds, now=now)
+        ]
     if not problems:
         return
     more = f"; and {len(problems) - SHOWN} more" if len(problems) > SHOWN else ""

@@ -71,13 +71,24 @@ def refresh_stage_ranking(
         ranked: list[tuple[int, float]] = []
         mode = "none"
     else:
-        result = rank(None, labels, config, random_state, topic=topic_text(review),
-                      features=_features(review, stage, work_ids))
+        result = rank(
+            None,
+            labels,
+            config,
+            random_state,
+            topic=topic_text(review),
+            features=_features(review, stage, work_ids),
+        )
         mode = result.mode
-        ranked = [(work_ids[i], float(result.scores[i])) for i in result.order
-                  if i not in decided]
+        ranked = [(work_ids[i], float(result.scores[i])) for i in result.order if i not in decided]
     with review.db.atomic():
         return rankings_store.save_ranking(
-            review.db, stage=stage, mode=mode, config=config.to_json(),
-            random_state=random_state, n_labels=len(labels), ranked=ranked, reviewer=reviewer,
+            review.db,
+            stage=stage,
+            mode=mode,
+            config=config.to_json(),
+            random_state=random_state,
+            n_labels=len(labels),
+            ranked=ranked,
+            reviewer=reviewer,
         )

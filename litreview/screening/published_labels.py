@@ -48,9 +48,13 @@ class PublishedComparison:
 
 def store_published_labels(review: Review, labels: PublishedLabels) -> None:
     """Keep the labels in the review (call inside a transaction)."""
-    meta.set_meta(review.db, META_KEY, json.dumps(
-        {"source": labels.source, "included": list(labels.included), "records": labels.records}
-    ))
+    meta.set_meta(
+        review.db,
+        META_KEY,
+        json.dumps(
+            {"source": labels.source, "included": list(labels.included), "records": labels.records}
+        ),
+    )
 
 
 def load_published_labels(review: Review) -> PublishedLabels | None:
@@ -58,8 +62,9 @@ def load_published_labels(review: Review) -> PublishedLabels | None:
     if text is None:
         return None
     data = json.loads(text)
-    return PublishedLabels(str(data["source"]), tuple(int(r) for r in data["included"]),
-                           int(data["records"]))
+    return PublishedLabels(
+        str(data["source"]), tuple(int(r) for r in data["included"]), int(data["records"])
+    )
 
 
 def compare_with_published(review: Review) -> PublishedComparison | None:
@@ -96,8 +101,11 @@ def compare_with_published(review: Review) -> PublishedComparison | None:
 def describe(c: PublishedComparison) -> list[str]:
     """Plain lines for ``litreview status``."""
     recall = "" if c.recall is None else f" (recall {c.recall:.2f})"
-    took = (f"; the last of them came at decision {c.screened_to_last_found:,}"
-            if c.screened_to_last_found else "")
+    took = (
+        f"; the last of them came at decision {c.screened_to_last_found:,}"
+        if c.screened_to_last_found
+        else ""
+    )
     return [
         f"published labels of {c.source}:",
         f"  at the {c.stage} stage you kept {c.found} of its {c.published_includes} final "

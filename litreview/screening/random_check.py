@@ -114,8 +114,9 @@ def missing_lower(s: int, size: int, pool: int, alpha: float) -> int:
     return int(keep.min()) if len(keep) else s
 
 
-def check_passes(found_before: int, s: int, size: int, pool: int,
-                 recall_target: float, alpha: float) -> bool:
+def check_passes(
+    found_before: int, s: int, size: int, pool: int, recall_target: float, alpha: float
+) -> bool:
     """Whether a complete check proves recall >= target at error ``alpha``."""
     total_upper = found_before + missing_upper(s, size, pool, alpha)
     return found_before + s >= recall_target * total_upper - 1e-9
@@ -160,8 +161,9 @@ def _hg_pmf(k: np.ndarray, pool: int, missing: np.ndarray, draws: int) -> np.nda
     return np.asarray(hypergeom.pmf(k, pool, missing, draws), dtype=np.float64)
 
 
-def stop_probabilities(found_before: int, pool: int, sizes: Sequence[int],
-                       missing: np.ndarray) -> np.ndarray:
+def stop_probabilities(
+    found_before: int, pool: int, sizes: Sequence[int], missing: np.ndarray
+) -> np.ndarray:
     """P(the check passes at stage c | ``missing`` relevant records in the pool), shape
     (len(missing), len(sizes)): the exact law of the staged design (no union bound)."""
     d = np.asarray(missing, dtype=np.int64)
@@ -181,16 +183,22 @@ def stop_probabilities(found_before: int, pool: int, sizes: Sequence[int],
             for extra in range(stages - a):
                 pmf = _hg_pmf(np.full(len(d), extra), pool - drawn, left, step)
                 # states with no mass may have impossible parameters (nan): skip them
-                new[:, a + extra] += np.where(state[:, a] > 0, np.nan_to_num(pmf), 0.0) \
-                    * state[:, a]
+                new[:, a + extra] += (
+                    np.where(state[:, a] > 0, np.nan_to_num(pmf), 0.0) * state[:, a]
+                )
         out[:, c] = new[:, c]
         new[:, : c + 1] = 0.0  # stopped at c, or impossible (fewer than c+1 found)
         state, drawn = new, n_c
     return out
 
 
-def miss_probability(found_before: int, pool: int, sizes: Sequence[int],
-                     recall_target: float, upto: int | None = None) -> float:
+def miss_probability(
+    found_before: int,
+    pool: int,
+    sizes: Sequence[int],
+    recall_target: float,
+    upto: int | None = None,
+) -> float:
     """The largest P(pass with recall < target) over every possible count of relevant
     records left in the pool (up to ``upto`` of them: passing needs at most a few
     relevant records in the sample, so the probability only falls as the count grows
@@ -216,8 +224,9 @@ def _smallest_size(ok: Callable[[int], bool], lo: int, hi: int) -> int | None:
 
 
 @lru_cache(maxsize=256)
-def design_check(number: int, found_before: int, pool: int,
-                 recall_target: float = 0.95, confidence: float = 0.95) -> CheckDesign:
+def design_check(
+    number: int, found_before: int, pool: int, recall_target: float = 0.95, confidence: float = 0.95
+) -> CheckDesign:
     """Stage c's size is the smallest for which the staged check's exact probability of
     passing with recall < target stays within the check's error budget, for every count
     of relevant records the pool might hold. Stage 0 is the classic "none in the sample"
@@ -231,8 +240,12 @@ def design_check(number: int, found_before: int, pool: int,
     for _ in range(MAX_FOUND + 1):
         lo = sizes[-1] + 1 if sizes else 1
         size = _smallest_size(
-            lambda n: miss_probability(found_before, pool, [*sizes, n], recall_target, upto)
-            <= alpha, lo, pool)
+            lambda n: (
+                miss_probability(found_before, pool, [*sizes, n], recall_target, upto) <= alpha
+            ),
+            lo,
+            pool,
+        )
         if size is None or (sizes and size >= pool):
             break
         sizes.append(size)
@@ -273,26 +286,32 @@ def check_interval(design: CheckDesign, s: int, found_now: int | None = None) ->
     total_hat = r + s * pool / n
     total_up = r + missing_upper(s, n, pool, alpha / 2)
     total_low = r + missing_lower(s, n, pool, alpha / 2)
-    return CheckInterval(min(1.0, found / max(total_hat, found)),
-                         min(1.0, found / max(total_up, found)),
-                         min(1.0, found / max(total_low, found)))
+    return CheckInterval(
+        min(1.0, found / max(total_hat, found)),
+        min(1.0, found / max(total_up, found)),
+        min(1.0, found / max(total_low, found)),
+    )
 
 
 # --- the rule, run record by record -------------------------------------------------
 
 
-def proposes_stop(labels: Sequence[int] | np.ndarray, n_total: int,
-                  recall_target: float, confidence: float) -> bool:
+def proposes_stop(
+    labels: Sequence[int] | np.ndarray, n_total: int, recall_target: float, confidence: float
+) -> bool:
     """The proposer: the counting process or buscar says stop (model-based; it only
     decides when a check is worth drawing)."""
     from litreview.screening.stopping import Buscar, CountingProcess
 
-    return bool(CountingProcess(recall_target, confidence).check(labels, n_total).stop
-                or Buscar(recall_target, confidence).check(labels, n_total).stop)
+    return bool(
+        CountingProcess(recall_target, confidence).check(labels, n_total).stop
+        or Buscar(recall_target, confidence).check(labels, n_total).stop
+    )
 
 
-def first_proposal(labels: Sequence[int] | np.ndarray, n_total: int,
-                   recall_target: float, confidence: float) -> int | None:
+def first_proposal(
+    labels: Sequence[int] | np.ndarray, n_total: int, recall_target: float, confidence: float
+) -> int | None:
     """Records screened when :func:`proposes_stop` first says yes along ``labels`` (the
     same answer as asking after every record, computed with the rules' fast scans)."""
     from litreview.screening.stopping import Buscar, CountingProcess
@@ -338,8 +357,12 @@ class RandomCheckRun:
         """The record the rule wants screened next (a check's), or None for ranked order."""
         if self.stopped_after is not None:
             return None
-        if not self._active and self._ranked_since >= self._cool_down and self.labels \
-                and self._proposes():
+        if (
+            not self._active
+            and self._ranked_since >= self._cool_down
+            and self.labels
+            and self._proposes()
+        ):
             self._start(unscreened())
         if not self._active:
             return None
@@ -352,8 +375,13 @@ class RandomCheckRun:
         return proposes_stop(self.labels, self.n_total, self.recall_target, self.confidence)
 
     def _start(self, unscreened: Sequence[int]) -> None:
-        design = design_check(len(self.checks) + 1, sum(self.labels), len(unscreened),
-                              self.recall_target, self.confidence)
+        design = design_check(
+            len(self.checks) + 1,
+            sum(self.labels),
+            len(unscreened),
+            self.recall_target,
+            self.confidence,
+        )
         sample = draw_sample(unscreened, design.size, [*self.seed, design.number])
         self.checks.append((design, sample))
         self._served, self._found_in_check = 0, 0

@@ -190,8 +190,14 @@ def _fit_hashed_tfidf(
 
     n = len(docs)
     ngrams = (1, config.ngram_max) if analyzer == "word" else CHAR_NGRAMS
-    hasher = HashingVectorizer(analyzer=analyzer, ngram_range=ngrams, alternate_sign=False,
-                               norm=None, n_features=2**22, dtype=np.float64)
+    hasher = HashingVectorizer(
+        analyzer=analyzer,
+        ngram_range=ngrams,
+        alternate_sign=False,
+        norm=None,
+        n_features=2**22,
+        dtype=np.float64,
+    )
     counts = hasher.transform(docs).tocsc()
     df = np.diff(counts.indptr)
     max_df = config.max_df if n * config.max_df >= 2 else 1.0
@@ -225,8 +231,9 @@ def build_features(texts: Sequence[RecordText], config: ModelConfig | None = Non
     if config.char_fusion > 0:
         char_docs = [record_text(title, abstract, 1) for title, abstract in texts]
         views = (csr_matrix(_fit_hashed_tfidf(char_docs, config, analyzer="char_wb")[0]),)
-    return Features(matrix=csr_matrix(matrix), vectorizer=model, config_json=config.to_json(),
-                    views=views)
+    return Features(
+        matrix=csr_matrix(matrix), vectorizer=model, config_json=config.to_json(), views=views
+    )
 
 
 def _with_title_block(
@@ -319,8 +326,9 @@ def learned_scores(
     labelled, y = _cap_negatives(labelled, y, config.max_negatives, random_state)
     count = min(config.pseudo_negatives, math.ceil(config.pseudo_negative_share * len(unlabelled)))
     if count > 0 and config.pseudo_negative_pool < 1.0:
-        unlabelled = reliable_negatives(X, unlabelled, labelled[y == 1],
-                                        config.pseudo_negative_pool)
+        unlabelled = reliable_negatives(
+            X, unlabelled, labelled[y == 1], config.pseudo_negative_pool
+        )
     pseudo = _pseudo_negatives(unlabelled, count, random_state, len(y))
     rows = np.concatenate([labelled, pseudo])
     target = np.concatenate([y, np.zeros(len(pseudo), dtype=y.dtype)])

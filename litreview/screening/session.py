@@ -137,18 +137,33 @@ def _visible_decision(
 _UNSET: object = object()
 
 
-def _view(review: Review, work_id: int, stage: str, rank: int | None,
-          score: float | None, reviewer: str | None = None,
-          current: CurrentDecision | None | object = _UNSET) -> RecordView:
+def _view(
+    review: Review,
+    work_id: int,
+    stage: str,
+    rank: int | None,
+    score: float | None,
+    reviewer: str | None = None,
+    current: CurrentDecision | None | object = _UNSET,
+) -> RecordView:
     fields = views.work_fields(review.db, work_id)
     if current is _UNSET:
         current = _visible_decision(review, work_id, stage, reviewer)
     assert current is None or isinstance(current, CurrentDecision)
     return RecordView(
-        record_id=work_id, stage=stage, rank=rank, score=score, title=fields.title,
-        authors=list(fields.authors), year=fields.year, journal=fields.journal,
-        keywords=list(fields.keywords), abstract=fields.abstract, doi=fields.doi,
-        urls=list(fields.urls), sources=views.work_sources(review.db, work_id),
+        record_id=work_id,
+        stage=stage,
+        rank=rank,
+        score=score,
+        title=fields.title,
+        authors=list(fields.authors),
+        year=fields.year,
+        journal=fields.journal,
+        keywords=list(fields.keywords),
+        abstract=fields.abstract,
+        doi=fields.doi,
+        urls=list(fields.urls),
+        sources=views.work_sources(review.db, work_id),
         decision=current.value if current else None,
         reason=current.reason if current else None,
         note=current.note if current else None,
@@ -203,8 +218,7 @@ def _open_works(
         return open_works, maybes
     mine = decisions_store.current_decisions(review.db, stage, reviewer=reviewer)
     open_works = [w for w in members if w not in effective and w not in mine]
-    maybes = [w for w in members if w not in effective and w in mine
-              and mine[w].value == "maybe"]
+    maybes = [w for w in members if w not in effective and w in mine and mine[w].value == "maybe"]
     return open_works, maybes
 
 
@@ -262,8 +276,7 @@ def next_records(
 
     if find_stop(review, stage) is None:
         ensure_check(review, stage, stage_works(review, stage), reviewer=reviewer)
-    picked = [(w, r, s) for w, r, s in queue(review, stage, reviewer=reviewer)
-              if w not in skip][:n]
+    picked = [(w, r, s) for w, r, s in queue(review, stage, reviewer=reviewer) if w not in skip][:n]
     if is_dual_stage(review, stage):
         mine = decisions_store.current_decisions(review.db, stage, reviewer=reviewer or "")
     else:
@@ -273,8 +286,9 @@ def next_records(
     if check is None:
         return views_
     in_check = set(check.sample)
-    return [replace(v, check=check.label(v.record_id)) if v.record_id in in_check else v
-            for v in views_]
+    return [
+        replace(v, check=check.label(v.record_id)) if v.record_id in in_check else v for v in views_
+    ]
 
 
 def _open_check(review: Review, stage: str, members: int | None = None) -> LiveCheck | None:
@@ -306,8 +320,8 @@ def _check_reason(review: Review, stage: str, decision: str, reason: str | None)
     if allowed:
         raise InvalidValue(
             f"{reason!r} is not an exclusion reason of stage {stage!r}",
-            hint="use a number or code: " + "; ".join(
-                f"{i}={code}" for i, code in enumerate(allowed, 1)),
+            hint="use a number or code: "
+            + "; ".join(f"{i}={code}" for i, code in enumerate(allowed, 1)),
         )
     return reason
 
@@ -325,29 +339,65 @@ def decide(
     score: float | None = None,
 ) -> int:
     """Record a decision on the work holding ``record_id``; returns the event id."""
-    return _record(review, "decision", record_id, decision, stage=stage, reviewer=reviewer,
-                   reason=reason, note=note, rank=rank, score=score)
+    return _record(
+        review,
+        "decision",
+        record_id,
+        decision,
+        stage=stage,
+        reviewer=reviewer,
+        reason=reason,
+        note=note,
+        rank=rank,
+        score=score,
+    )
 
 
-def _record(review: Review, kind: str, record_id: int, decision: str, *, stage: str,
-            reviewer: str | None, reason: str | None, note: str | None,
-            rank: int | None = None, score: float | None = None) -> int:
+def _record(
+    review: Review,
+    kind: str,
+    record_id: int,
+    decision: str,
+    *,
+    stage: str,
+    reviewer: str | None,
+    reason: str | None,
+    note: str | None,
+    rank: int | None = None,
+    score: float | None = None,
+) -> int:
     if decision not in DECISIONS:
         raise InvalidValue(f"unknown decision {decision!r}", hint="include, exclude or maybe")
     work_id = _require_in_stage(review, record_id, stage)
     reason = _check_reason(review, stage, decision, reason)
     run_id = rankings_store.find_latest_ranking_id(
-        review.db, stage, _ranking_owner(review, stage, reviewer))
+        review.db, stage, _ranking_owner(review, stage, reviewer)
+    )
     payload = {"rank": rank, "score": score, "ranking_run": run_id}
     with review.db.atomic():
         return events_store.append_event(
-            review.db, kind, record_id=work_id, stage=stage, value=decision,
-            reason=reason, note=note, reviewer=reviewer, payload=payload,
+            review.db,
+            kind,
+            record_id=work_id,
+            stage=stage,
+            value=decision,
+            reason=reason,
+            note=note,
+            reviewer=reviewer,
+            payload=payload,
         )
 
 
-def resolve(review: Review, record_id: int, decision: str, *, stage: str,
-            reviewer: str | None, reason: str | None = None, note: str | None = None) -> int:
+def resolve(
+    review: Review,
+    record_id: int,
+    decision: str,
+    *,
+    stage: str,
+    reviewer: str | None,
+    reason: str | None = None,
+    note: str | None = None,
+) -> int:
     """Settle a conflict between reviewers; the resolution is an event of its own."""
     work_id = works.work_of(review.db, record_id)
     if work_id not in {c.work_id for c in list_conflicts(review, stage, include_resolved=True)}:
@@ -355,8 +405,16 @@ def resolve(review: Review, record_id: int, decision: str, *, stage: str,
             f"record {record_id} has no conflict at stage {stage!r}",
             hint="'litreview conflicts' lists them",
         )
-    return _record(review, "resolution", record_id, decision, stage=stage, reviewer=reviewer,
-                   reason=reason, note=note)
+    return _record(
+        review,
+        "resolution",
+        record_id,
+        decision,
+        stage=stage,
+        reviewer=reviewer,
+        reason=reason,
+        note=note,
+    )
 
 
 def undo(review: Review, *, reviewer: str | None, stage: str | None = None) -> RecordView | None:
@@ -367,8 +425,12 @@ def undo(review: Review, *, reviewer: str | None, stage: str | None = None) -> R
             return None
         event = events_store.get_event(review.db, event_id)
         events_store.append_event(
-            review.db, "undo", record_id=event.record_id, stage=event.stage,
-            reviewer=reviewer, reverts_event_id=event_id,
+            review.db,
+            "undo",
+            record_id=event.record_id,
+            stage=event.stage,
+            reviewer=reviewer,
+            reverts_event_id=event_id,
         )
     assert event.record_id is not None and event.stage is not None
     return _view(review, works.work_of(review.db, event.record_id), event.stage, None, None)
@@ -376,8 +438,9 @@ def undo(review: Review, *, reviewer: str | None, stage: str | None = None) -> R
 
 def search_records(review: Review, text: str, *, limit: int = 50) -> list[RecordView]:
     stage = default_stage(review)
-    return [_view(review, w, stage, None, None)
-            for w in views.search_work_ids(review.db, text, limit)]
+    return [
+        _view(review, w, stage, None, None) for w in views.search_work_ids(review.db, text, limit)
+    ]
 
 
 # Works in a stage above which `litreview next` keeps the stored ranking rather than
@@ -414,13 +477,15 @@ def refresh_ranking(
         or _ranking_is_current(review, stage, run_id, members, labels)
     ):
         return False
-    refresh_stage_ranking(review, stage, members, labels,
-                          random_state=random_state, reviewer=owner)
+    refresh_stage_ranking(review, stage, members, labels, random_state=random_state, reviewer=owner)
     return True
 
 
 def _ranking_is_current(
-    review: Review, stage: str, run_id: int, members: list[int],
+    review: Review,
+    stage: str,
+    run_id: int,
+    members: list[int],
     labels: dict[int, CurrentDecision],
 ) -> bool:
     """The run ranked exactly today's undecided works, and no decision changed since."""

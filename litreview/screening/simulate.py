@@ -70,7 +70,8 @@ def load_labelled_csv(path: str | Path, label_column: str = "label_included") ->
             if missing:
                 raise ImportFormatError(
                     f"missing column(s) {', '.join(missing)}",
-                    path=name, line=1,
+                    path=name,
+                    line=1,
                     hint=f"simulate needs a header with title, abstract and {label_column} "
                     "(0/1), and optionally record_id; --label-column names another label "
                     f"column (this file has: {', '.join(columns) or 'no header'})",
@@ -88,7 +89,9 @@ def load_labelled_csv(path: str | Path, label_column: str = "label_included") ->
         if value not in ("0", "1", "0.0", "1.0"):
             raise ImportFormatError(
                 f"{label_column} is {value!r}, not 0 or 1",
-                path=name, line=line, hint="label every row 0 (excluded) or 1 (included)",
+                path=name,
+                line=line,
+                hint="label every row 0 (excluded) or 1 (included)",
             )
         labels.append(int(float(value)))
         texts.append(((row.get("title") or ""), (row.get("abstract") or "")))
@@ -202,8 +205,13 @@ def checked_order(
     done = np.zeros(len(labels), dtype=bool)
     done[priors] = True
     y = labels[ranked]
-    run = RandomCheckRun(n_pool, [seed], recall_target, confidence,
-                         proposal_at=first_proposal(y, n_pool, recall_target, confidence))
+    run = RandomCheckRun(
+        n_pool,
+        [seed],
+        recall_target,
+        confidence,
+        proposal_at=first_proposal(y, n_pool, recall_target, confidence),
+    )
     order: list[int] = []
     flags: list[bool] = []
     queue: np.ndarray = ranked
@@ -267,15 +275,23 @@ def _stops(y: np.ndarray, seed: int, checked: CheckedRun | None = None) -> dict[
     for name, rule in make_rules(random_state=seed).items():
         if checked is not None and name == default_rule().name:
             after, found = checked.stopped_after, checked.found
-            entry: dict[str, Any] = {"stopped_after": after,
-                                     "recall": 1.0 if after is None else found / r}
+            entry: dict[str, Any] = {
+                "stopped_after": after,
+                "recall": 1.0 if after is None else found / r,
+            }
             checks = checked.run.checks or []
             entry["checks"] = len(checks)
             entry["check_records"] = int(checked.is_check[: after or len(y)].sum())
             interval = checked.run.interval()
-            entry["recall_estimate"] = None if interval is None else {
-                "recall": round(interval.recall, 4), "lower": round(interval.lower, 4),
-                "upper": round(interval.upper, 4)}
+            entry["recall_estimate"] = (
+                None
+                if interval is None
+                else {
+                    "recall": round(interval.recall, 4),
+                    "lower": round(interval.lower, 4),
+                    "upper": round(interval.upper, 4),
+                }
+            )
             out[name] = entry
             continue
         outcome: StopOutcome = rule.stop_point(y, len(y))
@@ -336,8 +352,14 @@ def simulate(
         m = order_metrics(y)
         metrics.append(m)
         checked = checked_order(data.labels, priors, scorer, due, order, seed)
-        runs.append({"seed": seed, "wss95": m["wss95"], "screened_to_95": m["screened_to_95"],
-                     "stops": _stops(y, seed, checked)})
+        runs.append(
+            {
+                "seed": seed,
+                "wss95": m["wss95"],
+                "screened_to_95": m["screened_to_95"],
+                "stops": _stops(y, seed, checked),
+            }
+        )
         if trace is not None:
             write_trace(trace, data, seed, priors, checked.order, checked.is_check)
         if progress is not None:
@@ -348,8 +370,14 @@ def simulate(
         "included": int(data.labels.sum()),
         "seeds": list(seeds),
     }
-    for key in ("wss95", "wss100", "recall_at_10pct", "atd_pct", "screened_to_95",
-                "screened_to_100"):
+    for key in (
+        "wss95",
+        "wss100",
+        "recall_at_10pct",
+        "atd_pct",
+        "screened_to_95",
+        "screened_to_100",
+    ):
         result[key] = float(np.mean([m[key] for m in metrics]))
     result["stops"] = _mean_stops(runs)
     result["default_stop"] = default_rule().name
@@ -362,7 +390,11 @@ TRACE_HEADER = "file,seed,position,record_id,label,is_prior,is_check\n"
 
 
 def write_trace(
-    out: IO[str], data: LabelledSet, seed: int, priors: np.ndarray, order: np.ndarray,
+    out: IO[str],
+    data: LabelledSet,
+    seed: int,
+    priors: np.ndarray,
+    order: np.ndarray,
     is_check: np.ndarray | None = None,
 ) -> None:
     """Rows ``file,seed,position,record_id,label,is_prior,is_check``; priors have position
@@ -371,7 +403,9 @@ def write_trace(
     flags = np.zeros(len(order), dtype=bool) if is_check is None else is_check
     for i in priors.tolist():
         writer.writerow([data.path, seed, 0, data.record_ids[i], int(data.labels[i]), 1, 0])
-    for position, (i, check) in enumerate(zip(order.tolist(), flags.tolist(), strict=True),
-                                          start=1):
-        writer.writerow([data.path, seed, position, data.record_ids[i], int(data.labels[i]),
-                         0, int(check)])
+    for position, (i, check) in enumerate(
+        zip(order.tolist(), flags.tolist(), strict=True), start=1
+    ):
+        writer.writerow(
+            [data.path, seed, position, data.record_ids[i], int(data.labels[i]), 0, int(check)]
+        )

@@ -127,8 +127,7 @@ def hypergeom_cdf(k: np.ndarray, pop: np.ndarray, red: np.ndarray, draws: np.nda
     for _ in range(int(np.max(hi - lo, initial=0))):
         more = x < hi
         with np.errstate(divide="ignore", invalid="ignore"):
-            step = (np.log((red - x) * (draws - x))
-                    - np.log((x + 1) * (pop - red - draws + x + 1)))
+            step = np.log((red - x) * (draws - x)) - np.log((x + 1) * (pop - red - draws + x + 1))
         log_pmf = np.where(more, log_pmf + step, log_pmf)
         x = np.where(more, x + 1, x)
         total = np.where(more, np.logaddexp(total, log_pmf), total)
@@ -305,8 +304,9 @@ class TargetMethod:
     random_state: int | None = 0
     name: str = "target"
 
-    def check(self, labels: Sequence[int] | np.ndarray, n_total: int,
-              targets_missing: int | None = None) -> StopVerdict:
+    def check(
+        self, labels: Sequence[int] | np.ndarray, n_total: int, targets_missing: int | None = None
+    ) -> StopVerdict:
         return StopVerdict(stop=targets_missing == 0, estimate=targets_missing)
 
     def stop_point(self, labels: Sequence[int] | np.ndarray, n_total: int) -> StopOutcome:
@@ -562,7 +562,10 @@ def make_rules(
 
 
 def make_rule(
-    name: str, *, recall_target: float = 0.95, confidence: float = 0.95,
+    name: str,
+    *,
+    recall_target: float = 0.95,
+    confidence: float = 0.95,
     random_state: int | None = 0,
 ) -> StoppingRule:
     """One rule by name; an unknown name is a user error that lists the known ones."""
@@ -575,7 +578,8 @@ def make_rule(
     return rules[name]
 
 
-def default_rule(recall_target: float = 0.95, confidence: float = 0.95,
-                 random_state: int | None = 0) -> RandomCheck:
+def default_rule(
+    recall_target: float = 0.95, confidence: float = 0.95, random_state: int | None = 0
+) -> RandomCheck:
     """The rule the UI uses by default (see :mod:`litreview.screening.random_check` for why)."""
     return RandomCheck(recall_target, confidence, random_state)

@@ -120,8 +120,12 @@ def stage_agreement(review: Review, stage: str) -> dict[str, object]:
             best, best_n = (a, b), n
     conflicts = list_conflicts(review, stage, include_resolved=True)
     result: dict[str, object] = {
-        "stage": stage, "reviewers": list(best) if best else reviewers, "both_decided": best_n,
-        "percent_agreement": None, "cohen_kappa": None, "pabak": None,
+        "stage": stage,
+        "reviewers": list(best) if best else reviewers,
+        "both_decided": best_n,
+        "percent_agreement": None,
+        "cohen_kappa": None,
+        "pabak": None,
         "conflicts": len(conflicts),
         "resolved": sum(1 for c in conflicts if c.resolution is not None),
     }
@@ -131,6 +135,9 @@ def stage_agreement(review: Review, stage: str) -> dict[str, object]:
     pairs = [(d[a].value, d[b].value) for d in by_reviewer.values() if a in d and b in d]
     categories = sorted({v for pair in pairs for v in pair} | {"include", "exclude"})
     observed, kappa, pabak = _kappa(pairs, categories)
-    result.update(percent_agreement=round(100 * observed, 2), cohen_kappa=round(kappa, 4),
-                  pabak=round(pabak, 4))
+    result.update(
+        percent_agreement=round(100 * observed, 2),
+        cohen_kappa=round(kappa, 4),
+        pabak=round(pabak, 4),
+    )
     return result

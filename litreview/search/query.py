@@ -24,21 +24,47 @@ FORMAT = 1
 FIELDS = ("title", "abstract", "keywords", "all")
 COMBINE = ("and", "pairwise")
 PLATFORMS = (
-    "proquest", "wos", "ebsco", "ovid", "pubmed", "scopus", "openalex", "europepmc", "crossref",
+    "proquest",
+    "wos",
+    "ebsco",
+    "ovid",
+    "pubmed",
+    "scopus",
+    "openalex",
+    "europepmc",
+    "crossref",
     "other",
-)  # fmt: skip
+)
 DOCUMENT_TYPES = (
-    "article", "review", "conference-paper", "book", "book-chapter", "dissertation", "report",
-)  # fmt: skip
+    "article",
+    "review",
+    "conference-paper",
+    "book",
+    "book-chapter",
+    "dissertation",
+    "report",
+)
 # ISO 639-1 -> (English name, ISO 639-2/B), for the platforms that want one or the other.
 LANGUAGES: dict[str, tuple[str, str]] = {
-    "en": ("English", "eng"), "fr": ("French", "fre"), "de": ("German", "ger"),
-    "es": ("Spanish", "spa"), "pt": ("Portuguese", "por"), "it": ("Italian", "ita"),
-    "nl": ("Dutch", "dut"), "zh": ("Chinese", "chi"), "ja": ("Japanese", "jpn"),
-    "sv": ("Swedish", "swe"), "no": ("Norwegian", "nor"), "da": ("Danish", "dan"),
-    "fi": ("Finnish", "fin"), "pl": ("Polish", "pol"), "ru": ("Russian", "rus"),
-    "ko": ("Korean", "kor"), "ar": ("Arabic", "ara"), "tr": ("Turkish", "tur"),
-}  # fmt: skip
+    "en": ("English", "eng"),
+    "fr": ("French", "fre"),
+    "de": ("German", "ger"),
+    "es": ("Spanish", "spa"),
+    "pt": ("Portuguese", "por"),
+    "it": ("Italian", "ita"),
+    "nl": ("Dutch", "dut"),
+    "zh": ("Chinese", "chi"),
+    "ja": ("Japanese", "jpn"),
+    "sv": ("Swedish", "swe"),
+    "no": ("Norwegian", "nor"),
+    "da": ("Danish", "dan"),
+    "fi": ("Finnish", "fin"),
+    "pl": ("Polish", "pol"),
+    "ru": ("Russian", "rus"),
+    "ko": ("Korean", "kor"),
+    "ar": ("Arabic", "ara"),
+    "tr": ("Turkish", "tur"),
+}
 MAX_SEARCHES = 2000  # a pairwise set larger than this is almost certainly a mistake
 
 # A term: words of letters/digits joined by spaces, hyphens or apostrophes; '*' may end a word.
@@ -47,13 +73,23 @@ _TERM = re.compile(rf"(?:{_WORD})(?:[ \-](?:{_WORD}))*")
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
 
 KEYS: dict[str, tuple[str, ...]] = {
-    "": ("format", "title", "description", "source", "fields", "combine", "blocks", "sets",
-         "limits", "databases"),
+    "": (
+        "format",
+        "title",
+        "description",
+        "source",
+        "fields",
+        "combine",
+        "blocks",
+        "sets",
+        "limits",
+        "databases",
+    ),
     "blocks": ("name", "label", "terms", "fields"),
     "sets": ("name", "label", "blocks", "combine"),
     "limits": ("year_from", "year_to", "languages", "document_types"),
     "databases": ("name", "platform", "note"),
-}  # fmt: skip
+}
 
 
 @dataclass(frozen=True)

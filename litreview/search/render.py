@@ -17,10 +17,17 @@ from litreview.errors import InvalidValue
 from litreview.search.query import Limits, Search, Strategy, iter_searches
 
 PLATFORM_NAMES: dict[str, str] = {
-    "proquest": "ProQuest", "wos": "Web of Science", "ebsco": "EBSCOhost", "ovid": "Ovid",
-    "pubmed": "PubMed", "scopus": "Scopus", "openalex": "OpenAlex API",
-    "europepmc": "Europe PMC", "crossref": "Crossref API", "other": "any other platform",
-}  # fmt: skip
+    "proquest": "ProQuest",
+    "wos": "Web of Science",
+    "ebsco": "EBSCOhost",
+    "ovid": "Ovid",
+    "pubmed": "PubMed",
+    "scopus": "Scopus",
+    "openalex": "OpenAlex API",
+    "europepmc": "Europe PMC",
+    "crossref": "Crossref API",
+    "other": "any other platform",
+}
 OPERATOR_WORDS = frozenset({"and", "or", "not", "near", "adj", "same", "with", "pre"})
 
 

@@ -27,9 +27,14 @@ _F = frozenset
 _PUBMED_COMBINED = {_F({"title", "abstract"}): "tiab", _F({"all"}): "all"}
 _PUBMED_SINGLE = {"title": ("ti",), "abstract": ("tiab",), "keywords": ("ot",)}
 _PUBMED_TYPES = {
-    "article": "journal article", "review": "review", "conference-paper": "congress",
-    "report": "technical report", "book": None, "book-chapter": None, "dissertation": None,
-}  # fmt: skip
+    "article": "journal article",
+    "review": "review",
+    "conference-paper": "congress",
+    "report": "technical report",
+    "book": None,
+    "book-chapter": None,
+    "dissertation": None,
+}
 
 
 def _pubmed_term(term: str, draft: Draft) -> str:
@@ -65,13 +70,20 @@ def render_pubmed(search: Search, limits: Limits, today: date, draft: Draft) -> 
 # ---- OpenAlex: title_and_abstract.search:("child abuse" AND collaboration),language:en ---------
 
 _OPENALEX_FIELDS = {
-    _F({"title"}): "title.search", _F({"abstract"}): "abstract.search",
-    _F({"title", "abstract"}): "title_and_abstract.search", _F({"all"}): "default.search",
-}  # fmt: skip
+    _F({"title"}): "title.search",
+    _F({"abstract"}): "abstract.search",
+    _F({"title", "abstract"}): "title_and_abstract.search",
+    _F({"all"}): "default.search",
+}
 _OPENALEX_TYPES = {
-    "article": "article", "review": "review", "conference-paper": "article", "book": "book",
-    "book-chapter": "book-chapter", "dissertation": "dissertation", "report": "report",
-}  # fmt: skip
+    "article": "article",
+    "review": "review",
+    "conference-paper": "article",
+    "book": "book",
+    "book-chapter": "book-chapter",
+    "dissertation": "dissertation",
+    "report": "report",
+}
 
 
 def _openalex_key(fields: tuple[str, ...], draft: Draft) -> str:
@@ -108,9 +120,14 @@ def render_openalex(search: Search, limits: Limits, today: date, draft: Draft) -
 _EPMC_COMBINED = {_F({"title", "abstract"}): "TITLE_ABS", _F({"all"}): ""}
 _EPMC_SINGLE = {"title": ("TITLE",), "abstract": ("ABSTRACT",), "keywords": ("KW",)}
 _EPMC_TYPES = {
-    "article": '"journal article"', "review": "review", "conference-paper": "congress",
-    "report": '"technical report"', "book": None, "book-chapter": None, "dissertation": None,
-}  # fmt: skip
+    "article": '"journal article"',
+    "review": "review",
+    "conference-paper": "congress",
+    "report": '"technical report"',
+    "book": None,
+    "book-chapter": None,
+    "dissertation": None,
+}
 
 
 def render_europepmc(search: Search, limits: Limits, today: date, draft: Draft) -> None:
@@ -143,10 +160,14 @@ def render_europepmc(search: Search, limits: Limits, today: date, draft: Draft) 
 # ---- Crossref: query=child abuse collaboration&filter=from-pub-date:2000-01-01 ----------------
 
 _CROSSREF_TYPES = {
-    "article": "journal-article", "review": None, "conference-paper": "proceedings-article",
-    "book": "book", "book-chapter": "book-chapter", "dissertation": "dissertation",
+    "article": "journal-article",
+    "review": None,
+    "conference-paper": "proceedings-article",
+    "book": "book",
+    "book-chapter": "book-chapter",
+    "dissertation": "dissertation",
     "report": "report",
-}  # fmt: skip
+}
 
 
 def render_crossref(search: Search, limits: Limits, today: date, draft: Draft) -> None:

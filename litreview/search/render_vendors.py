@@ -30,10 +30,14 @@ def _quote_value(value: str) -> str:
 
 _PROQUEST_FIELDS = {"title": "TI", "abstract": "AB", "keywords": "SU"}
 _PROQUEST_TYPES = {
-    "article": "Journal Article", "review": "Literature Review",
-    "conference-paper": "Conference Paper", "book": "Book", "book-chapter": "Book Chapter",
-    "dissertation": "Dissertation/Thesis", "report": "Report",
-}  # fmt: skip
+    "article": "Journal Article",
+    "review": "Literature Review",
+    "conference-paper": "Conference Paper",
+    "book": "Book",
+    "book-chapter": "Book Chapter",
+    "dissertation": "Dissertation/Thesis",
+    "report": "Report",
+}
 
 
 def _proquest_group(group: Group) -> str:
@@ -64,9 +68,14 @@ def render_proquest(search: Search, limits: Limits, today: date, draft: Draft) -
 _WOS_COMBINED = {_F({"title", "abstract", "keywords"}): "TS", _F({"all"}): "ALL"}
 _WOS_SINGLE = {"title": ("TI",), "abstract": ("AB",), "keywords": ("AK", "KP")}
 _WOS_TYPES = {
-    "article": "Article", "review": "Review", "conference-paper": "Proceedings Paper",
-    "book": "Book", "book-chapter": "Book Chapter", "dissertation": None, "report": None,
-}  # fmt: skip
+    "article": "Article",
+    "review": "Review",
+    "conference-paper": "Proceedings Paper",
+    "book": "Book",
+    "book-chapter": "Book Chapter",
+    "dissertation": None,
+    "report": None,
+}
 
 
 def render_wos(search: Search, limits: Limits, today: date, draft: Draft) -> None:
@@ -90,10 +99,14 @@ def render_wos(search: Search, limits: Limits, today: date, draft: Draft) -> Non
 
 _EBSCO_FIELDS = {"title": "TI", "abstract": "AB", "keywords": "SU"}
 _EBSCO_TYPES = {
-    "article": "Article", "review": "Review", "conference-paper": "Conference Paper",
-    "book": "Book", "book-chapter": "Book Chapter", "dissertation": "Dissertation",
+    "article": "Article",
+    "review": "Review",
+    "conference-paper": "Conference Paper",
+    "book": "Book",
+    "book-chapter": "Book Chapter",
+    "dissertation": "Dissertation",
     "report": "Report",
-}  # fmt: skip
+}
 
 
 def render_ebsco(search: Search, limits: Limits, today: date, draft: Draft) -> None:
@@ -124,10 +137,14 @@ def render_ebsco(search: Search, limits: Limits, today: date, draft: Draft) -> N
 
 _OVID_FIELDS = {"title": "ti", "abstract": "ab", "keywords": "kw", "all": "mp"}
 _OVID_TYPES = {
-    "article": "journal article", "review": "review", "conference-paper": "conference paper",
-    "book": "book", "book-chapter": "chapter", "dissertation": "dissertation",
+    "article": "journal article",
+    "review": "review",
+    "conference-paper": "conference paper",
+    "book": "book",
+    "book-chapter": "chapter",
+    "dissertation": "dissertation",
     "report": "report",
-}  # fmt: skip
+}
 
 
 def _ovid_term(term: str) -> str:
@@ -173,14 +190,20 @@ def render_ovid(search: Search, limits: Limits, today: date, draft: Draft) -> No
 # ---- Scopus: TITLE-ABS-KEY("child abuse") AND PUBYEAR > 1999 AND LANGUAGE(english) ----------
 
 _SCOPUS_COMBINED = {
-    _F({"title", "abstract", "keywords"}): "TITLE-ABS-KEY", _F({"title", "abstract"}): "TITLE-ABS",
+    _F({"title", "abstract", "keywords"}): "TITLE-ABS-KEY",
+    _F({"title", "abstract"}): "TITLE-ABS",
     _F({"all"}): "ALL",
-}  # fmt: skip
+}
 _SCOPUS_SINGLE = {"title": ("TITLE",), "abstract": ("ABS",), "keywords": ("KEY",)}
 _SCOPUS_TYPES = {
-    "article": "ar", "review": "re", "conference-paper": "cp", "book": "bk",
-    "book-chapter": "ch", "dissertation": None, "report": None,
-}  # fmt: skip
+    "article": "ar",
+    "review": "re",
+    "conference-paper": "cp",
+    "book": "bk",
+    "book-chapter": "ch",
+    "dissertation": None,
+    "report": None,
+}
 
 
 def render_scopus(search: Search, limits: Limits, today: date, draft: Draft) -> None:

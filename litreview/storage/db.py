@@ -73,7 +73,8 @@ def _begin_immediate(conn: sqlite3.Connection) -> None:
                 ) from exc
             if not waited:
                 logging.getLogger(__name__).warning(
-                    "waiting for another process writing to the review ...")
+                    "waiting for another process writing to the review ..."
+                )
                 waited = True
 
 
@@ -154,8 +155,11 @@ def _read_only(path: Path) -> bool:
         flags = os.statvfs(folder).f_flag
     except OSError:
         flags = 0
-    return bool(flags & os.ST_RDONLY) or not os.access(folder, os.W_OK) or (
-        path.exists() and not os.access(path, os.W_OK))
+    return (
+        bool(flags & os.ST_RDONLY)
+        or not os.access(folder, os.W_OK)
+        or (path.exists() and not os.access(path, os.W_OK))
+    )
 
 
 def read_only_error(path: Path) -> ReviewReadOnly:

@@ -54,8 +54,10 @@ def decisions_by_reviewer(
 def current_resolutions(db: sqlite_utils.Database, stage: str) -> dict[int, CurrentDecision]:
     """work id -> the latest live resolution of a conflict at ``stage``."""
     groups = group_map(db)
-    return {groups.get(row[1], row[1]): CurrentDecision(*row)
-            for row in db.execute(_LIVE_SQL, ["resolution", stage])}
+    return {
+        groups.get(row[1], row[1]): CurrentDecision(*row)
+        for row in db.execute(_LIVE_SQL, ["resolution", stage])
+    }
 
 
 def conflicting_works(db: sqlite_utils.Database, stage: str) -> dict[int, set[str]]:

@@ -12,9 +12,18 @@ from litreview.models import Event
 from litreview.storage._clock import now_iso
 
 _COLUMNS = (
-    "kind", "record_id", "other_record_id", "stage", "value", "reason", "note",
-    "reviewer", "payload", "reverts_event_id", "created_at",
-)  # fmt: skip
+    "kind",
+    "record_id",
+    "other_record_id",
+    "stage",
+    "value",
+    "reason",
+    "note",
+    "reviewer",
+    "payload",
+    "reverts_event_id",
+    "created_at",
+)
 
 
 def append_event(db: sqlite_utils.Database, kind: str, **values: Any) -> int:

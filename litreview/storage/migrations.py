@@ -116,7 +116,7 @@ def m001_foundation(db: sqlite_utils.Database) -> None:
         BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
         CREATE TRIGGER records_immutable_update BEFORE UPDATE ON records
         BEGIN SELECT RAISE(ABORT, 'imported records are immutable'); END;
-        """
+        """,
     )
 
 

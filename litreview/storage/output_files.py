@@ -169,8 +169,9 @@ def _open(path: str | Path, *, binary: bool, newline: str | None) -> Iterator[IO
             yield stream
     except OSError as exc:
         failure = describe_environment_error(exc)
-        raise OutputFileError(f"cannot write {path}: {exc.strerror or failure.message}",
-                              hint=failure.hint) from exc
+        raise OutputFileError(
+            f"cannot write {path}: {exc.strerror or failure.message}", hint=failure.hint
+        ) from exc
 
 
 def write_text(path: str | Path, text: str) -> None:

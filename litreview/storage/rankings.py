@@ -36,8 +36,17 @@ def save_ranking(
     cur = db.execute(
         "INSERT INTO ranking_runs (stage, reviewer, mode, config, random_state, n_labels, "
         "n_records, ranked, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [stage, reviewer, mode, config, random_state, n_labels, n_labels + len(ranked),
-         json.dumps(ranked), now_iso()],
+        [
+            stage,
+            reviewer,
+            mode,
+            config,
+            random_state,
+            n_labels,
+            n_labels + len(ranked),
+            json.dumps(ranked),
+            now_iso(),
+        ],
     )
     run_id = int(cur.lastrowid or 0)
     # keep every run's settings for the audit trail, but only the newest orders

@@ -12,10 +12,24 @@ from litreview.models import ImportIssue, Source
 from litreview.storage._clock import now_iso
 
 _COLUMNS = (
-    "kind", "arm", "method", "database", "platform", "searched_on", "query", "limits",
-    "reported_hits", "file_name", "sha256", "size_bytes", "format", "encoding",
-    "records_parsed", "problems", "imported_at",
-)  # fmt: skip
+    "kind",
+    "arm",
+    "method",
+    "database",
+    "platform",
+    "searched_on",
+    "query",
+    "limits",
+    "reported_hits",
+    "file_name",
+    "sha256",
+    "size_bytes",
+    "format",
+    "encoding",
+    "records_parsed",
+    "problems",
+    "imported_at",
+)
 
 
 def _to_source(row: dict[str, Any]) -> Source:
@@ -33,10 +47,7 @@ def insert_source(db: sqlite_utils.Database, **values: Any) -> int:
     if unknown:
         raise TypeError(f"unknown source columns: {sorted(unknown)}")
     cols = [c for c in _COLUMNS if c in values]
-    sql = (
-        f"INSERT INTO sources ({', '.join(cols)}) "
-        f"VALUES ({', '.join('?' for _ in cols)})"
-    )
+    sql = f"INSERT INTO sources ({', '.join(cols)}) VALUES ({', '.join('?' for _ in cols)})"
     cur = db.execute(sql, [values[c] for c in cols])
     return int(cur.lastrowid or 0)
 

@@ -38,8 +38,10 @@ def sync_view_settings(db: sqlite_utils.Database) -> None:
     """Rewrite ``screening_stages`` and ``exclusion_reasons`` from the newest protocol."""
     row = db.execute("SELECT text FROM protocols ORDER BY protocol_id DESC LIMIT 1").fetchone()
     if row is None:  # what Review.protocol falls back to
-        text = resources.files("litreview").joinpath("templates", "default.toml").read_text(
-            encoding="utf-8"
+        text = (
+            resources.files("litreview")
+            .joinpath("templates", "default.toml")
+            .read_text(encoding="utf-8")
         )
     else:
         text = str(row[0])

@@ -180,9 +180,12 @@ def make_app(
     it never slows the UI; tests on tiny reviews may turn it off.
     """
     app = LitreviewApp(
-        review, reviewer=reviewer, start=start, stage=stage,
+        review,
+        reviewer=reviewer,
+        start=start,
+        stage=stage,
         rank_in_subprocess=rank_in_subprocess,
-    )  # fmt: skip
+    )
     if keymap:
         app.set_keymap(dict(keymap))
     return app

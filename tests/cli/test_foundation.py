@@ -38,9 +38,22 @@ def table_rows(db: Path) -> dict[str, list[tuple[object, ...]]]:
 def test_init_import_status_json(tmp_path: Path) -> None:
     db = tmp_path / "r.db"
     assert run(db, "init", "--template", "default").exit_code == 0
-    result = run(db, "import", str(DATA / "three.ris"), "--database", "ASSIA",
-                 "--platform", "ProQuest", "--searched-on", "2015-03-01",
-                 "--query", "child AND collaboration", "--reported-hits", "3", "--json")
+    result = run(
+        db,
+        "import",
+        str(DATA / "three.ris"),
+        "--database",
+        "ASSIA",
+        "--platform",
+        "ProQuest",
+        "--searched-on",
+        "2015-03-01",
+        "--query",
+        "child AND collaboration",
+        "--reported-hits",
+        "3",
+        "--json",
+    )
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert data["records_total"] == 3
@@ -50,8 +63,7 @@ def test_init_import_status_json(tmp_path: Path) -> None:
     status = json.loads(run(db, "status", "--json").stdout)
     assert status["records"] == 3 and status["sources"] == 1 and status["duplicates"] == 0
     first_stage = next(iter(status["stages"].values()))
-    assert first_stage == {"screened": 0, "included": 0, "excluded": 0, "maybe": 0,
-                           "remaining": 3}
+    assert first_stage == {"screened": 0, "included": 0, "excluded": 0, "maybe": 0, "remaining": 3}
     source = status["sources_detail"][0]
     assert source["searched_on"] == "2015-03-01" and source["reported_hits"] == 3
 
@@ -76,8 +88,9 @@ def test_failed_import_leaves_review_unchanged(tmp_path: Path, capsys) -> None:
     run(db, "import", str(DATA / "three.ris"))
     before = table_rows(db)
     # a good file and a bad file in one command: neither is stored
-    code, out, err = run_main(db, "import", str(DATA / "one.ris"),
-                              str(DATA / "not_really.ris"), capsys=capsys)
+    code, out, err = run_main(
+        db, "import", str(DATA / "one.ris"), str(DATA / "not_really.ris"), capsys=capsys
+    )
     assert code == 1
     assert out == ""
     assert "Error:" in err and "not_really.ris" in err
@@ -108,8 +121,9 @@ def test_usage_error_exits_2(tmp_path: Path, capsys) -> None:
 def test_bad_date_is_rejected(tmp_path: Path, capsys) -> None:
     db = tmp_path / "r.db"
     run(db, "init")
-    code, _, err = run_main(db, "import", str(DATA / "three.ris"), "--searched-on", "31/03/2015",
-                            capsys=capsys)
+    code, _, err = run_main(
+        db, "import", str(DATA / "three.ris"), "--searched-on", "31/03/2015", capsys=capsys
+    )
     assert code == 1 and "YYYY-MM-DD" in err
 
 
@@ -142,8 +156,10 @@ def test_provenance_keeps_every_raw_tag(tmp_path: Path) -> None:
         records = list(iter_records(review.db))
     assert [r.position for r in records] == [1, 2, 3]
     second = records[1]
-    assert [v for t, v in second.raw if t == "AD"] == ["University of Somewhere",
-                                                       "Another University"]
+    assert [v for t, v in second.raw if t == "AD"] == [
+        "University of Somewhere",
+        "Another University",
+    ]
     assert records[0].fields.doi == "10.1111/j.1365-2524.2005.00555.x"
     assert records[0].fields.start_page == "155" and records[0].fields.end_page == "163"
 
@@ -152,8 +168,10 @@ def test_newer_schema_is_refused(tmp_path: Path, capsys) -> None:
     db = tmp_path / "r.db"
     run(db, "init")
     conn = sqlite3.connect(db)
-    conn.execute("INSERT INTO _sqlite_migrations (migration_set, name, applied_at) "
-                 "VALUES ('litreview', 'm999_future', '2030-01-01')")
+    conn.execute(
+        "INSERT INTO _sqlite_migrations (migration_set, name, applied_at) "
+        "VALUES ('litreview', 'm999_future', '2030-01-01')"
+    )
     conn.commit()
     conn.close()
     before = table_rows(db)

@@ -21,11 +21,17 @@ def test_dash_capital_v_prints_the_version() -> None:
 
 def test_bash_completion_script_and_completions() -> None:
     env = {**os.environ, "_LITREVIEW_COMPLETE": "bash_source"}
-    script = subprocess.run([sys.executable, "-m", "litreview"], env=env, capture_output=True,
-                            text=True, check=True).stdout  # fmt: skip
+    script = subprocess.run(
+        [sys.executable, "-m", "litreview"], env=env, capture_output=True, text=True, check=True
+    ).stdout
     assert "_litreview_completion" in script and "complete -o nosort" in script
-    env = {**os.environ, "_LITREVIEW_COMPLETE": "bash_complete",
-           "COMP_WORDS": "litreview exp", "COMP_CWORD": "1"}  # fmt: skip
-    words = subprocess.run([sys.executable, "-m", "litreview"], env=env, capture_output=True,
-                           text=True, check=True).stdout.split()  # fmt: skip
+    env = {
+        **os.environ,
+        "_LITREVIEW_COMPLETE": "bash_complete",
+        "COMP_WORDS": "litreview exp",
+        "COMP_CWORD": "1",
+    }
+    words = subprocess.run(
+        [sys.executable, "-m", "litreview"], env=env, capture_output=True, text=True, check=True
+    ).stdout.split()
     assert words == ["plain,export", "plain,export-codes", "plain,export-decisions"]

@@ -23,7 +23,7 @@ from litreview.storage.records import count_records
 # RIS fixture lines are as long as the exporters write them
 # ruff: noqa: E501
 
-DATA = Path(__file__).resolve().parent / "data"
+DATA = Path(__file__).resolve().parents[1] / "data"
 
 DUPES = """TY  - JOUR
 AU  - Abbott, David
@@ -132,7 +132,8 @@ def test_demo_exports_deduplicate_to_the_true_works(tmp_path: Path) -> None:
             truth[(row["file"], int(row["position"]))] = row["work_id"]
     rows = review.db.execute(
         "SELECT r.record_id, s.file_name, r.position FROM records r "
-        "JOIN sources s USING (source_id)").fetchall()
+        "JOIN sources s USING (source_id)"
+    ).fetchall()
     true_work = {rid: truth[(name, pos)] for rid, name, pos in rows}
     predicted: dict[int, set[str]] = defaultdict(set)
     for rid, work in true_work.items():

@@ -89,9 +89,12 @@ def test_judgement_is_symmetric() -> None:
 
 
 def test_books_need_the_whole_author_list_to_agree() -> None:
-    book = {"title": "Improving inter-professional collaborations in children's services",
-            "authors": ("Edwards, A.", "Daniels, H.", "Gallagher, T.", "Leadbetter, J."),
-            "year": 2009, "type": "BOOK"}
+    book = {
+        "title": "Improving inter-professional collaborations in children's services",
+        "authors": ("Edwards, A.", "Daniels, H.", "Gallagher, T.", "Leadbetter, J."),
+        "year": 2009,
+        "type": "BOOK",
+    }
     same_people = {**book, "authors": ("EDWARDS A", "Daniels H", "Gallagher T", "Leadbetter J")}
     assert verdict(book, same_people)[0] == "duplicate"
     other_coauthors = {**book, "authors": ("Edwards, A.", "Brown, K.", "Patel, R.", "Ng, S.")}

@@ -19,9 +19,15 @@ AUTHORS = ("Bernhardt, J.", "Ellery, F.", "Churilov, L.")
 
 def article(record_id: int, **fields: Any) -> DedupRecord:
     base: dict[str, Any] = {
-        "title": TITLE, "authors": AUTHORS, "year": 2016, "journal": "Stroke",
-        "volume": "47", "issue": "3", "start_page": "201", "end_page": "209",
-    }  # fmt: skip
+        "title": TITLE,
+        "authors": AUTHORS,
+        "year": 2016,
+        "journal": "Stroke",
+        "volume": "47",
+        "issue": "3",
+        "start_page": "201",
+        "end_page": "209",
+    }
     base.update(fields)
     return rec(record_id, **base)
 
@@ -78,8 +84,14 @@ def test_notes_after_the_title(noted: str) -> None:
 
 def test_wos_correction_note_names_the_article_but_never_merges() -> None:
     """ "<title> (vol 47, pg 201, 2016)" is Web of Science's title for a correction of it."""
-    correction = article(2, title=f"{TITLE} (vol 47, pg 201, 2016)", volume="47", issue="6",
-                         start_page="e120", end_page=None)  # fmt: skip
+    correction = article(
+        2,
+        title=f"{TITLE} (vol 47, pg 201, 2016)",
+        volume="47",
+        issue="6",
+        start_page="e120",
+        end_page=None,
+    )
     assert groups_of(article(1), correction) == [[1], [2]]
     assert queued(article(1), correction) == {(1, 2)}
 
@@ -91,9 +103,16 @@ def test_wos_date_note_is_a_correction_too() -> None:
 
 
 def test_reprint_note_joins_the_original() -> None:
-    reprint = article(2, title=f"{TITLE.upper()} (Reprinted from Stroke, vol 47, pg 201-209)",
-                      year=2018, journal="Stroke Classics", volume=None, issue=None,
-                      start_page="12", end_page="20")  # fmt: skip
+    reprint = article(
+        2,
+        title=f"{TITLE.upper()} (Reprinted from Stroke, vol 47, pg 201-209)",
+        year=2018,
+        journal="Stroke Classics",
+        volume=None,
+        issue=None,
+        start_page="12",
+        end_page="20",
+    )
     assert groups_of(article(1), reprint) == [[1, 2]]
 
 
@@ -117,10 +136,16 @@ def test_a_title_that_only_starts_like_another_is_not_truncation() -> None:
 
 
 def test_journal_split_across_journal_and_volume() -> None:
-    full = article(1, journal="Proceedings of the National Academy of Sciences of the "
-                   "United States of America", volume="113")  # fmt: skip
-    split = article(2, journal="Proceedings of the National Academy of Sciences of the "
-                    "United States of", volume="America 113")  # fmt: skip
+    full = article(
+        1,
+        journal="Proceedings of the National Academy of Sciences of the United States of America",
+        volume="113",
+    )
+    split = article(
+        2,
+        journal="Proceedings of the National Academy of Sciences of the United States of",
+        volume="America 113",
+    )
     assert groups_of(full, split) == [[1, 2]]
 
 
@@ -188,8 +213,12 @@ def test_notices_naming_the_article_are_queued_next_to_it(notice: str) -> None:
 
 
 def test_notice_naming_another_article_is_not_queued() -> None:
-    other = article(2, title="Erratum: Thrombolysis for acute ischaemic stroke in older adults",
-                    start_page="e120", end_page=None)  # fmt: skip
+    other = article(
+        2,
+        title="Erratum: Thrombolysis for acute ischaemic stroke in older adults",
+        start_page="e120",
+        end_page=None,
+    )
     assert groups_of(article(1), other) == [[1], [2]]
     assert queued(article(1), other) == set()
 
@@ -202,17 +231,32 @@ def test_a_title_starting_with_a_notice_word_is_an_ordinary_title() -> None:
 def test_conference_abstract_of_the_article_is_queued_not_merged() -> None:
     """As in the asreview exports: the meeting abstract (a journal supplement) and the
     article share title, authors and year, each with its own DOI; a reviewer decides."""
-    abstract = article(2, journal="International Journal of Stroke", volume=None, issue="S2",
-                       start_page="S45", end_page=None, type="CONF",
-                       doi="10.1177/1747493015607001")  # fmt: skip
+    abstract = article(
+        2,
+        journal="International Journal of Stroke",
+        volume=None,
+        issue="S2",
+        start_page="S45",
+        end_page=None,
+        type="CONF",
+        doi="10.1177/1747493015607001",
+    )
     paper = article(1, doi="10.1161/strokeaha.115.011208")
     assert groups_of(paper, abstract) == [[1], [2]]
     assert queued(paper, abstract) == {(1, 2)}
 
 
 def test_conference_abstract_a_year_before_in_another_volume_is_not_merged() -> None:
-    abstract = article(2, journal="International Journal of Stroke", volume="10", issue="S2",
-                       start_page="45", end_page=None, year=2015, type="CONF")  # fmt: skip
+    abstract = article(
+        2,
+        journal="International Journal of Stroke",
+        volume="10",
+        issue="S2",
+        start_page="45",
+        end_page=None,
+        year=2015,
+        type="CONF",
+    )
     assert groups_of(article(1), abstract) == [[1], [2]]
 
 
@@ -236,8 +280,9 @@ def test_identical_generic_records_never_merge_on_the_title_alone() -> None:
 
 
 def test_identical_short_titles_never_merge_on_the_title_alone() -> None:
-    copies = [rec(i, title="Stroke rehabilitation", authors=("Hart, M.",), year=2018)
-              for i in (1, 2)]  # fmt: skip
+    copies = [
+        rec(i, title="Stroke rehabilitation", authors=("Hart, M.",), year=2018) for i in (1, 2)
+    ]
     assert len(set(find_duplicates(copies).groups.values())) == 2
 
 
@@ -262,8 +307,14 @@ def test_identical_copies_still_join_their_other_duplicates() -> None:
 
 def test_generic_titles_never_merge_on_title_alone() -> None:
     a = rec(1, title="Editorial", authors=("Hart, M.",), year=2018, journal="J Adv Nurs")
-    b = rec(2, title="Editorial", authors=("Hart, M.",), year=2018, journal="J Adv Nurs",
-            start_page="997")  # fmt: skip
+    b = rec(
+        2,
+        title="Editorial",
+        authors=("Hart, M.",),
+        year=2018,
+        journal="J Adv Nurs",
+        start_page="997",
+    )
     assert len(set(find_duplicates([a, b]).groups.values())) == 2
 
 
@@ -302,8 +353,13 @@ def test_a_mistyped_doi_with_every_other_field_agreeing() -> None:
 
 def test_the_same_page_range_merges_a_chapter_exported_as_an_article() -> None:
     chapter = article(1, journal=None, volume=None, issue=None, type="CHAP")
-    record = article(2, journal="Comprehensive Assessment of Water Management Series",
-                     volume=None, issue=None, type="JOUR")  # fmt: skip
+    record = article(
+        2,
+        journal="Comprehensive Assessment of Water Management Series",
+        volume=None,
+        issue=None,
+        type="JOUR",
+    )
     assert groups_of(chapter, record) == [[1, 2]]
     first_page_only = article(3, journal=None, volume=None, issue=None, end_page=None, type="CHAP")
     assert groups_of(first_page_only, record) == [[2], [3]] or queued(first_page_only, record)
@@ -325,26 +381,45 @@ def test_unicode_punctuation_parts_numbers_like_ascii_punctuation() -> None:
     a = article(1, title=base + "-2019")
     b = article(2, title=base + "\u20132019", end_page=None)
     c = article(3, title="Mortality attributable to wildfire PM2<middle dot>5 in 749 locations")
-    d = article(4, title="Mortality attributable to wildfire PM2.5 in 749 locations",
-                end_page=None)  # fmt: skip
+    d = article(4, title="Mortality attributable to wildfire PM2.5 in 749 locations", end_page=None)
     assert groups_of(a, b) == [[1, 2]]
     assert groups_of(c, d) == [[3, 4]]
 
 
 def test_same_doi_online_first_and_print_years_apart() -> None:
-    online = article(1, doi="10.1136/bmjspcare-2021-002973", year=2021, volume=None,
-                     issue=None, start_page=None, end_page=None)  # fmt: skip
+    online = article(
+        1,
+        doi="10.1136/bmjspcare-2021-002973",
+        year=2021,
+        volume=None,
+        issue=None,
+        start_page=None,
+        end_page=None,
+    )
     printed = article(2, doi="10.1136/bmjspcare-2021-002973", year=2023)
     assert groups_of(online, printed) == [[1, 2]]
-    other = article(3, doi="10.1136/bmjspcare-2021-002973", year=2023,
-                    authors=("Kelly, M.",))  # fmt: skip
+    other = article(3, doi="10.1136/bmjspcare-2021-002973", year=2023, authors=("Kelly, M.",))
     assert groups_of(online, other) == [[1], [3]]  # another first author: not on the DOI alone
 
 
 def test_same_doi_with_an_abstract_that_differs() -> None:
     abstract = "Background: " + "post-traumatic stress after disasters " * 8
-    a = article(1, doi="10.1111/jpm.13030", abstract=abstract, start_page=None, end_page=None,
-                volume=None, issue=None)  # fmt: skip
-    b = article(2, doi="10.1111/jpm.13030", abstract="Aim: locus of control " * 12,
-                start_page=None, end_page=None, volume=None, issue=None)  # fmt: skip
+    a = article(
+        1,
+        doi="10.1111/jpm.13030",
+        abstract=abstract,
+        start_page=None,
+        end_page=None,
+        volume=None,
+        issue=None,
+    )
+    b = article(
+        2,
+        doi="10.1111/jpm.13030",
+        abstract="Aim: locus of control " * 12,
+        start_page=None,
+        end_page=None,
+        volume=None,
+        issue=None,
+    )
     assert groups_of(a, b) == [[1, 2]]

@@ -141,7 +141,9 @@ def test_generic_and_notice_titles() -> None:
     assert is_generic_title(title_words("Reply to Dr Smith"))
     assert not is_generic_title(title_words("Falls after discharge from a geriatric ward"))
     assert notice_of("Correction: Early mobilisation after stroke") == (
-        "correction", "earlymobilisationafterstroke")
+        "correction",
+        "earlymobilisationafterstroke",
+    )
     assert notice_kind(title_words("Erratum to Early mobilisation after stroke")) == "erratum"
     assert notice_kind(title_words("Research on replies")) == ""
     # a title that merely starts with a notice word is not a notice

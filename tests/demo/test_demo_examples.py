@@ -20,7 +20,7 @@ from litreview.screening.published_labels import compare_with_published, load_pu
 from litreview.storage import works
 from litreview.storage.review import Review
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
+REPO_ROOT = Path(__file__).resolve().parents[2]
 NAME = "kitchenham_2010"
 
 
@@ -56,8 +56,9 @@ def test_list_examples_names_them_with_licence() -> None:
 
 
 def test_unknown_example_is_a_clear_error(tmp_path: Path) -> None:
-    result = CliRunner().invoke(cli, ["demo", "--example", "nope", "--no-tui", "--dir",
-                                      str(tmp_path / "x")])
+    result = CliRunner().invoke(
+        cli, ["demo", "--example", "nope", "--no-tui", "--dir", str(tmp_path / "x")]
+    )
     assert result.exit_code == 1 and isinstance(result.exception, InvalidValue)
     assert "no shipped example 'nope'" in str(result.exception)
     assert NAME in (result.exception.hint or "")
@@ -65,8 +66,10 @@ def test_unknown_example_is_a_clear_error(tmp_path: Path) -> None:
 
 
 def test_thesis_data_is_for_the_worked_example_only(tmp_path: Path) -> None:
-    result = CliRunner().invoke(cli, ["demo", "--example", NAME, "--thesis-data", str(tmp_path),
-                                      "--dir", str(tmp_path / "x")])
+    result = CliRunner().invoke(
+        cli,
+        ["demo", "--example", NAME, "--thesis-data", str(tmp_path), "--dir", str(tmp_path / "x")],
+    )
     assert result.exit_code == 2 and "--thesis-data" in result.output
     assert not (tmp_path / "x").exists()
 
@@ -86,8 +89,10 @@ def test_the_example_builds_undecided_without_labels_on_disk(example: Path) -> N
     assert data["records"] == 1704 and data["stages"]["tiab"]["screened"] == 0
     published = data["published_labels"]
     assert (published["published_includes"], published["found"], published["screened"]) == (
-        45, 0, 0,
-    )  # fmt: skip
+        45,
+        0,
+        0,
+    )
     assert "published labels of Kitchenham et al. (2010)" in text
     assert "final (full-text) inclusions" in text and "kappa" not in text.lower()
 
@@ -103,8 +108,14 @@ def test_status_counts_recall_and_what_it_took(tmp_path: Path) -> None:
         assert labels is not None
         wanted = [works.work_of(review.db, r) for r in labels.included]
         others = [w for w in works.list_work_ids(review.db) if w not in set(wanted)]
-        plan = [(wanted[0], "include"), (others[0], "include"), (others[1], "exclude"),
-                (wanted[1], "maybe"), (wanted[2], "exclude"), (others[2], "exclude")]
+        plan = [
+            (wanted[0], "include"),
+            (others[0], "include"),
+            (others[1], "exclude"),
+            (wanted[1], "maybe"),
+            (wanted[2], "exclude"),
+            (others[2], "exclude"),
+        ]
         for work, value in plan:
             decide(review, work, value, stage="tiab", reviewer="me")
         c = compare_with_published(review)
@@ -129,9 +140,12 @@ def test_highlight_terms_mark_the_published_includes_more_often() -> None:
     def share(included: bool, kind: str) -> float:
         group = [r for r in rows if r.included == included]
         marked = [
-            r for r in group
-            if any(m.kind == kind for m in find_terms(f"{r.title} {r.abstract}",
-                                                       terms.include, terms.exclude))
+            r
+            for r in group
+            if any(
+                m.kind == kind
+                for m in find_terms(f"{r.title} {r.abstract}", terms.include, terms.exclude)
+            )
         ]
         return len(marked) / len(group)
 

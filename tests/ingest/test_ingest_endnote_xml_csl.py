@@ -38,16 +38,25 @@ def test_endnote_xml_fields() -> None:
     assert first.type == "JOUR"
     assert first.title == "Peer review of code: a multi-site study & more"  # style runs joined
     assert first.authors == ["Müller, Jürgen", "张, 伟"]
-    assert (first.journal, first.journal_abbrev) == ("Journal of Software Engineering",
-                                                     "J Softw Eng")  # fmt: skip
-    assert (first.volume, first.issue, first.start_page, first.end_page) == ("12", "3", "349",
-                                                                             "369")  # fmt: skip
+    assert (first.journal, first.journal_abbrev) == (
+        "Journal of Software Engineering",
+        "J Softw Eng",
+    )
+    assert (first.volume, first.issue, first.start_page, first.end_page) == (
+        "12",
+        "3",
+        "349",
+        "369",
+    )
     assert first.doi == "10.1000/xyz.1" and first.year == 2010
     assert first.abstract == "First paragraph of the abstract.\nSecond paragraph."
     assert first.keywords == ["code review", "defects, software"]
     assert first.database == "Web of Science" and first.language == "en"
-    assert (chapter.type, chapter.editors, chapter.journal) == ("CHAP", ["Editor, Eve"],
-                                                                "Handbook of Software Quality")
+    assert (chapter.type, chapter.editors, chapter.journal) == (
+        "CHAP",
+        ["Editor, Eve"],
+        "Handbook of Software Quality",
+    )
     assert thesis.type == "THES"
 
 
@@ -88,9 +97,12 @@ def test_truncated_endnote_xml_is_a_clear_error(tmp_path: Path) -> None:
 
 
 def _big_xml(n: int) -> bytes:
-    record = ("<record><ref-type name=\"Journal Article\">17</ref-type><contributors><authors>"
-              "<author>Smith, J.</author></authors></contributors><titles><title>Title {i} "
-              + "word " * 40 + "</title></titles><dates><year>2010</year></dates></record>")
+    record = (
+        '<record><ref-type name="Journal Article">17</ref-type><contributors><authors>'
+        "<author>Smith, J.</author></authors></contributors><titles><title>Title {i} "
+        + "word " * 40
+        + "</title></titles><dates><year>2010</year></dates></record>"
+    )
     body = "".join(record.replace("{i}", str(i)) for i in range(n))
     return f'<?xml version="1.0" encoding="UTF-8"?><xml><records>{body}</records></xml>'.encode()
 
@@ -122,13 +134,21 @@ def test_csl_json_fields() -> None:
     first, chapter, thesis = (r.fields for r in parsed.records)
     assert first.type == "JOUR" and first.title == "Peer review of code: a multi-site study"
     assert first.authors == ["Müller, Jürgen", "de Boer, Carla", "WHO Collaborating Group"]
-    assert (first.year, first.date, first.doi, first.pmid) == (2010, "2010-03-05",
-                                                               "10.1000/xyz.1", "12345678")
+    assert (first.year, first.date, first.doi, first.pmid) == (
+        2010,
+        "2010-03-05",
+        "10.1000/xyz.1",
+        "12345678",
+    )
     assert (first.start_page, first.end_page, first.issn) == ("349", "369", ["1234-5678"])
     assert first.abstract == "First paragraph.\nSecond paragraph."
     assert first.keywords == ["code review", "defects"]
     assert (chapter.type, chapter.editors, chapter.year, chapter.place) == (
-        "CHAP", ["Editor, Eve"], 2012, "Berlin")
+        "CHAP",
+        ["Editor, Eve"],
+        2012,
+        "Berlin",
+    )
     assert (thesis.type, thesis.year) == ("THES", 2014)
 
 

@@ -74,9 +74,16 @@ def test_parse_year(raw: str, year: int | None) -> None:
 
 @pytest.mark.parametrize(
     ("raw", "code"),
-    [("English", "en"), ("eng", "en"), ("EN", "en"), ("ger", "de"), ("English; Spanish", "en"),
-     ("Klingon", "klingon"), ("", None)],
-)  # fmt: skip
+    [
+        ("English", "en"),
+        ("eng", "en"),
+        ("EN", "en"),
+        ("ger", "de"),
+        ("English; Spanish", "en"),
+        ("Klingon", "klingon"),
+        ("", None),
+    ],
+)
 def test_normalize_language(raw: str, code: str | None) -> None:
     assert n.normalize_language(raw) == code
 
@@ -88,14 +95,16 @@ def test_normalize_language(raw: str, code: str | None) -> None:
         ("[No abstract available]", None),
         ("<jats:title>Abstract</jats:title><jats:p>Text.</jats:p>", "Text."),
         ("CO<sub>2</sub> &amp; N<sub>2</sub>", "CO2 & N2"),
-        ("Real text. Copyright of X is the property of Y and its content may not be copied.",
-         "Real text."),
+        (
+            "Real text. Copyright of X is the property of Y and its content may not be copied.",
+            "Real text.",
+        ),
         ("Copyright of X is the property of Y and its content may not be copied.", None),
         ("Abstract thinking develops late.", "Abstract thinking develops late."),
         ("ABSTRACT: Results.", "Results."),
         ("p<0.05 and x > 3", "p<0.05 and x > 3"),
     ],
-)  # fmt: skip
+)
 def test_clean_abstract(raw: str, abstract: str | None) -> None:
     assert n.clean_abstract(raw) == abstract
 

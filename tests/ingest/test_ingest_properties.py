@@ -18,14 +18,63 @@ SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[Heal
 
 # ---- any input: a ParsedFile or ImportFormatError, nothing else ---------------------------------
 
-TAGS = ["TY", "ER", "AU", "A1", "A2", "TI", "T1", "PY", "Y1", "DA", "DO", "AB", "N2", "KW", "SP",
-        "EP", "SN", "UR", "L2", "N1", "DB", "XX", "UK", "PT", "FN", "VR", "EF", "SO"]  # fmt: skip
+TAGS = [
+    "TY",
+    "ER",
+    "AU",
+    "A1",
+    "A2",
+    "TI",
+    "T1",
+    "PY",
+    "Y1",
+    "DA",
+    "DO",
+    "AB",
+    "N2",
+    "KW",
+    "SP",
+    "EP",
+    "SN",
+    "UR",
+    "L2",
+    "N1",
+    "DB",
+    "XX",
+    "UK",
+    "PT",
+    "FN",
+    "VR",
+    "EF",
+    "SO",
+]
 SEPARATORS = ["  - ", " - ", "\t- ", "  -", " ", "- ", ""]
-FRAGMENTS = ["PT J", "ER", "EF", "FN Clarivate", "PMID- 123", "FAU - Doe, J",
-             "LID - 10.1/x [doi]", "%0 Book", "%A Doe", "%T Title", "@article{k,",
-             "title = {T{\\'e}},", "author = {A and B},", "}", "@string{x = \"y\"}", "<1. >",
-             "title,abstract,doi", "\"a\",\"b\",\"10.1/x\"", "title\tabstract", "   continued", "",
-             "\ufeff", "TY  - JOUR", "ER  - "]  # fmt: skip
+FRAGMENTS = [
+    "PT J",
+    "ER",
+    "EF",
+    "FN Clarivate",
+    "PMID- 123",
+    "FAU - Doe, J",
+    "LID - 10.1/x [doi]",
+    "%0 Book",
+    "%A Doe",
+    "%T Title",
+    "@article{k,",
+    "title = {T{\\'e}},",
+    "author = {A and B},",
+    "}",
+    '@string{x = "y"}',
+    "<1. >",
+    "title,abstract,doi",
+    '"a","b","10.1/x"',
+    "title\tabstract",
+    "   continued",
+    "",
+    "\ufeff",
+    "TY  - JOUR",
+    "ER  - ",
+]
 NEWLINES = ["\n", "\r\n", "\r", "\r\n\n\r"]
 ENCODINGS = ["utf-8", "utf-8-sig", "utf-16", "utf-32", "cp1252", "latin-1"]
 
@@ -78,8 +127,9 @@ def test_tagged_looking_text(text: str, encoding: str) -> None:
 LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ\u00e9\u00fc\u00df\u00f8\u4e2d"
 word = st.text(alphabet=LETTERS + "0123456789", min_size=1, max_size=10)
 phrase = st.lists(word, min_size=1, max_size=8).map(" ".join)
-punctuated = st.lists(st.tuples(word, st.sampled_from(["", ",", ".", ":", "?"])), min_size=1,
-                      max_size=10).map(lambda parts: " ".join(w + p for w, p in parts))  # fmt: skip
+punctuated = st.lists(
+    st.tuples(word, st.sampled_from(["", ",", ".", ":", "?"])), min_size=1, max_size=10
+).map(lambda parts: " ".join(w + p for w, p in parts))
 name = st.builds(lambda surname, given: f"{surname}, {given}", word, word)
 abstract = punctuated.filter(lambda a: a.lower() not in {"na", "abstract", "none", "null"})
 abstract = abstract.filter(lambda a: not a.lower().startswith("abstract"))
@@ -133,9 +183,23 @@ def test_rispy_round_trip(refs: list[dict[str, Any]]) -> None:
 
 # ---- every normaliser is idempotent -------------------------------------------------------------
 
-MARKUP = [*"<>&;#/ab ip10.\n\t:-", "amp", "lt", "sub", "jats:", "Copyright of ",
-          " is the property of ", "ABSTRACT", "Abstract", "doi:", "https://doi.org/", "%2F",
-          "[doi]", "()", "NA"]  # fmt: skip
+MARKUP = [
+    *"<>&;#/ab ip10.\n\t:-",
+    "amp",
+    "lt",
+    "sub",
+    "jats:",
+    "Copyright of ",
+    " is the property of ",
+    "ABSTRACT",
+    "Abstract",
+    "doi:",
+    "https://doi.org/",
+    "%2F",
+    "[doi]",
+    "()",
+    "NA",
+]
 messy = st.one_of(
     st.text(max_size=200), st.lists(st.sampled_from(MARKUP), max_size=30).map("".join)
 )

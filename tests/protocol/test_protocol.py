@@ -24,9 +24,9 @@ from litreview.protocol import (
 from litreview.protocol.lines import format_key, locate_keys
 from litreview.protocol.read import KEYS
 
-DATA = Path(__file__).parent / "data" / "protocol"
-DOCS = Path(__file__).parents[1] / "docs" / "protocol.md"
-THESIS = Path(__file__).parents[2] / "shared" / "data" / "thesis"
+DATA = Path(__file__).parents[1] / "data" / "protocol"
+DOCS = Path(__file__).parents[2] / "docs" / "protocol.md"
+THESIS = Path(__file__).parents[3] / "shared" / "data" / "thesis"
 TABLE14_HEADER = [
     "Report",
     "Safeguarding context",

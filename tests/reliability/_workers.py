@@ -16,8 +16,9 @@ def decide_forever(db: str, reviewer: str, parity: int) -> None:
     for work_id in session.stage_works(review, stage):
         if work_id % 2 != parity:
             continue
-        session.decide(review, work_id, "include" if work_id % 3 else "exclude",
-                       stage=stage, reviewer=reviewer)
+        session.decide(
+            review, work_id, "include" if work_id % 3 else "exclude", stage=stage, reviewer=reviewer
+        )
         print(work_id, flush=True)
 
 

@@ -20,13 +20,22 @@ ENV = {**os.environ, "PYTHONPATH": str(REPO)}
 
 
 def litreview(db: Path, *args: str) -> subprocess.Popen[bytes]:
-    return subprocess.Popen([sys.executable, "-m", "litreview", "--db", str(db), *args],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=ENV)
+    return subprocess.Popen(
+        [sys.executable, "-m", "litreview", "--db", str(db), *args],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=ENV,
+    )
 
 
 def run_ok(db: Path, *args: str) -> None:
-    done = subprocess.run([sys.executable, "-m", "litreview", "--db", str(db), *args],
-                          capture_output=True, text=True, env=ENV, timeout=600)
+    done = subprocess.run(
+        [sys.executable, "-m", "litreview", "--db", str(db), *args],
+        capture_output=True,
+        text=True,
+        env=ENV,
+        timeout=600,
+    )
     assert done.returncode == 0, done.stderr
 
 
@@ -39,7 +48,8 @@ def counts(db: Path) -> tuple[int, int, int]:
         assert integrity_ok(review.db)
         row = review.db.execute(
             "SELECT (SELECT count(*) FROM records), (SELECT count(*) FROM sources), "
-            "(SELECT count(*) FROM dedup_groups)").fetchone()
+            "(SELECT count(*) FROM dedup_groups)"
+        ).fetchone()
     return tuple(row)
 
 
@@ -63,8 +73,7 @@ def test_killed_dedup_keeps_the_previous_groups(tmp_path: Path, make_ris) -> Non
     new_review(db)
     ris = make_ris(tmp_path / "a.ris", 6_000)
     dup = make_ris(tmp_path / "b.ris", 6_000, tag="")  # same works again: 6,000 duplicates
-    dup.write_text(dup.read_text(encoding="utf-8").replace("Abstract", "Summary"),
-                   encoding="utf-8")
+    dup.write_text(dup.read_text(encoding="utf-8").replace("Abstract", "Summary"), encoding="utf-8")
     for path in (ris, dup):
         run_ok(db, "import", str(path))
     proc = litreview(db, "dedup")
@@ -83,7 +92,11 @@ def test_acknowledged_decisions_survive_a_kill(tmp_path: Path, make_ris) -> None
     run_ok(db, "import", str(make_ris(tmp_path / "a.ris", 3_000)))
     proc = subprocess.Popen(
         [sys.executable, "-m", "tests.reliability._workers", str(db), "ann", "0"],
-        stdout=subprocess.PIPE, text=True, env=ENV, cwd=REPO)
+        stdout=subprocess.PIPE,
+        text=True,
+        env=ENV,
+        cwd=REPO,
+    )
     acknowledged = []
     deadline = time.monotonic() + 3.0
     assert proc.stdout is not None
@@ -98,7 +111,11 @@ def test_acknowledged_decisions_survive_a_kill(tmp_path: Path, make_ris) -> None
     assert len(acknowledged) > 5
     with open_review(db) as review:
         assert integrity_ok(review.db)
-        stored = [r[0] for r in review.db.execute(
-            "SELECT record_id FROM events WHERE kind = 'decision' ORDER BY event_id")]
+        stored = [
+            r[0]
+            for r in review.db.execute(
+                "SELECT record_id FROM events WHERE kind = 'decision' ORDER BY event_id"
+            )
+        ]
     assert stored[: len(acknowledged)] == acknowledged
     assert len(stored) == len(set(stored))

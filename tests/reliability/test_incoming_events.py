@@ -29,8 +29,10 @@ THREE = REPO / "tests" / "data" / "three.ris"
 
 
 def _events(review: Review) -> list[tuple[Any, ...]]:
-    return [(e.kind, e.record_id, e.stage, e.value, e.reviewer)
-            for e in events_store.iter_events(review.db)]
+    return [
+        (e.kind, e.record_id, e.stage, e.value, e.reviewer)
+        for e in events_store.iter_events(review.db)
+    ]
 
 
 @pytest.fixture
@@ -45,8 +47,7 @@ def copies(tmp_path: Path) -> tuple[Review, dict[str, Any], Path]:
     ann = open_review(ann_path)
     bob = open_review(tmp_path / "bob.db")
     session.decide(bob, 1, "include", stage="title", reviewer="bob")
-    session.decide(bob, 2, "exclude", stage="title", reviewer="bob",
-                   reason="wrong-population")
+    session.decide(bob, 2, "exclude", stage="title", reviewer="bob", reason="wrong-population")
     session.decide(bob, 3, "include", stage="title", reviewer="bob")
     session.undo(bob, reviewer="bob")
     exported = tmp_path / "bob.json"
@@ -56,8 +57,17 @@ def copies(tmp_path: Path) -> tuple[Review, dict[str, Any], Path]:
 
 
 def _refingerprint(row: dict[str, Any]) -> None:
-    data = [row["kind"], row["record"], row["stage"], row["value"], row["reason"], row["note"],
-            row["reviewer"], row["created_at"], row["reverts"]]
+    data = [
+        row["kind"],
+        row["record"],
+        row["stage"],
+        row["value"],
+        row["reason"],
+        row["note"],
+        row["reviewer"],
+        row["created_at"],
+        row["reverts"],
+    ]
     row["fingerprint"] = hashlib.sha256(json.dumps(data).encode()).hexdigest()
 
 
@@ -72,24 +82,26 @@ def test_the_exported_file_itself_merges(copies) -> None:
     assert _merge(ann, document, folder) == {"added": 4, "already_present": 0}
 
 
-@pytest.mark.parametrize(("field", "value", "named"), [
-    ("kind", "bogus", "kind 'bogus' cannot be imported"),
-    ("kind", "stop", "kind 'stop' cannot be imported"),
-    ("kind", "dedup", "kind 'dedup' cannot be imported"),
-    ("value", "banana", "decision 'banana' is not include, exclude or maybe"),
-    ("value", None, "decision None"),
-    ("stage", "nostage", "stage 'nostage' is not a stage of the protocol"),
-    ("reviewer", "mallory", "reviewer 'mallory' is not the file's reviewer 'bob'"),
-    ("reviewer", "", "the reviewer is missing"),
-    ("created_at", "yesterday", "is not an ISO 8601 time"),
-    ("created_at", "2026-01-01T10:00:00", "has no time zone"),
-    ("created_at", "1970-01-01T00:00:00+00:00", "is not a plausible time"),
-    ("created_at", "2999-01-01T00:00:00+00:00", "is not a plausible time"),
-    ("note", "x" * 100_001, "note is longer than"),
-    ("reverts", "0" * 64, "a decision cannot revert another event"),
-])
-def test_one_bad_event_refuses_the_whole_file(copies, field: str, value: Any,
-                                              named: str) -> None:
+@pytest.mark.parametrize(
+    ("field", "value", "named"),
+    [
+        ("kind", "bogus", "kind 'bogus' cannot be imported"),
+        ("kind", "stop", "kind 'stop' cannot be imported"),
+        ("kind", "dedup", "kind 'dedup' cannot be imported"),
+        ("value", "banana", "decision 'banana' is not include, exclude or maybe"),
+        ("value", None, "decision None"),
+        ("stage", "nostage", "stage 'nostage' is not a stage of the protocol"),
+        ("reviewer", "mallory", "reviewer 'mallory' is not the file's reviewer 'bob'"),
+        ("reviewer", "", "the reviewer is missing"),
+        ("created_at", "yesterday", "is not an ISO 8601 time"),
+        ("created_at", "2026-01-01T10:00:00", "has no time zone"),
+        ("created_at", "1970-01-01T00:00:00+00:00", "is not a plausible time"),
+        ("created_at", "2999-01-01T00:00:00+00:00", "is not a plausible time"),
+        ("note", "x" * 100_001, "note is longer than"),
+        ("reverts", "0" * 64, "a decision cannot revert another event"),
+    ],
+)
+def test_one_bad_event_refuses_the_whole_file(copies, field: str, value: Any, named: str) -> None:
     ann, document, folder = copies
     before = _events(ann)
     bad = copy.deepcopy(document)
@@ -146,14 +158,17 @@ def test_the_first_few_problems_are_named_and_the_rest_counted(copies) -> None:
     assert "8 problem(s)" in err.value.message and "; and 3 more" in err.value.message
 
 
-@pytest.mark.parametrize("damage", [
-    lambda d: d.update(events="not a list"),
-    lambda d: d["events"][0].pop("kind"),
-    lambda d: d["events"][0].update(record="1"),
-    lambda d: d["events"][0].update(record=["abc", "x"]),
-    lambda d: d["events"][0].update(payload=[1, 2]),
-    lambda d: d["events"].append(7),
-])
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda d: d.update(events="not a list"),
+        lambda d: d["events"][0].pop("kind"),
+        lambda d: d["events"][0].update(record="1"),
+        lambda d: d["events"][0].update(record=["abc", "x"]),
+        lambda d: d["events"][0].update(payload=[1, 2]),
+        lambda d: d["events"].append(7),
+    ],
+)
 def test_a_malformed_file_is_refused_without_a_traceback(copies, damage) -> None:
     ann, document, folder = copies
     before = _events(ann)
@@ -173,9 +188,20 @@ def test_merge_decisions_on_the_command_line_names_the_problem(copies) -> None:
     path.write_text(json.dumps(bad))
     ann.close()
     done = subprocess.run(
-        [sys.executable, "-m", "litreview", "--db", str(folder / "ann.db"), "merge-decisions",
-         str(path)], capture_output=True, text=True,
-        env={**os.environ, "PYTHONPATH": str(REPO)}, timeout=300)
+        [
+            sys.executable,
+            "-m",
+            "litreview",
+            "--db",
+            str(folder / "ann.db"),
+            "merge-decisions",
+            str(path),
+        ],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        timeout=300,
+    )
     assert done.returncode == 1 and "Traceback" not in done.stderr
     assert "event 2: decision 'banana'" in done.stderr and "Hint: " in done.stderr
 
@@ -184,8 +210,15 @@ def test_the_check_is_one_function_a_decisions_importer_can_call(copies) -> None
     ann, _, _ = copies
     good = IncomingEvent("row 1", "decision", stage="title", value="include", reviewer="eve")
     assert incoming_problems(ann.protocol, good, reviewer="eve", kinds=("decision",)) == []
-    bad = IncomingEvent("row 2", "decision", stage="title", value="exclude", reason="nope",
-                        reviewer="eve", created_at="2026-13-01T00:00:00+00:00")
+    bad = IncomingEvent(
+        "row 2",
+        "decision",
+        stage="title",
+        value="exclude",
+        reason="nope",
+        reviewer="eve",
+        created_at="2026-13-01T00:00:00+00:00",
+    )
     problems = incoming_problems(ann.protocol, bad, reviewer="eve", kinds=("decision",))
     assert len(problems) == 2
 

@@ -110,8 +110,7 @@ def _best_time(data: bytes, name: str) -> float:
     return min(times)
 
 
-@pytest.mark.parametrize(("fmt", "name"), [("ris", "x.ris"), ("nbib", "x.nbib"),
-                                           ("wos", "x.txt")])
+@pytest.mark.parametrize(("fmt", "name"), [("ris", "x.ris"), ("nbib", "x.nbib"), ("wos", "x.txt")])
 def test_continuation_lines_parse_in_linear_time(fmt: str, name: str) -> None:
     small = _best_time(_long_abstract(fmt, 10_000), name)
     large = _best_time(_long_abstract(fmt, 100_000), name)
@@ -123,8 +122,14 @@ def test_continuation_lines_parse_in_linear_time(fmt: str, name: str) -> None:
 
 
 def _cli(db: Path, *args: str, **kwargs: object) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "litreview", "--db", str(db), *args],
-                          capture_output=True, text=True, env=ENV, timeout=300, **kwargs)
+    return subprocess.run(
+        [sys.executable, "-m", "litreview", "--db", str(db), *args],
+        capture_output=True,
+        text=True,
+        env=ENV,
+        timeout=300,
+        **kwargs,
+    )
 
 
 @pytest.fixture
@@ -162,9 +167,10 @@ def test_a_fifo_is_read_once(db: Path, tmp_path: Path, make_ris) -> None:
 
 def test_process_substitution_works(db: Path, tmp_path: Path, make_ris) -> None:
     source = make_ris(tmp_path / "c.ris", 40)
-    script = (f'"{sys.executable}" -m litreview --db "{db}" import <(cat "{source}") --json')
-    done = subprocess.run(["bash", "-c", script], capture_output=True, text=True, env=ENV,
-                          timeout=300)
+    script = f'"{sys.executable}" -m litreview --db "{db}" import <(cat "{source}") --json'
+    done = subprocess.run(
+        ["bash", "-c", script], capture_output=True, text=True, env=ENV, timeout=300
+    )
     assert done.returncode == 0, done.stderr
     assert '"records_total": 40' in done.stdout
 
@@ -176,8 +182,9 @@ def test_a_device_is_refused_not_read_forever(db: Path) -> None:
 
 def test_an_endless_binary_pipe_is_refused_at_its_first_chunk(db: Path) -> None:
     script = f'head -c 200000000 /dev/zero | "{sys.executable}" -m litreview --db "{db}" import -'
-    done = subprocess.run(["bash", "-c", script], capture_output=True, text=True, env=ENV,
-                          timeout=300)
+    done = subprocess.run(
+        ["bash", "-c", script], capture_output=True, text=True, env=ENV, timeout=300
+    )
     assert done.returncode == 1 and "NUL bytes" in done.stderr
     with open("/dev/zero", "rb") as zero:
         device = _cli(db, "import", "-", stdin=zero)

@@ -19,8 +19,11 @@ from litreview.search.clients.crossref import CrossrefClient
 
 TOKEN = "s3cret-plus-token-42"
 KEY = "k3y-in-the-query-77"
-BODY = {"status": "ok", "message-type": "work-list",
-        "message": {"items": [], "next-cursor": None, "total-results": 0}}
+BODY = {
+    "status": "ok",
+    "message-type": "work-list",
+    "message": {"items": [], "next-cursor": None, "total-results": 0},
+}
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -33,9 +36,9 @@ class _Handler(BaseHTTPRequestHandler):
         self.seen.append((name, self.path, {k.lower(): v for k, v in self.headers.items()}))
         try:
             if self.path.startswith("/away"):
-                self._redirect(f"{self.other}/landing{self.path[len('/away'):]}")
+                self._redirect(f"{self.other}/landing{self.path[len('/away') :]}")
             elif self.path.startswith("/same"):
-                self._redirect(f"/landing{self.path[len('/same'):]}")
+                self._redirect(f"/landing{self.path[len('/same') :]}")
             elif self.path.startswith("/trickle-body"):
                 self._trickle(headers_first=True)
             elif self.path.startswith("/trickle-head"):
@@ -62,8 +65,10 @@ class _Handler(BaseHTTPRequestHandler):
     def _trickle(self, *, headers_first: bool) -> None:
         """One byte every 0.5 s, at most 40 (20 s), then stop by itself."""
         body = json.dumps(BODY).encode()
-        head = (f"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
-                f"Content-Length: {len(body)}\r\n\r\n").encode()
+        head = (
+            f"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+            f"Content-Length: {len(body)}\r\n\r\n"
+        ).encode()
         if headers_first:
             self.wfile.write(head)
             self.wfile.flush()
@@ -109,8 +114,11 @@ def _fresh_run(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def _landing(b: str) -> tuple[str, dict[str, str]]:
     port = b.rsplit(":", 1)[1]
-    hits = [(path, headers) for name, path, headers in _Handler.seen
-            if name.endswith(port) and path.startswith("/landing")]
+    hits = [
+        (path, headers)
+        for name, path, headers in _Handler.seen
+        if name.endswith(port) and path.startswith("/landing")
+    ]
     assert len(hits) == 1
     return hits[0]
 

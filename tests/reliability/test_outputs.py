@@ -27,9 +27,14 @@ THREE = REPO / "tests" / "data" / "three.ris"
 
 
 def cli(db: Path, *args: str, stdout: object = subprocess.PIPE) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "litreview", "--db", str(db), *args],
-                          stdout=stdout, stderr=subprocess.PIPE, text=True, env=ENV,
-                          timeout=600)
+    return subprocess.run(
+        [sys.executable, "-m", "litreview", "--db", str(db), *args],
+        stdout=stdout,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=ENV,
+        timeout=600,
+    )
 
 
 def review_with_records(tmp_path: Path, ris: Path = THREE) -> Path:
@@ -129,8 +134,13 @@ def test_no_output_is_written_outside_the_one_write_path() -> None:
 
 
 def _worker(*args: str) -> subprocess.Popen[str]:
-    return subprocess.Popen([sys.executable, "-m", "tests.reliability._workers", *args],
-                            stdout=subprocess.PIPE, text=True, env=ENV, cwd=REPO)
+    return subprocess.Popen(
+        [sys.executable, "-m", "tests.reliability._workers", *args],
+        stdout=subprocess.PIPE,
+        text=True,
+        env=ENV,
+        cwd=REPO,
+    )
 
 
 def _kill_after(proc: subprocess.Popen[str], word: str) -> None:
@@ -150,8 +160,9 @@ def test_output_killed_mid_write_leaves_the_old_file_intact(tmp_path: Path) -> N
     assert target.read_text() == good  # 1.3 MB of the new file were written, elsewhere
 
 
-def test_backup_killed_mid_copy_leaves_nothing_under_the_final_name(tmp_path: Path,
-                                                                    make_ris) -> None:
+def test_backup_killed_mid_copy_leaves_nothing_under_the_final_name(
+    tmp_path: Path, make_ris
+) -> None:
     db = review_with_records(tmp_path, make_ris(tmp_path / "many.ris", 3000))
     target = tmp_path / "backup.db"
     proc = _worker("backup", str(db), str(target))
@@ -181,8 +192,11 @@ def test_export_killed_at_any_moment_leaves_old_or_whole_new(
     db = review_with_records(tmp_path, make_ris(tmp_path / "many.ris", 4000))
     target = tmp_path / "keep.ris"
     target.write_text("OLD\n")
-    proc = subprocess.Popen([sys.executable, "-m", "litreview", "--db", str(db), "export",
-                             "-o", str(target)], stderr=subprocess.DEVNULL, env=ENV)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "litreview", "--db", str(db), "export", "-o", str(target)],
+        stderr=subprocess.DEVNULL,
+        env=ENV,
+    )
     time.sleep(delay)
     proc.send_signal(signal.SIGKILL)
     proc.wait()
@@ -203,16 +217,19 @@ def _clean_error(done: subprocess.CompletedProcess[str]) -> None:
     assert "\nHint: " in done.stderr[error_at:]
 
 
-@pytest.mark.parametrize("args", [
-    ("export", "-o", "/dev/full"),
-    ("export", "--format", "csv", "-o", "/dev/full"),
-    ("table", "sources", "-o", "/dev/full", "--format", "md"),
-    ("table", "sources", "-o", "/dev/full", "--format", "docx"),
-    ("table", "sources", "-o", "/dev/full", "--format", "xlsx"),
-    ("export-codes", "-o", "/dev/full"),
-    ("export-decisions", "--reviewer", "ann", "-o", "/dev/full"),
-    ("prisma", "--partial", "--csv", "/dev/full"),
-])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("export", "-o", "/dev/full"),
+        ("export", "--format", "csv", "-o", "/dev/full"),
+        ("table", "sources", "-o", "/dev/full", "--format", "md"),
+        ("table", "sources", "-o", "/dev/full", "--format", "docx"),
+        ("table", "sources", "-o", "/dev/full", "--format", "xlsx"),
+        ("export-codes", "-o", "/dev/full"),
+        ("export-decisions", "--reviewer", "ann", "-o", "/dev/full"),
+        ("prisma", "--partial", "--csv", "/dev/full"),
+    ],
+)
 def test_writing_to_a_full_disk_is_a_clear_error(tmp_path: Path, args: tuple[str, ...]) -> None:
     if not Path("/dev/full").exists():
         pytest.skip("no /dev/full here")
@@ -221,8 +238,9 @@ def test_writing_to_a_full_disk_is_a_clear_error(tmp_path: Path, args: tuple[str
     assert "space" in done.stderr
 
 
-@pytest.mark.parametrize("args", [("status",), ("status", "--json"), ("export",),
-                                  ("prisma", "--partial", "--json")])
+@pytest.mark.parametrize(
+    "args", [("status",), ("status", "--json"), ("export",), ("prisma", "--partial", "--json")]
+)
 def test_a_full_standard_output_is_a_clear_error(tmp_path: Path, args: tuple[str, ...]) -> None:
     if not Path("/dev/full").exists():
         pytest.skip("no /dev/full here")

@@ -68,8 +68,10 @@ def test_ris_and_bibtex_reimport_identically(shared: Shared) -> None:
         text, n = export_records(shared.review, fmt)
         assert n == len(shared.works)
         back = parse_bytes(text.encode("utf-8"), f"export.{fmt}")
-        assert back.problems == [] or fmt == "ris" and all(
-            "unknown" in p.message for p in back.problems
+        assert (
+            back.problems == []
+            or fmt == "ris"
+            and all("unknown" in p.message for p in back.problems)
         )
         assert len(back.records) == n
         wrong = [
@@ -84,17 +86,35 @@ def test_ris_and_bibtex_reimport_identically(shared: Shared) -> None:
 
 def test_ris_is_read_back_by_rispy(shared: Shared) -> None:
     text, _ = export_records(shared.review, "ris")
-    entries = rispy.loads(text, list_tags=[*rispy.LIST_TYPE_TAGS, "SN", "ED"],
-                          mapping={**rispy.TAG_KEY_MAPPING, "ED": "editors"})  # fmt: skip
+    entries = rispy.loads(
+        text,
+        list_tags=[*rispy.LIST_TYPE_TAGS, "SN", "ED"],
+        mapping={**rispy.TAG_KEY_MAPPING, "ED": "editors"},
+    )
     assert len(entries) == len(shared.works)
     wrong = []
     for (work, f), e in zip(shared.works, entries, strict=True):
         editors = e.get("secondary_authors" if ris_type(f.type) in EDITED_TYPES else "editors")
-        got = (e.get("title"), e.get("authors", []), e.get("doi"), e.get("secondary_title"),
-               int(e["year"]) if "year" in e else None, e.get("abstract"),
-               e.get("keywords", []), editors or [])  # fmt: skip
-        want = (f.title, f.authors, f.doi, f.journal, f.year,
-                " ".join(paragraphs(f.abstract)) or None, f.keywords, f.editors)  # fmt: skip
+        got = (
+            e.get("title"),
+            e.get("authors", []),
+            e.get("doi"),
+            e.get("secondary_title"),
+            int(e["year"]) if "year" in e else None,
+            e.get("abstract"),
+            e.get("keywords", []),
+            editors or [],
+        )
+        want = (
+            f.title,
+            f.authors,
+            f.doi,
+            f.journal,
+            f.year,
+            " ".join(paragraphs(f.abstract)) or None,
+            f.keywords,
+            f.editors,
+        )
         if got != want:  # rispy joins continuation lines with a space
             wrong.append((work, want, got))
         assert e["type_of_reference"] in rispy.TYPE_OF_REFERENCE_MAPPING
@@ -102,8 +122,13 @@ def test_ris_is_read_back_by_rispy(shared: Shared) -> None:
 
 
 def _bibtex_entries(text: str, *, keep_braces: bool) -> list[dict[str, object]]:
-    library = parse_string(text, append_middleware=[
-        LatexDecodingMiddleware(keep_braced_groups=keep_braces), SeparateCoAuthors()])  # fmt: skip
+    library = parse_string(
+        text,
+        append_middleware=[
+            LatexDecodingMiddleware(keep_braced_groups=keep_braces),
+            SeparateCoAuthors(),
+        ],
+    )
     assert library.failed_blocks == []
     return [{f.key: f.value for f in entry.fields} for entry in library.entries]
 
@@ -138,11 +163,26 @@ def test_bibtex_is_read_back_by_bibtexparser_2(shared: Shared) -> None:
     for (work, f), e, b in zip(shared.works, plain, braced, strict=True):
         journal = next((e[k] for k in containers if k in e), None)
         abstract = [" ".join(p.split()) for p in str(e.get("abstract", "")).split("\n\n")]
-        got = (e.get("title"), e.get("author", []), e.get("doi"), journal,
-               int(str(e["year"])) if "year" in e else None, [p for p in abstract if p],
-               _split_top_level(str(b.get("keywords", ""))), e.get("editor", []))  # fmt: skip
-        want = (f.title, f.authors, f.doi, f.journal, f.year, paragraphs(f.abstract),
-                f.keywords, f.editors)  # fmt: skip
+        got = (
+            e.get("title"),
+            e.get("author", []),
+            e.get("doi"),
+            journal,
+            int(str(e["year"])) if "year" in e else None,
+            [p for p in abstract if p],
+            _split_top_level(str(b.get("keywords", ""))),
+            e.get("editor", []),
+        )
+        want = (
+            f.title,
+            f.authors,
+            f.doi,
+            f.journal,
+            f.year,
+            paragraphs(f.abstract),
+            f.keywords,
+            f.editors,
+        )
         if got != want and _unpaired_braces_only(want, got):
             unpaired += 1  # \textbraceleft{}: right for BibTeX, unknown to pylatexenc
         elif got != want:
@@ -156,8 +196,11 @@ def test_bibtex_has_verbatim_dois_balanced_braces_and_ascii_keys(shared: Shared)
     entries = parse_string(text).entries
     keys = [e.key for e in entries]
     assert len(set(keys)) == len(keys) and all(k.isascii() and k.isalnum() for k in keys)
-    named = [(f, k) for (_, f), k in zip(shared.works, keys, strict=True)
-             if f.authors and any(c.isalnum() for c in f.authors[0])]  # not "???" mojibake
+    named = [
+        (f, k)
+        for (_, f), k in zip(shared.works, keys, strict=True)
+        if f.authors and any(c.isalnum() for c in f.authors[0])
+    ]  # not "???" mojibake
     non_latin = [k for f, k in named if not f.authors[0][:1].isascii()]
     assert non_latin and not any(k.startswith("anon") for _, k in named)  # transliterated
     for entry in entries:
@@ -179,8 +222,14 @@ def test_bibtex_has_verbatim_dois_balanced_braces_and_ascii_keys(shared: Shared)
 
 
 def _tabular_want(f: RecordFields) -> tuple[object, ...]:
-    return (f.title or "", "; ".join(f.authors), f.doi or "", f.journal or "", f.abstract or "",
-            "; ".join(f.keywords))  # fmt: skip
+    return (
+        f.title or "",
+        "; ".join(f.authors),
+        f.doi or "",
+        f.journal or "",
+        f.abstract or "",
+        "; ".join(f.keywords),
+    )
 
 
 def test_csv_is_read_back_by_the_csv_module(shared: Shared) -> None:
@@ -190,8 +239,14 @@ def test_csv_is_read_back_by_the_csv_module(shared: Shared) -> None:
     wrong = []
     for (work, f), row in zip(shared.works, rows, strict=True):
         want = tuple(neutralise_cell(v) for v in _tabular_want(f))  # formula guard in CSV
-        got = (row["title"], row["authors"], row["doi"], row["journal"], row["abstract"],
-               row["keywords"])  # fmt: skip
+        got = (
+            row["title"],
+            row["authors"],
+            row["doi"],
+            row["journal"],
+            row["abstract"],
+            row["keywords"],
+        )
         if got != want or row["year"] != str(f.year or "") or row["record_id"] != str(work):
             wrong.append((work, want, got))
     assert wrong == [], (len(wrong), wrong[:3])
@@ -208,12 +263,12 @@ def test_xlsx_is_read_back_by_openpyxl(shared: Shared, tmp_path: Path) -> None:
     column = {name: i for i, name in enumerate(header)}
     wrong = []
     for (work, f), row in zip(shared.works, rows[1:], strict=True):
+
         def cell(name: str, row: tuple[object, ...] = row) -> object:
             value = row[column[name]]
             return "" if value is None else value
 
-        got = tuple(cell(c) for c in ("title", "authors", "doi", "journal", "abstract",
-                                      "keywords"))  # fmt: skip
+        got = tuple(cell(c) for c in ("title", "authors", "doi", "journal", "abstract", "keywords"))
         if got != _tabular_want(f) or cell("year") != (f.year or "") or cell("record_id") != work:
             wrong.append((work, _tabular_want(f), got))
     assert wrong == [], (len(wrong), wrong[:3])

@@ -72,9 +72,21 @@ def test_export_xlsx_keeps_the_csv_columns_with_typed_cells(small, tmp_path: Pat
     sheet = openpyxl.load_workbook(target).active
     rows = list(sheet.iter_rows(values_only=True))
     header = [c for c in rows[0]]
-    assert header[:13] == ["record_id", "title", "abstract", "authors", "year", "journal",
-                           "volume", "issue", "pages", "doi", "keywords", "type",
-                           "label_included"]  # fmt: skip
+    assert header[:13] == [
+        "record_id",
+        "title",
+        "abstract",
+        "authors",
+        "year",
+        "journal",
+        "volume",
+        "issue",
+        "pages",
+        "doi",
+        "keywords",
+        "type",
+        "label_included",
+    ]
     assert len(rows) == 10
     assert all(isinstance(r[0], int) for r in rows[1:])  # record ids are numbers
     years = [r[4] for r in rows[1:] if r[4] is not None]

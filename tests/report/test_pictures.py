@@ -65,8 +65,9 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Review]:
 
 def _trace_matches_simulate(csv_path: Path, tmp_path: Path, seeds: str) -> dict[str, object]:
     trace = tmp_path / "trace.csv"
-    simulated = json.loads(run(["simulate", str(csv_path), "--seeds", seeds,
-                                "--trace-out", str(trace), "--json"]))[0]
+    simulated = json.loads(
+        run(["simulate", str(csv_path), "--seeds", seeds, "--trace-out", str(trace), "--json"])
+    )[0]
     png = tmp_path / "recall.png"
     drawn = json.loads(run(["plot", "recall", "--trace", str(trace), "-o", str(png), "--json"]))
     width, _ = png_size(png.read_bytes())
@@ -91,7 +92,8 @@ def test_recall_from_a_trace_equals_simulate_json(tmp_path: Path) -> None:
 def test_recall_from_a_trace_of_real_data(tmp_path: Path, shared_data: Path) -> None:
     """A real labelled set (the smallest of the screening sets), SVG and PDF too."""
     simulated = _trace_matches_simulate(
-        shared_data / "screening" / "Cohen_2006_Antihistamines.csv", tmp_path, "1,2")
+        shared_data / "screening" / "Cohen_2006_Antihistamines.csv", tmp_path, "1,2"
+    )
     assert simulated["included"] > 10
     run(["plot", "recall", "--trace", str(tmp_path / "trace.csv"), "-o", str(tmp_path / "r.svg")])
     svg_root(tmp_path / "r.svg")
@@ -101,8 +103,9 @@ def test_recall_from_a_trace_of_real_data(tmp_path: Path, shared_data: Path) -> 
 
 def test_a_broken_trace_names_its_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     trace = tmp_path / "trace.csv"
-    trace.write_text("file,seed,position,record_id,label,is_prior\nx.csv,1,1,a,yes,0\n",
-                     encoding="utf-8")
+    trace.write_text(
+        "file,seed,position,record_id,label,is_prior\nx.csv,1,1,a,yes,0\n", encoding="utf-8"
+    )
     with pytest.raises(SystemExit) as exc:
         main(["plot", "recall", "--trace", str(trace), "-o", str(tmp_path / "r.png")])
     assert exc.value.code == 1
@@ -127,8 +130,9 @@ def test_live_recall_equals_status(demo: Review, tmp_path: Path) -> None:
     assert drawn["default_says_stop"] == report["rules"][report["default_rule"]]["stop"]
     assert drawn["recall"] == report["recall_estimate"]["recall"]
     assert drawn["recall_lower"] == report["recall_estimate"]["lower"]
-    abstract = json.loads(run(["plot", "recall", "--stage", "abstract", "-o", str(out),
-                               "--json"], demo.path))
+    abstract = json.loads(
+        run(["plot", "recall", "--stage", "abstract", "-o", str(out), "--json"], demo.path)
+    )
     assert abstract["found"][-1] == status["stopping"]["abstract"]["found"]
 
 
@@ -146,29 +150,30 @@ def test_progress_equals_status(demo: Review, tmp_path: Path) -> None:
 
 def test_sources_equal_the_sources_table(demo: Review, tmp_path: Path) -> None:
     status = json.loads(run(["status", "--json"], demo.path))
-    table = list(csv.DictReader(io.StringIO(run(["table", "sources", "--format", "csv"],
-                                                demo.path))))
+    table = list(
+        csv.DictReader(io.StringIO(run(["table", "sources", "--format", "csv"], demo.path)))
+    )
     out = tmp_path / "sources.png"
     drawn = json.loads(run(["plot", "sources", "-o", str(out), "--json"], demo.path))
     width, height = png_size(out.read_bytes())
     assert (width, height) == (1300, 800)  # 6.5 x 4 in at 200 dpi
     per_source = {row["Source"]: int(row["Works"]) for row in table if row["Arm"]}
     assert drawn["works"] == per_source
-    assert {row["Source"]: int(row["Records"]) for row in table if row["Arm"]} == \
-        drawn["records"]
+    assert {row["Source"]: int(row["Records"]) for row in table if row["Arm"]} == drawn["records"]
     combos = {tuple(members): n for members, n in drawn["combinations"]}
     assert sum(combos.values()) == status["works"]
     for source in drawn["sources"]:  # a source's works are the combinations holding it
-        assert sum(n for members, n in combos.items() if source in members) == \
-            per_source[source]
+        assert sum(n for members, n in combos.items() if source in members) == per_source[source]
         unique = next(r for r in table if r["Source"] == source)["Unique works"]
         assert combos.get((source,), 0) == int(unique)
 
 
 def test_size_options(demo: Review, tmp_path: Path) -> None:
     out = tmp_path / "small.png"
-    run(["plot", "sources", "-o", str(out), "--width", "3.4", "--height", "3", "--dpi", "300"],
-        demo.path)
+    run(
+        ["plot", "sources", "-o", str(out), "--width", "3.4", "--height", "3", "--dpi", "300"],
+        demo.path,
+    )
     assert png_size(out.read_bytes()) == (1020, 900)
 
 
@@ -193,8 +198,14 @@ def dual(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Review]:
         first = "include" if rng.random() < 0.4 else "exclude"
         second = first if rng.random() < 0.8 else ("exclude" if first == "include" else "maybe")
         for reviewer, decision in (("ann", first), ("bob", second)):
-            session.decide(review, record_id, decision, stage="title", reviewer=reviewer,
-                           reason="unrelated" if decision == "exclude" else None)
+            session.decide(
+                review,
+                record_id,
+                decision,
+                stage="title",
+                reviewer=reviewer,
+                reason="unrelated" if decision == "exclude" else None,
+            )
     yield review
     review.close()
 
@@ -214,16 +225,21 @@ def test_agreement_equals_agreement_json(dual: Review, tmp_path: Path) -> None:
     from sklearn.metrics import cohen_kappa_score
 
     cats = drawn["categories"]
-    pairs = [(cats[i], cats[j]) for i, row in enumerate(drawn["counts"])
-             for j, n in enumerate(row) for _ in range(n)]
+    pairs = [
+        (cats[i], cats[j])
+        for i, row in enumerate(drawn["counts"])
+        for j, n in enumerate(row)
+        for _ in range(n)
+    ]
     kappa = cohen_kappa_score([a for a, _ in pairs], [b for _, b in pairs])
     assert kappa == pytest.approx(stats["cohen_kappa"], abs=1e-4)
     diagonal = sum(drawn["counts"][i][i] for i in range(len(cats)))
     assert 100 * diagonal / 60 == pytest.approx(stats["percent_agreement"], abs=0.01)
 
 
-def test_agreement_without_dual_screening_says_why(demo: Review, tmp_path: Path,
-                                                   capsys: pytest.CaptureFixture[str]) -> None:
+def test_agreement_without_dual_screening_says_why(
+    demo: Review, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     with pytest.raises(SystemExit):
         main(["--db", str(demo.path), "plot", "agreement", "-o", str(tmp_path / "a.png")])
     err = capsys.readouterr().err
@@ -231,8 +247,9 @@ def test_agreement_without_dual_screening_says_why(demo: Review, tmp_path: Path,
 
 
 @pytest.mark.parametrize("name", ["figure.jpg", "figure", "figure.svgz"])
-def test_unknown_suffix_is_refused(demo: Review, tmp_path: Path, name: str,
-                                   capsys: pytest.CaptureFixture[str]) -> None:
+def test_unknown_suffix_is_refused(
+    demo: Review, tmp_path: Path, name: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     with pytest.raises(SystemExit) as exc:
         main(["--db", str(demo.path), "plot", "sources", "-o", str(tmp_path / name)])
     assert exc.value.code == 1
@@ -242,7 +259,9 @@ def test_unknown_suffix_is_refused(demo: Review, tmp_path: Path, name: str,
 
 
 def test_without_matplotlib_the_error_says_how_to_install(
-    demo: Review, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+    demo: Review,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     import sys
@@ -263,8 +282,12 @@ def test_record_text_is_never_math(tmp_path: Path) -> None:
     from litreview.report.plots import render
 
     names = ("Cost $x_{1}$ DB", "Other")
-    data = SourceOverlap(names, {names[0]: 3, names[1]: 2}, {names[0]: 3, names[1]: 2},
-                         (((names[0],), 2), ((names[0], names[1]), 1), ((names[1],), 1)))
+    data = SourceOverlap(
+        names,
+        {names[0]: 3, names[1]: 2},
+        {names[0]: 3, names[1]: 2},
+        (((names[0],), 2), ((names[0], names[1]), 1), ((names[1],), 1)),
+    )
     svg = render(data, "svg").decode("utf-8")
     assert "Cost $x_{1}$ DB" in svg
 
@@ -297,8 +320,9 @@ def test_prisma_png_of_one_arm_is_still_wide(review: Review, tmp_path: Path) -> 
 def _check_self_contained(text: str) -> None:
     for match in re.finditer(r"""(?:src|href)\s*=\s*["']([^"']*)""", text, re.I):
         url = match.group(1)
-        assert not re.match(r"\s*(https?:)?//", url, re.I) or \
-            url.startswith("https://doi.org/"), url
+        assert not re.match(r"\s*(https?:)?//", url, re.I) or url.startswith("https://doi.org/"), (
+            url
+        )
     assert "@import" not in text
     assert not re.search(r"url\(\s*['\"]?\s*(https?:)?//", text, re.I)
     assert "<script" not in text.lower()
@@ -315,8 +339,15 @@ def test_the_demo_report_is_one_valid_self_contained_file(demo: Review, tmp_path
     document = parser.parse(text)  # strict: raises on any HTML5 parse error
     _check_self_contained(text)
     headings = [h.text for h in document.iter("h2")]
-    assert headings == ["Protocol", "Searches (PRISMA-S)", "PRISMA 2020 flow", "Screening",
-                        "Appraisal", "Included studies", "Methods"]
+    assert headings == [
+        "Protocol",
+        "Searches (PRISMA-S)",
+        "PRISMA 2020 flow",
+        "Screening",
+        "Appraisal",
+        "Included studies",
+        "Methods",
+    ]
     assert len(list(document.iter("{http://www.w3.org/2000/svg}svg"))) == 3  # flow, 2 recall
     status = json.loads(run(["status", "--json"], demo.path))
     prisma = json.loads(run(["prisma", "--json"], demo.path))
@@ -326,8 +357,10 @@ def test_the_demo_report_is_one_valid_self_contained_file(demo: Review, tmp_path
     methods = "".join(document.find(".//h2[@id='methods']/../p[last()]").itertext())
     for source in status["sources_detail"]:
         if source["arm"] == "database":
-            assert f"{source['database']} via {source['platform']} on " \
-                   f"{source['searched_on']} ({source['records']:,} records)" in methods
+            assert (
+                f"{source['database']} via {source['platform']} on "
+                f"{source['searched_on']} ({source['records']:,} records)" in methods
+            )
     assert f"found {status['duplicates']:,} duplicates" in methods
     assert "Quin (2015)" in methods  # the reviewer recorded in the log
     tables = [t.find("caption").text for t in document.iter("table")]
@@ -343,8 +376,13 @@ def test_report_escapes_record_text(review: Review, tmp_path: Path) -> None:
 
     hostile = '<script>alert("x")</script> & <img src=http://evil.example/x>'
     data = Path(__file__).resolve().parent.parent / "data"
-    import_files(review, [data / "one.ris"], ImportOptions(
-        database=hostile, platform="<b>Plat</b>", searched_on="2024-01-02", query=hostile))
+    import_files(
+        review,
+        [data / "one.ris"],
+        ImportOptions(
+            database=hostile, platform="<b>Plat</b>", searched_on="2024-01-02", query=hostile
+        ),
+    )
     out = tmp_path / "report.html"
     run(["report", "-o", str(out)], review.path)
     text = out.read_text(encoding="utf-8")
@@ -355,8 +393,9 @@ def test_report_escapes_record_text(review: Review, tmp_path: Path) -> None:
 
 
 def test_report_refuses_other_suffixes(demo: Review, tmp_path: Path) -> None:
-    result = CliRunner().invoke(cli, ["--db", str(demo.path), "report", "-o",
-                                      str(tmp_path / "r.pdf")])
+    result = CliRunner().invoke(
+        cli, ["--db", str(demo.path), "report", "-o", str(tmp_path / "r.pdf")]
+    )
     assert result.exit_code == 2 and ".html" in result.output
 
 
@@ -370,8 +409,16 @@ def test_many_seeds_are_drawn_as_a_band(tmp_path: Path) -> None:
     for seed in range(12):
         labels = [1 if rng.random() < 0.2 else 0 for _ in range(200)]
         found = tuple(sum(labels[: i + 1]) for i in range(200))
-        curves.append(SeedCurve(seed, found, found[-1], 0.5, 100,
-                                (StopMark("knee", 150, found[149]), StopMark("never", None, None))))
+        curves.append(
+            SeedCurve(
+                seed,
+                found,
+                found[-1],
+                0.5,
+                100,
+                (StopMark("knee", 150, found[149]), StopMark("never", None, None)),
+            )
+        )
     out = tmp_path / "band.svg"
     out.write_bytes(render([TraceRecall("set.csv", tuple(curves), "knee")], "svg"))
     svg_root(out)
@@ -387,20 +434,37 @@ def test_live_recall_draws_an_interval_when_status_gives_one() -> None:
     from litreview.report.plot_data import LiveRecall
     from litreview.report.plots import render
 
-    data = LiveRecall(stage="title", label="Title screening", found=(1, 1, 2, 2, 3, 3, 3),
-                      total=20, default_rule="random_check", default_says_stop=False,
-                      recall=0.8, recall_lower=0.6, recall_upper=0.95, recall_target=0.95,
-                      stopped=False)
+    data = LiveRecall(
+        stage="title",
+        label="Title screening",
+        found=(1, 1, 2, 2, 3, 3, 3),
+        total=20,
+        default_rule="random_check",
+        default_says_stop=False,
+        recall=0.8,
+        recall_lower=0.6,
+        recall_upper=0.95,
+        recall_target=0.95,
+        stopped=False,
+    )
     svg = render(data, "svg").decode("utf-8")
     assert "95% interval 60%-95%" in svg and "random_check says go on" in svg
-    report = {"found": 3, "screened": 7, "total": 20, "default_rule": "random_check",
-              "rules": {"random_check": {"stop": False}}, "recall_target": 0.95,
-              "recall_estimate": {"recall": 0.8, "lower": 0.6, "upper": 0.95},
-              "stopped": None}
+    report = {
+        "found": 3,
+        "screened": 7,
+        "total": 20,
+        "default_rule": "random_check",
+        "rules": {"random_check": {"stop": False}},
+        "recall_target": 0.95,
+        "recall_estimate": {"recall": 0.8, "lower": 0.6, "upper": 0.95},
+        "stopped": None,
+    }
     text = stopping_statement("Title screening", report)
     assert "the random_check rule now says go on" in text
     assert "Estimated recall 80.0% (95% interval 60.0% to 95.0%)" in text
-    stopped = report | {"stopped": {"reviewer": "ann", "at": "2026-01-02T10:00:00",
-                                    "rule": "random_check"}}
-    assert "stopped by ann on 2026-01-02 under the random_check rule" in \
-        stopping_statement("Title screening", stopped)
+    stopped = report | {
+        "stopped": {"reviewer": "ann", "at": "2026-01-02T10:00:00", "rule": "random_check"}
+    }
+    assert "stopped by ann on 2026-01-02 under the random_check rule" in stopping_statement(
+        "Title screening", stopped
+    )

@@ -148,8 +148,7 @@ def test_xlsx_numbers_are_numbers_and_codes_stay_text(tmp_path: Path) -> None:
     path = tmp_path / "t.xlsx"
     cells = ("12", "3.50", "40%", "-1", "007", "9780306406157", "1,5", "2010-2015", "n = 4")
     write_table(Table("t", "T", ("count",) * len(cells), (cells,)), "xlsx", path)
-    row = [openpyxl.load_workbook(path).active.cell(row=2, column=c + 1)
-           for c in range(len(cells))]  # fmt: skip
+    row = [openpyxl.load_workbook(path).active.cell(row=2, column=c + 1) for c in range(len(cells))]
     assert [c.value for c in row[:4]] == [12, 3.5, 0.4, -1]
     assert [c.data_type for c in row[:4]] == ["n"] * 4
     assert [c.number_format for c in row[:4]] == ["0", "0.00", "0%", "0"]
@@ -161,8 +160,10 @@ def test_xlsx_numbers_are_numbers_and_codes_stay_text(tmp_path: Path) -> None:
 def test_latex_columns_fill_exactly_the_text_width(headers: tuple[str, ...]) -> None:
     import re
 
-    rows = (tuple("x" * (5 * i + 1) + " word" for i in range(len(headers))),
-            tuple("https://example.org/a/very/long/url/indeed" for _ in headers))  # fmt: skip
+    rows = (
+        tuple("x" * (5 * i + 1) + " word" for i in range(len(headers))),
+        tuple("https://example.org/a/very/long/url/indeed" for _ in headers),
+    )
     text = render_text(Table("t", "T", headers, rows), "latex")
     shares = [float(w) for w in re.findall(r"p\{\\dimexpr ([0-9.]+)\\linewidth-2\\tabcolsep", text)]
     assert len(shares) == len(headers)

@@ -6,7 +6,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from test_team import dual_demo, screen_some
+from screening.test_team import dual_demo, screen_some
 
 from litreview.fulltext.reports import list_included_studies
 from litreview.report.status import review_status
@@ -21,7 +21,8 @@ def view_counts(review: Review, stage: str) -> dict[str, int]:
     with sqlite3.connect(review.path) as conn:
         rows = conn.execute(
             "SELECT status, decision, count(*) FROM work_decisions "
-            "WHERE stage = ? AND in_stage = 1 GROUP BY status, decision", [stage]
+            "WHERE stage = ? AND in_stage = 1 GROUP BY status, decision",
+            [stage],
         ).fetchall()
     decided = {d: n for status, d, n in rows if status == "decided"}
     counts = {
@@ -83,8 +84,14 @@ def test_views_count_what_status_counts_in_dual_mode(tmp_path: Path, mode: str) 
         check_all_stages(review)  # one reviewer is not yet a decision
         for view in session.next_records(review, "title", reviewer="bob", n=20):
             decision = "include" if view.record_id % 3 == 0 else "exclude"
-            session.decide(review, view.record_id, decision, stage="title", reviewer="bob",
-                           reason=None if decision == "include" else "unrelated")
+            session.decide(
+                review,
+                view.record_id,
+                decision,
+                stage="title",
+                reviewer="bob",
+                reason=None if decision == "include" else "unrelated",
+            )
         check_all_stages(review)
         from litreview.screening.team import list_conflicts
 

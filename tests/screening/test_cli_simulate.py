@@ -18,15 +18,39 @@ DATA = Path(__file__).resolve().parent.parent / "data" / "screen"
 def test_json_has_exactly_the_documented_keys(tiny_csv: Path, tmp_path: Path) -> None:
     trace = tmp_path / "trace.csv"
     result = CliRunner().invoke(
-        simulate, [str(tiny_csv), "--seeds", "1,2", "--prior-included", "1",
-                   "--prior-excluded", "1", "--trace-out", str(trace), "--json"],
+        simulate,
+        [
+            str(tiny_csv),
+            "--seeds",
+            "1,2",
+            "--prior-included",
+            "1",
+            "--prior-excluded",
+            "1",
+            "--trace-out",
+            str(trace),
+            "--json",
+        ],
         catch_exceptions=False,
     )
     assert result.exit_code == 0
     (doc,) = json.loads(result.stdout)
-    assert set(doc) == {"file", "records", "included", "seeds", "wss95", "wss100",
-                        "recall_at_10pct", "atd_pct", "screened_to_95", "screened_to_100",
-                        "stops", "default_stop", "seconds", "runs"}
+    assert set(doc) == {
+        "file",
+        "records",
+        "included",
+        "seeds",
+        "wss95",
+        "wss100",
+        "recall_at_10pct",
+        "atd_pct",
+        "screened_to_95",
+        "screened_to_100",
+        "stops",
+        "default_stop",
+        "seconds",
+        "runs",
+    }
     assert doc["seeds"] == [1, 2] and len(doc["runs"]) == 2
     lines = trace.read_text().splitlines()
     assert lines[0] == "file,seed,position,record_id,label,is_prior,is_check"
@@ -50,18 +74,26 @@ def test_bad_file_raises_the_user_error() -> None:
 
 
 def test_importing_the_command_does_not_load_sklearn() -> None:
-    code = ("import sys, litreview.cli.simulate; "
-            "print(','.join(m for m in ('sklearn', 'scipy', 'textual') if m in sys.modules))")
+    code = (
+        "import sys, litreview.cli.simulate; "
+        "print(','.join(m for m in ('sklearn', 'scipy', 'textual') if m in sys.modules))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
 
 
 def test_label_column_names_the_labels_to_replay(tiny_csv: Path, tmp_path: Path) -> None:
     renamed = tmp_path / "abstract.csv"
-    renamed.write_text(tiny_csv.read_text(encoding="utf-8").replace(
-        "label_included", "label_abstract_screening", 1), encoding="utf-8")
-    ok = CliRunner().invoke(simulate, [str(renamed), "--seeds", "1", "--label-column",
-                                       "label_abstract_screening", "--json"])
+    renamed.write_text(
+        tiny_csv.read_text(encoding="utf-8").replace(
+            "label_included", "label_abstract_screening", 1
+        ),
+        encoding="utf-8",
+    )
+    ok = CliRunner().invoke(
+        simulate,
+        [str(renamed), "--seeds", "1", "--label-column", "label_abstract_screening", "--json"],
+    )
     assert ok.exit_code == 0, ok.output
     assert json.loads(ok.stdout)[0]["included"] == 4
     with_default = CliRunner().invoke(simulate, [str(renamed), "--seeds", "1"])

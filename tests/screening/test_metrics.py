@@ -64,8 +64,10 @@ def test_load_csv_reads_ids_and_empty_fields(tiny_csv: Path) -> None:
 
 @pytest.mark.parametrize(
     ("name", "message"),
-    [("missing_abstract_column.csv", "missing column(s) abstract"),
-     ("bad_label.csv", "label_included is 'yes'")],
+    [
+        ("missing_abstract_column.csv", "missing column(s) abstract"),
+        ("bad_label.csv", "label_included is 'yes'"),
+    ],
 )
 def test_bad_files_say_where_and_how_to_fix(name: str, message: str) -> None:
     with pytest.raises(ImportFormatError) as info:
@@ -79,8 +81,20 @@ def test_simulate_tiny_file_is_consistent_with_its_trace(tiny_csv: Path) -> None
     trace = io.StringIO()
     result = simulate(tiny_csv, seeds=[1, 2], trace=trace)
     assert list(result) == [
-        "file", "records", "included", "seeds", "wss95", "wss100", "recall_at_10pct", "atd_pct",
-        "screened_to_95", "screened_to_100", "stops", "default_stop", "seconds", "runs",
+        "file",
+        "records",
+        "included",
+        "seeds",
+        "wss95",
+        "wss100",
+        "recall_at_10pct",
+        "atd_pct",
+        "screened_to_95",
+        "screened_to_100",
+        "stops",
+        "default_stop",
+        "seconds",
+        "runs",
     ]
     assert result["records"] == 12 and result["included"] == 4
     assert result["default_stop"] in result["stops"]
@@ -99,7 +113,7 @@ def test_simulate_tiny_file_is_consistent_with_its_trace(tiny_csv: Path) -> None
             if name == result["default_stop"]:
                 # the trace is this rule's real order: its stop reads off the trace
                 after = stop["stopped_after"]
-                assert sum(checks[after or 10:]) == 0
+                assert sum(checks[after or 10 :]) == 0
                 assert stop["recall"] == pytest.approx(sum(labels[: after or 10]) / sum(labels))
                 assert {"stopped_after", "recall", "recall_estimate"} <= set(stop)
             else:

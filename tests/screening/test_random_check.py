@@ -32,9 +32,16 @@ def _most_misses(runs: int, rate: float = 0.05) -> int:
 # --- statistics against scipy ------------------------------------------------------
 
 
-@pytest.mark.parametrize(("s", "n", "pool", "alpha"),
-                         [(0, 100, 500, 0.05), (2, 100, 500, 0.05), (5, 300, 1000, 0.01),
-                          (1, 40, 41, 0.0375), (0, 1, 3, 0.2)])
+@pytest.mark.parametrize(
+    ("s", "n", "pool", "alpha"),
+    [
+        (0, 100, 500, 0.05),
+        (2, 100, 500, 0.05),
+        (5, 300, 1000, 0.01),
+        (1, 40, 41, 0.0375),
+        (0, 1, 3, 0.2),
+    ],
+)
 def test_bounds_on_what_is_left_match_scipy(s: int, n: int, pool: int, alpha: float) -> None:
     d = np.arange(s, pool - (n - s) + 1)
     assert missing_upper(s, n, pool, alpha) == d[hypergeom.cdf(s, pool, d, n) > alpha].max()
@@ -63,17 +70,20 @@ def test_staged_law_matches_scipy_chain() -> None:
     p0 = hypergeom.pmf(0, pool, d, 120)
     p1 = hypergeom.pmf(1, pool, d, 120) * hypergeom.pmf(0, pool - 120, d - 1, 50)
     # stage 2: two found by 200, and not stopped before (1 by 120 and >1 by 170 or 2 by 120)
-    p2 = sum(hypergeom.pmf(a, pool, d, 120)
-             * hypergeom.pmf(b, pool - 120, d - a, 50)
-             * hypergeom.pmf(2 - a - b, pool - 170, d - a - b, 30)
-             for a in (1, 2) for b in (0, 1) if a + b == 2 and not (a == 1 and b == 0))
+    p2 = sum(
+        hypergeom.pmf(a, pool, d, 120)
+        * hypergeom.pmf(b, pool - 120, d - a, 50)
+        * hypergeom.pmf(2 - a - b, pool - 170, d - a - b, 30)
+        for a in (1, 2)
+        for b in (0, 1)
+        if a + b == 2 and not (a == 1 and b == 0)
+    )
     assert got[:, 0] == pytest.approx(p0, abs=1e-12)
     assert got[:, 1] == pytest.approx(np.nan_to_num(p1), abs=1e-12)
     assert got[:, 2] == pytest.approx(np.nan_to_num(p2), abs=1e-12)
 
 
-@pytest.mark.parametrize(("found", "pool"), [(40, 1500), (95, 240), (20, 800), (0, 60),
-                                            (400, 900)])
+@pytest.mark.parametrize(("found", "pool"), [(40, 1500), (95, 240), (20, 800), (0, 60), (400, 900)])
 def test_every_design_keeps_its_exact_miss_probability_in_budget(found: int, pool: int) -> None:
     for number in (1, 2):
         design = design_check(number, found, pool)
@@ -154,10 +164,16 @@ def _synthetic(kind: str, n: int, relevant: int, rng: np.random.Generator) -> np
     return y
 
 
-SCENARIOS = [("late", 800, 30), ("burst_then_late", 800, 30), ("random", 800, 30),
-             ("perfect", 800, 30), ("decaying", 800, 30),
-             ("decaying", 2000, 8),  # very low prevalence
-             ("random", 300, 90), ("decaying", 300, 90)]  # very high prevalence
+SCENARIOS = [
+    ("late", 800, 30),
+    ("burst_then_late", 800, 30),
+    ("random", 800, 30),
+    ("perfect", 800, 30),
+    ("decaying", 800, 30),
+    ("decaying", 2000, 8),  # very low prevalence
+    ("random", 300, 90),
+    ("decaying", 300, 90),
+]  # very high prevalence
 
 
 @pytest.mark.parametrize(("kind", "n", "relevant"), SCENARIOS)

@@ -55,16 +55,16 @@ def test_next_serves_the_check_and_the_log_replays_it(review, tmp_path: Path) ->
     unscreened = list(range(301 - check.design.pool, 301))
     redesign = design_check(1, 25, check.design.pool)
     assert check.design.sizes == redesign.sizes
-    assert list(check.sample) == draw_sample(unscreened, redesign.size,
-                                             tuple(event.payload["seed"]))
+    assert list(check.sample) == draw_sample(
+        unscreened, redesign.size, tuple(event.payload["seed"])
+    )
     # the check's records come first, in drawing order, whatever the ranking says
     nxt = session.next_records(review, stage, n=3, reviewer="a")
     assert [v.record_id for v in nxt] == list(check.sample[:3])
     assert [v.check for v in nxt][1].startswith("random check 2 of ")
 
 
-def test_a_passed_check_says_stop_and_gives_recall_with_an_interval(review,
-                                                                   tmp_path: Path) -> None:
+def test_a_passed_check_says_stop_and_gives_recall_with_an_interval(review, tmp_path: Path) -> None:
     import_files(review, [_records(tmp_path, 300, 25)])
     stage = review.protocol.stages[0].name
     _screen_ranked_until_check(review, stage, 25)
@@ -88,7 +88,8 @@ def test_a_passed_check_says_stop_and_gives_recall_with_an_interval(review,
 
 
 def test_a_relevant_record_in_the_check_fails_it_and_ranked_screening_resumes(
-        review, tmp_path: Path) -> None:
+    review, tmp_path: Path
+) -> None:
     import_files(review, [_records(tmp_path, 300, 25)])
     stage = review.protocol.stages[0].name
     _screen_ranked_until_check(review, stage, 25)

@@ -72,11 +72,13 @@ def test_config_round_trips_through_json() -> None:
 def test_old_stored_configs_still_load() -> None:
     # A config stored before title_block/char_fusion existed: the missing fields take
     # today's defaults; a field from a newer version is ignored rather than fatal.
-    old = ('{"C": 0.11, "classifier": "svm", "extra": {}, "features": "tfidf", '
-           '"include_weight": 9.8, "max_df": 0.95, "max_negatives": 5000, "min_df": 1, '
-           '"ngram_max": 2, "pseudo_negative_share": 0.1, "pseudo_negatives": 200, '
-           '"retrain_every_label_until": 100, "retrain_growth": 0.1, "sublinear_tf": true, '
-           '"title_repeat": 2, "tol": 0.001}')
+    old = (
+        '{"C": 0.11, "classifier": "svm", "extra": {}, "features": "tfidf", '
+        '"include_weight": 9.8, "max_df": 0.95, "max_negatives": 5000, "min_df": 1, '
+        '"ngram_max": 2, "pseudo_negative_share": 0.1, "pseudo_negatives": 200, '
+        '"retrain_every_label_until": 100, "retrain_growth": 0.1, "sublinear_tf": true, '
+        '"title_repeat": 2, "tol": 0.001}'
+    )
     config = ModelConfig.from_json(old)
     assert config.pseudo_negatives == 200 and config.title_repeat == 2
     assert config.title_block == ModelConfig().title_block
@@ -127,10 +129,12 @@ def test_reliable_negatives_are_the_records_least_like_the_includes(
     assert len(half) == 5 and set(half.tolist()) <= set(unlabelled.tolist())
     assert not set(half.tolist()) & {2, 4, 6}  # the dog-training records are never drawn
     # with no include yet, or share 1, every unlabelled record may be drawn
-    assert np.array_equal(reliable_negatives(features.matrix, unlabelled, np.array([], int), .5),
-                          unlabelled)
-    assert np.array_equal(reliable_negatives(features.matrix, unlabelled, np.array([0]), 1.0),
-                          unlabelled)
+    assert np.array_equal(
+        reliable_negatives(features.matrix, unlabelled, np.array([], int), 0.5), unlabelled
+    )
+    assert np.array_equal(
+        reliable_negatives(features.matrix, unlabelled, np.array([0]), 1.0), unlabelled
+    )
 
 
 def test_pseudo_negatives_from_the_reliable_pool_still_rank(texts: list[tuple[str, str]]) -> None:

@@ -22,8 +22,9 @@ def test_subsample_of_a_shared_set_beats_random_screening(
     keep += [others[i] for i in rng.choice(len(others), 600, replace=False)]
     path = tmp_path / "sub.csv"
     with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, ["record_id", "title", "abstract", "label_included"],
-                                extrasaction="ignore")
+        writer = csv.DictWriter(
+            handle, ["record_id", "title", "abstract", "label_included"], extrasaction="ignore"
+        )
         writer.writeheader()
         writer.writerows(keep)
     result = simulate(path, seeds=[1, 2])
@@ -42,8 +43,7 @@ def test_abstract_labels_replay_with_the_default_rule_in_the_trace(
     source = screening_dir / "Cohen_2006_NSAIDS.csv"
     trace = io.StringIO()
     full = simulate(source, seeds=[1])
-    abstract = simulate(source, seeds=[1], label_column="label_abstract_screening",
-                        trace=trace)
+    abstract = simulate(source, seeds=[1], label_column="label_abstract_screening", trace=trace)
     assert (full["included"], abstract["included"]) == (41, 88)
     rows = list(csv.reader(io.StringIO(trace.getvalue())))
     screened = [r for r in rows if r[5] == "0"]

@@ -11,7 +11,7 @@ from litreview.ingest.importer import import_files
 from litreview.screening import session
 from litreview.storage.events import iter_events
 
-DATA = Path(__file__).resolve().parent / "data"
+DATA = Path(__file__).resolve().parents[1] / "data"
 
 
 @pytest.fixture
@@ -30,14 +30,31 @@ def test_decide_and_undo_round_trip(screened) -> None:
     queue = session.next_records(screened, first, n=10)
     assert len(queue) == 3 and [v.rank for v in queue] == [1, 2, 3]
     top = queue[0]
-    event_id = session.decide(screened, top.record_id, "include", stage=first, reviewer="ann",
-                              rank=top.rank, score=top.score)
+    event_id = session.decide(
+        screened,
+        top.record_id,
+        "include",
+        stage=first,
+        reviewer="ann",
+        rank=top.rank,
+        score=top.score,
+    )
     (event,) = [e for e in iter_events(screened.db, kind="decision")]
     assert (event.event_id, event.record_id, event.stage, event.value, event.reviewer) == (
-        event_id, top.record_id, first, "include", "ann")
+        event_id,
+        top.record_id,
+        first,
+        "include",
+        "ann",
+    )
     assert event.payload["rank"] == 1
     assert session.stage_counts(screened, first) == {
-        "screened": 1, "included": 1, "excluded": 0, "maybe": 0, "remaining": 2}
+        "screened": 1,
+        "included": 1,
+        "excluded": 0,
+        "maybe": 0,
+        "remaining": 2,
+    }
     assert top.record_id not in [v.record_id for v in session.next_records(screened, first, n=5)]
     reopened = session.undo(screened, reviewer="ann")
     assert reopened is not None and reopened.record_id == top.record_id
@@ -94,16 +111,24 @@ def test_unknown_record_and_decision(screened) -> None:
 def test_ranking_learns_from_decisions(review, tmp_path: Path) -> None:
     lines = []
     for i in range(30):
-        topic = "child protection inter-agency collaboration" if i % 3 == 0 else \
-            "soil microbiology of alpine meadows"
-        lines += ["TY  - JOUR", f"TI  - Study {i} on {topic}", f"AB  - We report {topic}.",
-                  "ER  - ", ""]
+        topic = (
+            "child protection inter-agency collaboration"
+            if i % 3 == 0
+            else "soil microbiology of alpine meadows"
+        )
+        lines += [
+            "TY  - JOUR",
+            f"TI  - Study {i} on {topic}",
+            f"AB  - We report {topic}.",
+            "ER  - ",
+            "",
+        ]
     path = tmp_path / "mixed.ris"
     path.write_text("\n".join(lines), encoding="utf-8")
     import_files(review, [path])
     first = stage_names(review)[0]
-    session.decide(review, 1, "include", stage=first, reviewer="a")   # study 0: child
-    session.decide(review, 2, "exclude", stage=first, reviewer="a")   # study 1: soil
+    session.decide(review, 1, "include", stage=first, reviewer="a")  # study 0: child
+    session.decide(review, 2, "exclude", stage=first, reviewer="a")  # study 1: soil
     session.refresh_ranking(review, first)
     top = session.next_records(review, first, n=9)
     assert all("child protection" in (v.title or "") for v in top)

@@ -52,7 +52,7 @@ def brute_buscar(labels: list[int], n_total: int, target: float = 0.95) -> float
     k_tar = math.floor(r / target) + 1
     best = 1.0
     for j in range(1, len(y) + 1):
-        k = int(y[len(y) - j:].sum())
+        k = int(y[len(y) - j :].sum())
         pop = n_total - len(y) + j
         best = min(best, float(hypergeom.cdf(k, pop, min(k_tar - (r - k), pop), j)))
     return best
@@ -79,8 +79,9 @@ def test_buscar_equals_the_formula_over_every_urn(labels: list[int], extra: int)
 def test_buscar_never_stops_before_the_bound_says_so(labels: list[int], extra: int) -> None:
     n_total = len(labels) + extra
     outcome = Buscar().stop_point(labels, n_total)
-    first = next((m for m in range(1, len(labels) + 1)
-                  if brute_buscar(labels[:m], n_total) < 0.05), None)
+    first = next(
+        (m for m in range(1, len(labels) + 1) if brute_buscar(labels[:m], n_total) < 0.05), None
+    )
     assert outcome.stopped_after == first
 
 

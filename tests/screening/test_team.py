@@ -37,8 +37,14 @@ def screen_some(review, reviewer: str, seed: int, n: int) -> None:
     for _ in range(n):
         (view,) = session.next_records(review, "title", reviewer=reviewer)
         decision = "include" if rng.random() < 0.4 else "exclude"
-        session.decide(review, view.record_id, decision, stage="title", reviewer=reviewer,
-                       reason=None if decision == "include" else "unrelated")
+        session.decide(
+            review,
+            view.record_id,
+            decision,
+            stage="title",
+            reviewer=reviewer,
+            reason=None if decision == "include" else "unrelated",
+        )
 
 
 @pytest.fixture
@@ -58,8 +64,14 @@ def test_blinded_dual_screening_scenario(dual) -> None:
     assert session.stage_counts(dual, "title")["screened"] == 0  # one reviewer is not enough
     for view in [v for v in bob_first if v.record_id in ann_ids]:
         decision = "include" if view.record_id % 3 == 0 else "exclude"
-        session.decide(dual, view.record_id, decision, stage="title", reviewer="bob",
-                       reason=None if decision == "include" else "unrelated")
+        session.decide(
+            dual,
+            view.record_id,
+            decision,
+            stage="title",
+            reviewer="bob",
+            reason=None if decision == "include" else "unrelated",
+        )
     conflicts = list_conflicts(dual, "title")
     assert conflicts, "the scripted decisions disagree somewhere"
     counts = session.stage_counts(dual, "title")
@@ -70,19 +82,28 @@ def test_blinded_dual_screening_scenario(dual) -> None:
     agreement = stage_agreement(dual, "title")
     assert agreement["both_decided"] == 40 and agreement["conflicts"] == len(conflicts)
     assert agreement["cohen_kappa"] == pytest.approx(
-        cohen_kappa_score([a for a, _ in pairs], [b for _, b in pairs]), abs=1e-4)
+        cohen_kappa_score([a for a, _ in pairs], [b for _, b in pairs]), abs=1e-4
+    )
     # a third reviewer resolves every conflict
     with pytest.raises(InvalidTransition):
-        session.resolve(dual, next(iter(set(both) - {c.work_id for c in conflicts})),
-                        "include", stage="title", reviewer="cat")
+        session.resolve(
+            dual,
+            next(iter(set(both) - {c.work_id for c in conflicts})),
+            "include",
+            stage="title",
+            reviewer="cat",
+        )
     for conflict in conflicts:
         session.resolve(dual, conflict.work_id, "include", stage="title", reviewer="cat")
     assert list_conflicts(dual, "title") == []
     after = session.stage_counts(dual, "title")
     assert after["screened"] == 40 and after["conflicts"] == 0
     assert stage_agreement(dual, "title")["resolved"] == len(conflicts)
-    included = {w for w, d in both.items() if len(d) == 2 and d["ann"].value == "include"
-                and d["bob"].value == "include"} | {c.work_id for c in conflicts}
+    included = {
+        w
+        for w, d in both.items()
+        if len(d) == 2 and d["ann"].value == "include" and d["bob"].value == "include"
+    } | {c.work_id for c in conflicts}
     assert set(session.stage_works(dual, "abstract")) == included  # the next stage follows
 
 
@@ -141,13 +162,25 @@ def test_team_commands(tmp_path: Path) -> None:
     db = ["--db", str(tmp_path / "r.db")]
     result = runner.invoke(cli, [*db, "agreement", "--stage", "title", "--json"])
     (title,) = json.loads(result.stdout)
-    assert set(title) == {"stage", "reviewers", "both_decided", "percent_agreement",
-                          "cohen_kappa", "pabak", "conflicts", "resolved"}
+    assert set(title) == {
+        "stage",
+        "reviewers",
+        "both_decided",
+        "percent_agreement",
+        "cohen_kappa",
+        "pabak",
+        "conflicts",
+        "resolved",
+    }
     assert title["reviewers"] == ["ann", "bob"] and title["both_decided"] == 10
     listed = json.loads(runner.invoke(cli, [*db, "conflicts", "--json"]).stdout)
     assert len(listed) == title["conflicts"] > 0
     first = listed[0]["record_id"]
-    assert runner.invoke(cli, [*db, "resolve", str(first), "include", "--stage", "title",
-                               "--reviewer", "cat"]).exit_code == 0
+    assert (
+        runner.invoke(
+            cli, [*db, "resolve", str(first), "include", "--stage", "title", "--reviewer", "cat"]
+        ).exit_code
+        == 0
+    )
     status = json.loads(runner.invoke(cli, [*db, "status", "--json"]).stdout)
     assert status["agreement"][0]["resolved"] == 1

@@ -14,7 +14,7 @@ from litreview.storage.db import integrity_ok, open_db
 from litreview.storage.migrations import MIGRATIONS
 from litreview.storage.review import open_review
 
-DATA = Path(__file__).resolve().parent / "data"
+DATA = Path(__file__).resolve().parents[1] / "data"
 
 
 def test_backup_command_copies_a_consistent_review(review, tmp_path: Path) -> None:
@@ -41,12 +41,17 @@ def test_every_earlier_schema_migrates_with_its_data(tmp_path: Path) -> None:
 
         old = _connect(path)
         MIGRATIONS.apply(old, stop_before=stop)
-        old.execute("INSERT INTO sources (kind, database, format, records_parsed, imported_at) "
-                    "VALUES ('file', 'X', 'ris', 1, '2026-01-01')")
-        old.execute("INSERT INTO records (source_id, position, title, raw) "
-                    "VALUES (1, 1, 'kept', '[]')")
-        old.execute("INSERT INTO events (kind, record_id, stage, value, created_at) "
-                    "VALUES ('decision', 1, 'title', 'include', '2026-01-01')")
+        old.execute(
+            "INSERT INTO sources (kind, database, format, records_parsed, imported_at) "
+            "VALUES ('file', 'X', 'ris', 1, '2026-01-01')"
+        )
+        old.execute(
+            "INSERT INTO records (source_id, position, title, raw) VALUES (1, 1, 'kept', '[]')"
+        )
+        old.execute(
+            "INSERT INTO events (kind, record_id, stage, value, created_at) "
+            "VALUES ('decision', 1, 'title', 'include', '2026-01-01')"
+        )
         old.close()
         db = open_db(path)  # migrates, after a backup
         assert [m.name for m in MIGRATIONS.applied(db)] == names

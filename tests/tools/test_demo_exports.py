@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
+REPO_ROOT = Path(__file__).resolve().parents[2]
 DEMO_DIR = REPO_ROOT / "litreview" / "demo"
 EXPORTS = ("proquest.ris", "wos.ris", "ebsco.ris", "other_methods.ris")
 GENERATED = (*EXPORTS, "truth.csv", "codes.csv")
@@ -204,8 +204,10 @@ def test_summaries_are_not_the_thesis_wording() -> None:
 
     folder = _shared_data() / "thesis"
     with (folder / "table14.csv").open(encoding="utf-8", newline="") as handle:
-        cells = {r["bib_id"].split(";")[0]: r["How success is conceptualised"]
-                 for r in csv.DictReader(handle)}
+        cells = {
+            r["bib_id"].split(";")[0]: r["How success is conceptualised"]
+            for r in csv.DictReader(handle)
+        }
     with (folder / "table8.csv").open(encoding="utf-8", newline="") as handle:
         found = {r["bib_id"]: r["finding_text"] for r in csv.DictReader(handle)}
 

@@ -41,19 +41,28 @@ def add_near_duplicates(review: Review) -> None:
 
     records = [
         RecordFields(
-            type="JOUR", title=HOSTILE_TITLE, authors=["Mallory, [i]Eve[/i]"], year=2020,
+            type="JOUR",
+            title=HOSTILE_TITLE,
+            authors=["Mallory, [i]Eve[/i]"],
+            year=2020,
             journal="Journal of Testing",
             abstract="Another abstract with [b]markup[/b] in it, long enough.",
         ),
         RecordFields(
-            type="JOUR", title="Inter-agency collaboration in child protection",
-            authors=["Smith, John"], year=2011, journal="Child Abuse Review", volume="20",
+            type="JOUR",
+            title="Inter-agency collaboration in child protection",
+            authors=["Smith, John"],
+            year=2011,
+            journal="Child Abuse Review",
+            volume="20",
         ),
-    ]  # fmt: skip
+    ]
     parsed = ParsedFile(
-        path="extra", format="ris", encoding="utf-8",
+        path="extra",
+        format="ris",
+        encoding="utf-8",
         records=[ParsedRecord(i + 1, None, f, []) for i, f in enumerate(records)],
-    )  # fmt: skip
+    )
     import_parsed(review, parsed, ImportOptions(database="Other DB"))
     run_dedup(review)
 
@@ -86,8 +95,10 @@ def include_studies(
 
 def make_conflicts(review: Review) -> None:
     """ann and bob screen titles 1-3 and the hostile record; they disagree on 1 and 2."""
-    said = {"ann": {1: "include", 2: "include", 3: "include", 5: "exclude"},
-            "bob": {1: "exclude", 2: "exclude", 3: "include", 5: "exclude"}}  # fmt: skip
+    said = {
+        "ann": {1: "include", 2: "include", 3: "include", 5: "exclude"},
+        "bob": {1: "exclude", 2: "exclude", 3: "include", 5: "exclude"},
+    }
     for reviewer, decisions in said.items():
         for record_id, decision in decisions.items():
             session.decide(review, record_id, decision, stage="title", reviewer=reviewer)

@@ -63,8 +63,11 @@ async def test_a_third_reviewer_resolves_with_i_and_e(dual_review: Review) -> No
         assert "No conflicts to resolve" in rendered_text(app.screen.query_one(RecordViewer))
     first, second = resolutions(dual_review)
     assert (first.record_id, first.stage, first.value, first.reviewer) == (
-        1, "title", "include", "carol",
-    )  # fmt: skip
+        1,
+        "title",
+        "include",
+        "carol",
+    )
     assert (second.record_id, second.value, second.reason) == (2, "exclude", "wrong-population")
     assert list_conflicts(dual_review, "title") == []
 

@@ -18,10 +18,15 @@ SIZE = (100, 32)
 
 async def test_home_curve_is_the_includes_found_so_far(tui_review: Review) -> None:
     said = ["include", "exclude", "include", "exclude", "exclude"]
-    for decision, view in zip(said, session.next_records(tui_review, "title", n=5),
-                              strict=True):
-        session.decide(tui_review, view.record_id, decision, stage="title", reviewer="ann",
-                       reason=None if decision == "include" else "2")
+    for decision, view in zip(said, session.next_records(tui_review, "title", n=5), strict=True):
+        session.decide(
+            tui_review,
+            view.record_id,
+            decision,
+            stage="title",
+            reviewer="ann",
+            reason=None if decision == "include" else "2",
+        )
     app = make_test_app(tui_review, reviewer="ann")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -40,8 +45,14 @@ async def test_home_curve_is_the_includes_found_so_far(tui_review: Review) -> No
 def test_long_curves_are_thinned_keeping_the_last_point(tui_review: Review) -> None:
     views = session.next_records(tui_review, "title", n=8)
     for i, view in enumerate(views):
-        session.decide(tui_review, view.record_id, "include" if i % 3 == 0 else "exclude",
-                       stage="title", reviewer="ann", reason=None if i % 3 == 0 else "2")
+        session.decide(
+            tui_review,
+            view.record_id,
+            "include" if i % 3 == 0 else "exclude",
+            stage="title",
+            reviewer="ann",
+            reason=None if i % 3 == 0 else "2",
+        )
     full = includes_curve(tui_review, "title", points=CURVE_POINTS)
     thinned = includes_curve(tui_review, "title", points=3)
     assert full == [1, 1, 1, 2, 2, 2, 3, 3]

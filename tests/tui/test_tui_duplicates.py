@@ -62,11 +62,16 @@ async def test_merge_then_not_duplicate(dup_review: Review) -> None:
         assert "No possible duplicates left" in rendered_text(app.screen)
     merge, different = dedup_events(dup_review)
     assert (merge.value, merge.record_id, merge.other_record_id, merge.reviewer) == (
-        "merge", 2, 9, "ann",
-    )  # fmt: skip
+        "merge",
+        2,
+        9,
+        "ann",
+    )
     assert (different.value, different.record_id, different.other_record_id) == (
-        "not_duplicate", 3, 10,
-    )  # fmt: skip
+        "not_duplicate",
+        3,
+        10,
+    )
     assert work_of(dup_review.db, 9) == 2
     assert list_pairs(dup_review.db, "needs_review") == []
 
@@ -123,7 +128,11 @@ async def test_help_lists_the_duplicates_keys(dup_review: Review) -> None:
         assert isinstance(app.screen, HelpScreen)
         table = app.screen.query_one("#help-keys", DataTable)
         rows = [[cell.plain for cell in table.get_row_at(i)] for i in range(table.row_count)]
-        for row in (["m", "Merge", "dups.merge"], ["n", "Not a duplicate", "dups.different"],
-                    ["s", "Skip", "dups.skip"], ["u", "Undo", "dups.undo"],
-                    ["esc", "Home", "dups.home"]):  # fmt: skip
+        for row in (
+            ["m", "Merge", "dups.merge"],
+            ["n", "Not a duplicate", "dups.different"],
+            ["s", "Skip", "dups.skip"],
+            ["u", "Undo", "dups.undo"],
+            ["esc", "Home", "dups.home"],
+        ):
             assert row in rows, rows

@@ -67,11 +67,16 @@ async def test_retrieved_with_location_and_not_retrieved_with_reason(ft_review: 
         await settle(pilot)
     got, missing = events(ft_review, "fulltext")
     assert (got.record_id, got.value, got.payload, got.reviewer) == (
-        1, "retrieved", {"location": "a.pdf"}, "ann",
-    )  # fmt: skip
+        1,
+        "retrieved",
+        {"location": "a.pdf"},
+        "ann",
+    )
     assert (missing.record_id, missing.value, missing.reason) == (
-        5, "not_retrieved", "lost",
-    )  # fmt: skip
+        5,
+        "not_retrieved",
+        "lost",
+    )
 
 
 async def test_include_and_exclude_with_a_reason(ft_review: Review) -> None:
@@ -89,8 +94,9 @@ async def test_include_and_exclude_with_a_reason(ft_review: Review) -> None:
         assert "Wrong outcome" in rendered_text(app.screen.query_one("#ft-decision"))
     decided = [e for e in events(ft_review, "decision") if e.stage == "fulltext"]
     assert [(e.record_id, e.value, e.reason) for e in decided[-2:]] == [
-        (5, "include", None), (6, "exclude", "wrong-outcome"),
-    ]  # fmt: skip
+        (5, "include", None),
+        (6, "exclude", "wrong-outcome"),
+    ]
 
 
 async def test_notes_fields_are_edited(ft_review: Review) -> None:
@@ -106,8 +112,9 @@ async def test_notes_fields_are_edited(ft_review: Review) -> None:
         notes = rendered_text(app.screen.query_one("#ft-notes"))
         assert "[b]w[/b]" in notes and "few" in notes
     assert [(e.record_id, e.value, e.note) for e in events(ft_review, "note")] == [
-        (1, "aims", "[b]w[/b]"), (1, "findings", "few"),
-    ]  # fmt: skip
+        (1, "aims", "[b]w[/b]"),
+        (1, "findings", "few"),
+    ]
 
 
 async def test_appraisal_by_number_keys_and_grade_override(ft_review: Review) -> None:
@@ -131,10 +138,16 @@ async def test_appraisal_by_number_keys_and_grade_override(ft_review: Review) ->
         table = app.screen.query_one("#ft-reports", DataTable)
         assert table.get_cell("1", "grade").plain == "low"
     [rating] = events(ft_review, "appraisal")
-    assert rating.record_id == 1 and rating.payload == {"ratings": {
-        "aims": "yes", "design": "yes", "sample": "yes", "data": "yes", "analysis": "yes",
-        "findings": "partly",
-    }}  # fmt: skip
+    assert rating.record_id == 1 and rating.payload == {
+        "ratings": {
+            "aims": "yes",
+            "design": "yes",
+            "sample": "yes",
+            "data": "yes",
+            "analysis": "yes",
+            "findings": "partly",
+        }
+    }
     [override] = events(ft_review, "grade_override")
     assert (override.value, override.reason, override.reviewer) == ("low", "n=5", "ann")
 

@@ -87,9 +87,7 @@ async def test_reader_highlights_jumps_and_decides(reader_review: Review) -> Non
         await pilot.press("i")
         await settle(pilot)
         assert isinstance(app.screen, FulltextScreen)
-    decisions = [
-        e for e in iter_events(reader_review.db, kind="decision") if e.stage == "fulltext"
-    ]
+    decisions = [e for e in iter_events(reader_review.db, kind="decision") if e.stage == "fulltext"]
     assert [(e.record_id, e.value, e.reviewer) for e in decisions] == [(1, "include", "ann")]
 
 

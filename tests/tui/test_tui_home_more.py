@@ -99,8 +99,7 @@ async def test_keys_open_every_screen_and_help_lists_them(tmp_path: Path) -> Non
     app = make_test_app(review, reviewer="ann")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        screens = {"d": DuplicatesScreen, "f": FulltextScreen, "c": CodingScreen,
-                   "b": BrowseScreen}  # fmt: skip
+        screens = {"d": DuplicatesScreen, "f": FulltextScreen, "c": CodingScreen, "b": BrowseScreen}
         for key, kind in screens.items():
             await pilot.press(key)
             await settle(pilot)
@@ -115,11 +114,14 @@ async def test_keys_open_every_screen_and_help_lists_them(tmp_path: Path) -> Non
         table = app.screen.query_one("#help-keys", DataTable)
         rows = [[cell.plain for cell in table.get_row_at(i)] for i in range(table.row_count)]
         expected = [
-            ["d", "Duplicates", "home.duplicates"], ["f", "Full text", "home.fulltext"],
-            ["c", "Coding", "home.coding"], ["b", "Browse", "home.browse"],
-            ["k", "Conflicts", "home.conflicts"], ["t", "Stop/resume", "home.stop"],
+            ["d", "Duplicates", "home.duplicates"],
+            ["f", "Full text", "home.fulltext"],
+            ["c", "Coding", "home.coding"],
+            ["b", "Browse", "home.browse"],
+            ["k", "Conflicts", "home.conflicts"],
+            ["t", "Stop/resume", "home.stop"],
             ["s", "Screen stage", "home.screen"],
-        ]  # fmt: skip
+        ]
         for row in expected:
             assert row in rows, rows
     review.close()

@@ -39,8 +39,11 @@ async def test_include_records_an_event_for_record_stage_and_reviewer(tui_review
         await settle(pilot)
     [event] = decisions(tui_review)
     assert (event.record_id, event.stage, event.value, event.reviewer) == (
-        first.record_id, "title", "include", "ann",
-    )  # fmt: skip
+        first.record_id,
+        "title",
+        "include",
+        "ann",
+    )
 
 
 async def test_exclude_then_number_gives_the_reason(tui_review: Review) -> None:
@@ -93,8 +96,11 @@ async def test_reason_required_stage_needs_a_number(tui_review: Review) -> None:
         assert screening(app).current.record_id == 4 - first
     event = decisions(tui_review)[-1]
     assert (event.record_id, event.stage, event.value, event.reason) == (
-        first, "abstract", "exclude", "wrong-design",
-    )  # fmt: skip
+        first,
+        "abstract",
+        "exclude",
+        "wrong-design",
+    )
 
 
 async def test_undo_reopens_the_record(tui_review: Review) -> None:
@@ -214,13 +220,19 @@ async def test_help_lists_every_screening_key(tui_review: Review) -> None:
         table = app.screen.query_one("#help-keys", DataTable)
         rows = [[cell.plain for cell in table.get_row_at(i)] for i in range(table.row_count)]
         for row in [
-            ["i", "Include", "screen.include"], ["e", "Exclude", "screen.exclude"],
-            ["m", "Maybe", "screen.maybe"], ["u", "Undo", "screen.undo"],
-            ["n", "Note", "screen.note"], ["s", "Skip", "screen.skip"],
-            ["o", "Open DOI/URL", "screen.open"], ["/", "Search", "screen.search"],
-            ["p", "Criteria", "screen.panel"], ["?", "Help", "app.help"],
-            ["esc", "Home", "screen.home"], ["q ^q", "Quit", "app.quit"],
-        ]:  # fmt: skip
+            ["i", "Include", "screen.include"],
+            ["e", "Exclude", "screen.exclude"],
+            ["m", "Maybe", "screen.maybe"],
+            ["u", "Undo", "screen.undo"],
+            ["n", "Note", "screen.note"],
+            ["s", "Skip", "screen.skip"],
+            ["o", "Open DOI/URL", "screen.open"],
+            ["/", "Search", "screen.search"],
+            ["p", "Criteria", "screen.panel"],
+            ["?", "Help", "app.help"],
+            ["esc", "Home", "screen.home"],
+            ["q ^q", "Quit", "app.quit"],
+        ]:
             assert row in rows, rows
         assert rows[0] == ["i", "Include", "screen.include"]
         await pilot.press("escape")

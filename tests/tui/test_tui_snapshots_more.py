@@ -37,8 +37,14 @@ def test_fulltext_80x24(snap_compare, tmp_path: Path) -> None:  # type: ignore[n
     fulltext.mark_retrieved(review, 1, location="papers/abbott2005.pdf", reviewer="ann")
     fulltext.mark_not_retrieved(review, 5, reason="not held by the library", reviewer="ann")
     fulltext.set_notes(review, 1, {"aims": "How teams work with families."}, reviewer="ann")
-    ratings = {"aims": "yes", "design": "yes", "sample": "partly", "data": "yes",
-               "analysis": "partly", "findings": "yes"}  # fmt: skip
+    ratings = {
+        "aims": "yes",
+        "design": "yes",
+        "sample": "partly",
+        "data": "yes",
+        "analysis": "partly",
+        "findings": "yes",
+    }
     appraisal.rate_study(review, 1, ratings, reviewer="ann")
     app = make_test_app(review, reviewer="ann")
 

@@ -29,9 +29,9 @@ from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
+from litreview.demo import DEMO_DIR
 from litreview.demo.coding import CODES_FILE
 from litreview.storage.output_files import write_bytes
-from litreview.demo import DEMO_DIR
 from tools.demo._exporters import (
     EBSCO_STYLE,
     PROQUEST_STYLE,
@@ -292,7 +292,12 @@ def summarise(files: dict[str, bytes]) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("thesis_dir", type=Path, help="folder holding bibliography.csv")
-    parser.add_argument("--out", type=Path, default=DEMO_DIR, help="output folder (default: the package's demo folder)")
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=DEMO_DIR,
+        help="output folder (default: the package's demo folder)",
+    )
     args = parser.parse_args(argv)
     files = build(args.thesis_dir)
     args.out.mkdir(parents=True, exist_ok=True)

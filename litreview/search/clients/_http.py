@@ -50,8 +50,10 @@ REQUEST_DEADLINE = 60.0  # seconds for one request, retries and waits included
 RUN_DEADLINE = 7200.0  # seconds for all the requests of one command
 MAX_REDIRECTS = 5
 _CREDENTIAL_HEADER = re.compile(r"(?i)authorization|cookie|token|api[-_]?key|secret|session|auth")
-_CREDENTIAL_PARAM = re.compile(r"(?i)^(api[-_]?key|apikey|key|token|access[-_]?token|"
-                               r"auth|secret|signature|sig|password|session)$")
+_CREDENTIAL_PARAM = re.compile(
+    r"(?i)^(api[-_]?key|apikey|key|token|access[-_]?token|"
+    r"auth|secret|signature|sig|password|session)$"
+)
 _SECRET_PARAMS = re.compile(r"(?i)\b(api_key|apikey|api-key|key|token)=([^&\s\"']+)")
 _secrets: set[str] = set()
 
@@ -120,8 +122,10 @@ def _seconds_from_env(name: str, default: float) -> float:
     if not 0 < value < 1e9:
         from litreview.errors import InvalidValue
 
-        raise InvalidValue(f"{name}={text!r} is not a number of seconds",
-                           hint=f"set {name} to a positive number, e.g. 60, or unset it")
+        raise InvalidValue(
+            f"{name}={text!r} is not a number of seconds",
+            hint=f"set {name} to a positive number, e.g. 60, or unset it",
+        )
     return value
 
 
@@ -154,10 +158,12 @@ class _DeadlineStream(httpcore.NetworkStream):
     def close(self) -> None:
         self._inner.close()
 
-    def start_tls(self, ssl_context: Any, server_hostname: str | None = None,
-                  timeout: float | None = None) -> httpcore.NetworkStream:
+    def start_tls(
+        self, ssl_context: Any, server_hostname: str | None = None, timeout: float | None = None
+    ) -> httpcore.NetworkStream:
         return _DeadlineStream(
-            self._inner.start_tls(ssl_context, server_hostname, _time_left(timeout)))
+            self._inner.start_tls(ssl_context, server_hostname, _time_left(timeout))
+        )
 
     def get_extra_info(self, info: str) -> Any:
         return self._inner.get_extra_info(info)
@@ -169,17 +175,24 @@ class _DeadlineBackend(httpcore.NetworkBackend):
     def __init__(self, inner: httpcore.NetworkBackend) -> None:
         self._inner = inner
 
-    def connect_tcp(self, host: str, port: int, timeout: float | None = None,
-                    local_address: str | None = None,
-                    socket_options: Iterable[Any] | None = None) -> httpcore.NetworkStream:
-        return _DeadlineStream(self._inner.connect_tcp(
-            host, port, _time_left(timeout), local_address, socket_options))
-
-    def connect_unix_socket(self, path: str, timeout: float | None = None,
-                            socket_options: Iterable[Any] | None = None
-                            ) -> httpcore.NetworkStream:
+    def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[Any] | None = None,
+    ) -> httpcore.NetworkStream:
         return _DeadlineStream(
-            self._inner.connect_unix_socket(path, _time_left(timeout), socket_options))
+            self._inner.connect_tcp(host, port, _time_left(timeout), local_address, socket_options)
+        )
+
+    def connect_unix_socket(
+        self, path: str, timeout: float | None = None, socket_options: Iterable[Any] | None = None
+    ) -> httpcore.NetworkStream:
+        return _DeadlineStream(
+            self._inner.connect_unix_socket(path, _time_left(timeout), socket_options)
+        )
 
     def sleep(self, seconds: float) -> None:
         self._inner.sleep(seconds)
@@ -223,16 +236,17 @@ def redirect_request(request: httpx.Request, response: httpx.Response) -> httpx.
     header and key query parameter is dropped; a non-HTTP(S) target is refused."""
     target = request.url.join(response.headers["Location"])
     if target.scheme not in ("http", "https"):
-        raise SourceError(f"a redirect to a {target.scheme or 'relative'} URL was refused",
-                          hint="check --base-url")
+        raise SourceError(
+            f"a redirect to a {target.scheme or 'relative'} URL was refused",
+            hint="check --base-url",
+        )
     headers = httpx.Headers(request.headers)
     headers.pop("Host", None)
     if _origin(target) != _origin(request.url):
         for name in list(headers.keys()):
             if _CREDENTIAL_HEADER.search(name):
                 headers.pop(name, None)
-        kept = [(k, v) for k, v in target.params.multi_items()
-                if not _CREDENTIAL_PARAM.match(k)]
+        kept = [(k, v) for k, v in target.params.multi_items() if not _CREDENTIAL_PARAM.match(k)]
         target = target.copy_with(query=urlencode(kept).encode() if kept else None)
     return httpx.Request("GET", target, headers=headers, extensions=request.extensions)
 
@@ -382,8 +396,9 @@ class Fetcher:
                 request = redirect_request(request, response)
             finally:
                 response.close()
-        raise SourceError(f"{self.service}: more than {MAX_REDIRECTS} redirects",
-                          hint="check --base-url")
+        raise SourceError(
+            f"{self.service}: more than {MAX_REDIRECTS} redirects", hint="check --base-url"
+        )
 
     def _read_body(self, response: httpx.Response) -> httpx.Response:
         """The answer with its body read (a subclass may read it in chunks and limit it)."""

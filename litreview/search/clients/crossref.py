@@ -32,12 +32,20 @@ if TYPE_CHECKING:
 BASE_URL = "https://api.crossref.org"
 MAX_PAGE = 1000
 _TYPES = {
-    "journal-article": "JOUR", "proceedings-article": "CONF", "book": "BOOK",
-    "monograph": "BOOK", "edited-book": "EDBOOK", "book-chapter": "CHAP",
-    "book-section": "CHAP", "dissertation": "THES", "report": "RPRT",
-    "posted-content": "UNPB", "dataset": "DATA", "reference-entry": "ENCYC",
+    "journal-article": "JOUR",
+    "proceedings-article": "CONF",
+    "book": "BOOK",
+    "monograph": "BOOK",
+    "edited-book": "EDBOOK",
+    "book-chapter": "CHAP",
+    "book-section": "CHAP",
+    "dissertation": "THES",
+    "report": "RPRT",
+    "posted-content": "UNPB",
+    "dataset": "DATA",
+    "reference-entry": "ENCYC",
     "standard": "STAND",
-}  # fmt: skip
+}
 
 
 class CrossrefClient(ApiClient):
@@ -55,8 +63,9 @@ class CrossrefClient(ApiClient):
         api_key: str | None = None,
         mailto: str | None = None,
     ) -> None:
-        super().__init__(http, base_url=base_url, transport=transport, api_key=api_key,
-                         mailto=mailto)
+        super().__init__(
+            http, base_url=base_url, transport=transport, api_key=api_key, mailto=mailto
+        )
         if self.api_key:  # Metadata Plus
             self.http.headers["Crossref-Plus-API-Token"] = f"Bearer {self.api_key}"
 
@@ -83,7 +92,6 @@ class CrossrefClient(ApiClient):
         cursor = as_str(message.get("next-cursor"))
         more = bool(items) and cursor is not None and len(items) >= min(size, MAX_PAGE)
         return Page(records, cursor if more else None, as_int(message.get("total-results")))
-
 
 
 def item_record(item: dict[str, Any]) -> ParsedRecord:

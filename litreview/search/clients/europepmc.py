@@ -36,7 +36,6 @@ class EuropePmcClient(ApiClient):
     platform = "Europe PMC REST API"
     default_base_url = BASE_URL
 
-
     def describe(self, rendered: Rendered) -> str:
         return f"{self.base_url}/search?query={_query(rendered)}&resultType=core"
 
@@ -64,7 +63,6 @@ class EuropePmcClient(ApiClient):
         next_mark = as_str(data.get("nextCursorMark"))
         more = bool(results) and next_mark is not None and next_mark != cursor
         return Page(records, next_mark if more else None, as_int(data.get("hitCount")))
-
 
 
 def _query(rendered: Rendered) -> str:

@@ -35,11 +35,22 @@ _SELECT = (
     "primary_location,biblio,abstract_inverted_index,keywords,ids"
 )
 _TYPES = {
-    "article": "JOUR", "review": "JOUR", "letter": "JOUR", "editorial": "JOUR",
-    "erratum": "JOUR", "preprint": "UNPB", "book": "BOOK", "book-chapter": "CHAP",
-    "monograph": "BOOK", "dissertation": "THES", "report": "RPRT", "dataset": "DATA",
-    "proceedings-article": "CONF", "standard": "STAND", "reference-entry": "ENCYC",
-}  # fmt: skip
+    "article": "JOUR",
+    "review": "JOUR",
+    "letter": "JOUR",
+    "editorial": "JOUR",
+    "erratum": "JOUR",
+    "preprint": "UNPB",
+    "book": "BOOK",
+    "book-chapter": "CHAP",
+    "monograph": "BOOK",
+    "dissertation": "THES",
+    "report": "RPRT",
+    "dataset": "DATA",
+    "proceedings-article": "CONF",
+    "standard": "STAND",
+    "reference-entry": "ENCYC",
+}
 
 
 class OpenAlexClient(ApiClient):
@@ -47,7 +58,6 @@ class OpenAlexClient(ApiClient):
     database = "OpenAlex"
     platform = "OpenAlex API"
     default_base_url = BASE_URL
-
 
     # ---- searching -------------------------------------------------------------------------
 
@@ -118,8 +128,6 @@ class OpenAlexClient(ApiClient):
                 count += 1
                 yield record
             cursor = page.next_state
-
-
 
 
 def short_id(url_or_id: str) -> str:

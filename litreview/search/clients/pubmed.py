@@ -94,7 +94,6 @@ class PubMedClient(ApiClient):
         return params
 
 
-
 def _term(rendered: Rendered) -> str:
     return dict(rendered.params)["term"]
 

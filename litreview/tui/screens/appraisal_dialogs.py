@@ -53,17 +53,20 @@ class AppraisalDialog(Dialog):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="appraise-dialog"):
-            yield Static(Content.styled(f"Appraise study {self.study_id}", "bold"),
-                         classes="dialog-title")  # fmt: skip
+            yield Static(
+                Content.styled(f"Appraise study {self.study_id}", "bold"), classes="dialog-title"
+            )
             yield Static(Content(one_line(self.title_text)), classes="dialog-body")
             yield Static(id="appraise-criteria")
             yield Static(id="appraise-scale")
             yield Static(id="appraise-grade")
             yield Static(
-                Content.styled("A number rates the marked criterion · ↑↓ move · "
-                               "Enter saves · Escape cancels", "dim"),
+                Content.styled(
+                    "A number rates the marked criterion · ↑↓ move · Enter saves · Escape cancels",
+                    "dim",
+                ),
                 classes="dialog-hint",
-            )  # fmt: skip
+            )
 
     def on_mount(self) -> None:
         self.show_ratings()
@@ -77,16 +80,21 @@ class AppraisalDialog(Dialog):
                 " *" if self.ratings.get(criterion.name) != self.initial.get(criterion.name) else ""
             )
             style = "bold reverse" if i == self.index else ""
-            lines.append(Content.styled(
-                f"{marker} {one_line(criterion.label)}: {one_line(level)}{changed}", style
-            ))  # fmt: skip
+            lines.append(
+                Content.styled(
+                    f"{marker} {one_line(criterion.label)}: {one_line(level)}{changed}", style
+                )
+            )
         self.query_one("#appraise-criteria", Static).update(Content("\n").join(lines))
         criterion = self.quality.criteria[self.index]
         scale = [
-            Content.assemble((f"{key}", "bold"), f" {one_line(s.name)} ({s.score})",
-                             (f" {one_line(s.description)}" if s.description else "", "dim"))
+            Content.assemble(
+                (f"{key}", "bold"),
+                f" {one_line(s.name)} ({s.score})",
+                (f" {one_line(s.description)}" if s.description else "", "dim"),
+            )
             for key, s in zip(KEYS, self.quality.scale, strict=False)
-        ]  # fmt: skip
+        ]
         question = Content.styled(one_line(criterion.description or criterion.label), "italic")
         self.query_one("#appraise-scale", Static).update(Content("\n").join([question, *scale]))
         appraisal = compute_appraisal(self.quality, self.study_id, self.ratings)
@@ -137,23 +145,42 @@ class GradeDialog(Dialog):
         with Vertical(classes="dialog", id="grade-dialog"):
             yield Static(Content.styled("Set the grade by hand", "bold"), classes="dialog-title")
             computed = self.appraisal.computed_grade if self.appraisal else None
-            yield Static(Content(f"Computed by the protocol's rule: {computed or 'none yet'}"),
-                         classes="dialog-body")  # fmt: skip
+            yield Static(
+                Content(f"Computed by the protocol's rule: {computed or 'none yet'}"),
+                classes="dialog-body",
+            )
             options = [
-                Option(Content.assemble((f"{key} ", "bold"), one_line(g.name),
-                                        (f" {one_line(g.description)}", "dim")), id=g.name)
+                Option(
+                    Content.assemble(
+                        (f"{key} ", "bold"),
+                        one_line(g.name),
+                        (f" {one_line(g.description)}", "dim"),
+                    ),
+                    id=g.name,
+                )
                 for key, g in zip(KEYS, self.quality.grades, strict=False)
-            ]  # fmt: skip
+            ]
             if self.appraisal and self.appraisal.override:
-                options.append(Option(Content.assemble(("0 ", "bold"),
-                               "use the computed grade (clear the override)"), id=""))  # fmt: skip
+                options.append(
+                    Option(
+                        Content.assemble(
+                            ("0 ", "bold"), "use the computed grade (clear the override)"
+                        ),
+                        id="",
+                    )
+                )
             yield OptionList(*options, id="grade-options")
             yield Static(id="grade-chosen")
             reason = self.appraisal.override_reason if self.appraisal else None
             yield Input(reason or "", placeholder="why (required)", id="grade-reason")
-            yield Static(Content.styled("Number or Enter picks a grade · then type why and "
-                                        "press Enter · Escape cancels", "dim"),
-                         classes="dialog-hint")  # fmt: skip
+            yield Static(
+                Content.styled(
+                    "Number or Enter picks a grade · then type why and "
+                    "press Enter · Escape cancels",
+                    "dim",
+                ),
+                classes="dialog-hint",
+            )
 
     def on_mount(self) -> None:
         self.query_one("#grade-options", OptionList).focus()

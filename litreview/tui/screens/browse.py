@@ -131,8 +131,13 @@ class BrowseScreen(ReviewScreen):
 
     def on_mount(self) -> None:
         table: DataTable[Text] = self.query_one("#browse-table", DataTable)
-        for label, key in (("Id", "id"), ("Year", "year"), ("Last decision", "decision"),
-                           ("Grade", "grade"), ("Title", "title")):  # fmt: skip
+        for label, key in (
+            ("Id", "id"),
+            ("Year", "year"),
+            ("Last decision", "decision"),
+            ("Grade", "grade"),
+            ("Title", "title"),
+        ):
             table.add_column(Text(label), key=key)
         table.focus()
         self.load()
@@ -151,8 +156,11 @@ class BrowseScreen(ReviewScreen):
     def apply(self) -> None:
         """Filter, search and sort the works, and show the first ``MAX_ROWS``."""
         protocol = self.review.protocol
-        found = [r for r in self.all_rows
-                 if matches(r, self.filters, protocol) and matches_text(r, self.text)]  # fmt: skip
+        found = [
+            r
+            for r in self.all_rows
+            if matches(r, self.filters, protocol) and matches_text(r, self.text)
+        ]
         self.shown = sort_rows(found, self.sort)
         table: DataTable[Text] = self.query_one("#browse-table", DataTable)
         table.clear()
@@ -167,10 +175,12 @@ class BrowseScreen(ReviewScreen):
         state = f"{last[0]}: {last[1]}" if last else ""
         fields = row.work.fields
         return [
-            Text(str(row.work_id), justify="right"), Text(str(fields.year or "")),
-            Text(one_line(state)), Text(one_line(row.grade or "")),
+            Text(str(row.work_id), justify="right"),
+            Text(str(fields.year or "")),
+            Text(one_line(state)),
+            Text(one_line(row.grade or "")),
             Text(one_line(fields.title or "(no title)"), no_wrap=True, overflow="ellipsis"),
-        ]  # fmt: skip
+        ]
 
     def _summary(self, found: int) -> Content:
         parts = [f"{found} of {len(self.all_rows)} works"]
@@ -225,10 +235,14 @@ class BrowseScreen(ReviewScreen):
                 self.text = text
                 self.apply()
 
-        self.app.push_screen(TextPrompt(
-            "Find records", "Title words, an author, a DOI or a record id; empty shows all.",
-            value=self.text,
-        ), answered)  # fmt: skip
+        self.app.push_screen(
+            TextPrompt(
+                "Find records",
+                "Title words, an author, a DOI or a record id; empty shows all.",
+                value=self.text,
+            ),
+            answered,
+        )
 
     @on(DataTable.RowSelected, "#browse-table")
     def _selected(self) -> None:

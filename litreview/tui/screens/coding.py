@@ -49,11 +49,14 @@ def dimension_prompt(
 ) -> Content:
     """A dimension's block: name and kind, the code, then its suggestions marked ``?``."""
     lines = [
-        Content.assemble((one_line(dimension.label), "bold"),
-                         (f" · {KINDS.get(dimension.kind, dimension.kind)}", "dim")),
-        Content.assemble("  coded: ", (one_line(code_text(dimension, code)),
-                                       "bold" if code else "dim")),
-    ]  # fmt: skip
+        Content.assemble(
+            (one_line(dimension.label), "bold"),
+            (f" · {KINDS.get(dimension.kind, dimension.kind)}", "dim"),
+        ),
+        Content.assemble(
+            "  coded: ", (one_line(code_text(dimension, code)), "bold" if code else "dim")
+        ),
+    ]
     if dimension.is_choice:
         if suggestions is None:
             hints = Content.styled("  suggestions: working…", "dim italic")
@@ -111,8 +114,12 @@ class CodingScreen(ReviewScreen):
 
     def on_mount(self) -> None:
         table: DataTable[Text] = self.query_one("#coding-studies", DataTable)
-        for label, key in (("Id", "id"), ("Coded", "coded"), ("Grade", "grade"),
-                           ("Title", "title")):  # fmt: skip
+        for label, key in (
+            ("Id", "id"),
+            ("Coded", "coded"),
+            ("Grade", "grade"),
+            ("Title", "title"),
+        ):
             table.add_column(Text(label), key=key)
         self.query_one("#coding-dims", OptionList).focus()
         self.load()
@@ -138,11 +145,12 @@ class CodingScreen(ReviewScreen):
         table.clear()
         for row in message.rows:
             table.add_row(
-                Text(str(row.study_id), justify="right"), Text(f"{len(row.codes)}/{dims}"),
+                Text(str(row.study_id), justify="right"),
+                Text(f"{len(row.codes)}/{dims}"),
                 Text(one_line(row.grade or "")),
                 Text(one_line(row.fields.title or "(no title)"), no_wrap=True, overflow="ellipsis"),
                 key=str(row.study_id),
-            )  # fmt: skip
+            )
         if selected in self.rows:
             table.move_cursor(row=table.get_row_index(str(selected)))
         done = sum(1 for r in message.rows if len(r.codes) == dims)
@@ -181,8 +189,11 @@ class CodingScreen(ReviewScreen):
         if row is None:
             study.update(Content.styled("No included studies to code yet.", "italic"))
         else:
-            study.update(Content.styled(f"Study {row.study_id}", "dim") + Content("\n")
-                         + bibliographic(row.fields))  # fmt: skip
+            study.update(
+                Content.styled(f"Study {row.study_id}", "dim")
+                + Content("\n")
+                + bibliographic(row.fields)
+            )
             found = self.suggestions.get(row.study_id)
             if found is None:
                 self.load_suggestions(row.study_id)
@@ -206,8 +217,9 @@ class CodingScreen(ReviewScreen):
         self.action_edit()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("edit", "accept", "clear") and (self.current is None or
-                                                      self.dimension is None):  # fmt: skip
+        if action in ("edit", "accept", "clear") and (
+            self.current is None or self.dimension is None
+        ):
             return None
         if action == "accept":
             return True if self._top_suggestion() is not None else None
@@ -218,14 +230,20 @@ class CodingScreen(ReviewScreen):
         if row is None or dim is None or not dim.is_choice:
             return None
         code = row.codes.get(dim.name)
-        found = [s for s in self.suggestions.get(row.study_id, []) if s.dimension == dim.name
-                 and (code is None or s.value not in code.values)]  # fmt: skip
+        found = [
+            s
+            for s in self.suggestions.get(row.study_id, [])
+            if s.dimension == dim.name and (code is None or s.value not in code.values)
+        ]
         return max(found, key=lambda s: s.confidence) if found else None
 
     def _store(self, study_id: int, name: str, code: CodeValue | None, origin: str) -> None:
         def run(reviewer: str) -> None:
-            self.write(lambda review: set_codes(review, study_id, {name: code},
-                                                reviewer=reviewer, origin=origin))  # fmt: skip
+            self.write(
+                lambda review: set_codes(
+                    review, study_id, {name: code}, reviewer=reviewer, origin=origin
+                )
+            )
 
         self.with_reviewer(run)
 

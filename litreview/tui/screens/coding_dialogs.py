@@ -55,9 +55,11 @@ def _value_label(
         parts.append(Content.styled("  ✓ coded", "bold"))
     if value.name in suggested:
         hint = suggested[value.name]
-        parts.append(Content.styled(
-            f"  ? suggested {100 * hint.confidence:.0f}% ({hint.source})", "italic dim"
-        ))  # fmt: skip
+        parts.append(
+            Content.styled(
+                f"  ? suggested {100 * hint.confidence:.0f}% ({hint.source})", "italic dim"
+            )
+        )
     return Content.assemble(*parts)
 
 
@@ -91,29 +93,40 @@ class CodeEditor(Dialog):
     def compose(self) -> ComposeResult:
         dim = self.dimension
         with Vertical(classes="dialog", id="code-dialog"):
-            yield Static(Content.assemble((one_line(dim.label), "bold"),
-                                          (f" · {KINDS.get(dim.kind, dim.kind)}", "dim")),
-                         classes="dialog-title")  # fmt: skip
+            yield Static(
+                Content.assemble(
+                    (one_line(dim.label), "bold"), (f" · {KINDS.get(dim.kind, dim.kind)}", "dim")
+                ),
+                classes="dialog-title",
+            )
             if dim.description:
                 yield Static(Content(one_line(dim.description)), classes="dialog-body")
             if dim.kind == "single":
-                yield OptionList(*[
-                    Option(_value_label(dim, i, self.values, self.suggested), id=v.name)
-                    for i, v in enumerate(dim.values)
-                ], id="code-values")  # fmt: skip
+                yield OptionList(
+                    *[
+                        Option(_value_label(dim, i, self.values, self.suggested), id=v.name)
+                        for i, v in enumerate(dim.values)
+                    ],
+                    id="code-values",
+                )
             elif dim.kind == "multi":
-                yield SelectionList[str](*[
-                    Selection(_value_label(dim, i, (), self.suggested), v.name,
-                              v.name in self.values)
-                    for i, v in enumerate(dim.values)
-                ], id="code-values")  # fmt: skip
+                yield SelectionList[str](
+                    *[
+                        Selection(
+                            _value_label(dim, i, (), self.suggested), v.name, v.name in self.values
+                        )
+                        for i, v in enumerate(dim.values)
+                    ],
+                    id="code-values",
+                )
             else:
                 text = self.current.text if self.current else ""
                 yield Input(text or "", placeholder="free text", id="code-text")
             if dim.detail:
                 detail = self.current.detail if self.current else ""
-                yield Input(detail or "", placeholder="detail: your wording (optional)",
-                            id="code-detail")  # fmt: skip
+                yield Input(
+                    detail or "", placeholder="detail: your wording (optional)", id="code-detail"
+                )
             yield Static(Content.styled(self._hint(), "dim"), classes="dialog-hint")
 
     def _hint(self) -> str:

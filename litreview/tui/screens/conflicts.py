@@ -74,8 +74,7 @@ class ConflictsScreen(ReviewScreen):
         self._has_loaded = False
 
     def compose(self) -> ComposeResult:
-        yield Static(Content.styled("Conflicts between reviewers", "bold"),
-                     classes="screen-title")  # fmt: skip
+        yield Static(Content.styled("Conflicts between reviewers", "bold"), classes="screen-title")
         yield Static(Content("Loading…"), id="conflicts-summary", classes="screen-summary")
         yield DataTable(id="conflicts-table", cursor_type="row", zebra_stripes=True)
         yield Static(id="conflicts-decisions")
@@ -85,8 +84,12 @@ class ConflictsScreen(ReviewScreen):
     def on_mount(self) -> None:
         self.resolver = self.litreview.reviewer
         table: DataTable[Text] = self.query_one("#conflicts-table", DataTable)
-        for label, key in (("Id", "id"), ("Stage", "stage"), ("Decisions", "said"),
-                           ("Title", "title")):  # fmt: skip
+        for label, key in (
+            ("Id", "id"),
+            ("Stage", "stage"),
+            ("Decisions", "said"),
+            ("Title", "title"),
+        ):
             table.add_column(Text(label), key=key)
         table.focus()
         self.load()
@@ -111,10 +114,11 @@ class ConflictsScreen(ReviewScreen):
         table.clear()
         for row in rows:
             table.add_row(
-                Text(str(row.conflict.work_id), justify="right"), Text(row.conflict.stage),
+                Text(str(row.conflict.work_id), justify="right"),
+                Text(row.conflict.stage),
                 Text(one_line(said(row)), no_wrap=True, overflow="ellipsis"),
                 Text(one_line(row.view.title or "(no title)"), no_wrap=True, overflow="ellipsis"),
-            )  # fmt: skip
+            )
         keys = [row.key for row in rows]
         if rows:
             at = keys.index(selected) if selected in keys else min(row_index, len(rows) - 1)
@@ -140,8 +144,9 @@ class ConflictsScreen(ReviewScreen):
             viewer.show_message("No conflicts to resolve." if self._has_loaded else "Loading…")
         else:
             decisions.update(decisions_text(row))
-            viewer.show_record(row.view, self.review.protocol.highlight,
-                               pending_note=self._notes.get(row.key))  # fmt: skip
+            viewer.show_record(
+                row.view, self.review.protocol.highlight, pending_note=self._notes.get(row.key)
+            )
         self.refresh_bindings()
 
     @on(DataTable.RowHighlighted, "#conflicts-table")
@@ -187,8 +192,9 @@ class ConflictsScreen(ReviewScreen):
                 )
             )
             self._fill([r for r in self.rows if r.key != row.key])
-            self.notify(f"Record {work_id} at {stage}: {decision} (resolved by {resolver}).",
-                        markup=False)  # fmt: skip
+            self.notify(
+                f"Record {work_id} at {stage}: {decision} (resolved by {resolver}).", markup=False
+            )
 
         self._with_resolver(save)
 
@@ -224,10 +230,16 @@ class ConflictsScreen(ReviewScreen):
                 self.resolver = name
                 self._show_current()
 
-        self.app.push_screen(TextPrompt(
-            "Who resolves?", "A third reviewer, or both together (e.g. ann+bob). Stored with "
-            "each resolution made here.", value=self.resolver or "", required=True,
-        ), answered)  # fmt: skip
+        self.app.push_screen(
+            TextPrompt(
+                "Who resolves?",
+                "A third reviewer, or both together (e.g. ann+bob). Stored with "
+                "each resolution made here.",
+                value=self.resolver or "",
+                required=True,
+            ),
+            answered,
+        )
 
     def action_undo(self) -> None:
         if not self._resolved or self.resolver is None:

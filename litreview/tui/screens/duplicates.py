@@ -55,7 +55,7 @@ def load_pairs(review: Review) -> list[LoadedPair]:
             get_record_fields(review, pair.a),
             get_record_fields(review, pair.b),
             preview_merge(review, pair.a, pair.b),
-        )  # fmt: skip
+        )
         for pair in list_review_pairs(review)
     ]
 
@@ -87,8 +87,9 @@ class DuplicatesScreen(ReviewScreen):
         self._loaded = False
 
     def compose(self) -> ComposeResult:
-        yield Static(Content.styled("Possible duplicates", "bold"), id="dups-title",
-                     classes="screen-title")  # fmt: skip
+        yield Static(
+            Content.styled("Possible duplicates", "bold"), id="dups-title", classes="screen-title"
+        )
         yield Static(id="dups-summary", classes="screen-summary")
         yield Static(Content("Loading…"), id="dups-message", classes="screen-message")
         yield PairView(id="dups-pair")
@@ -144,18 +145,21 @@ class DuplicatesScreen(ReviewScreen):
             message.display = True
             summary.update(Content())
             text = "No possible duplicates left to review." if self._loaded else "Loading…"
-            message.update(Content(text + (" Press Escape for the home screen." if self._loaded
-                                           else "")))  # fmt: skip
+            message.update(
+                Content(text + (" Press Escape for the home screen." if self._loaded else ""))
+            )
         else:
             message.display = False
             pair = loaded.pair
             pending = [p for p in self.pairs if p.key not in self._done]
             position = next((i for i, p in enumerate(pending) if p.key == loaded.key), 0) + 1
-            summary.update(Content.assemble(
-                (f"Pair {position} of {len(pending)}", "bold"),
-                f" · records {pair.a} and {pair.b} · score {pair.score:.2f} · ",
-                one_line("; ".join(pair.reasons)),
-            ))  # fmt: skip
+            summary.update(
+                Content.assemble(
+                    (f"Pair {position} of {len(pending)}", "bold"),
+                    f" · records {pair.a} and {pair.b} · score {pair.score:.2f} · ",
+                    one_line("; ".join(pair.reasons)),
+                )
+            )
             view.show_pair(pair.a, pair.b, loaded.a, loaded.b, loaded.merged)
         self.refresh_bindings()
 

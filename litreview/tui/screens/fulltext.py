@@ -112,8 +112,13 @@ class FulltextScreen(ReviewScreen):
     def on_mount(self) -> None:
         self.stage = fulltext.get_fulltext_stage(self.review).name
         table: DataTable[Text] = self.query_one("#ft-reports", DataTable)
-        for label, key in (("Id", "id"), ("Full text", "status"), ("Decision", "decision"),
-                           ("Grade", "grade"), ("Title", "title")):  # fmt: skip
+        for label, key in (
+            ("Id", "id"),
+            ("Full text", "status"),
+            ("Decision", "decision"),
+            ("Grade", "grade"),
+            ("Title", "title"),
+        ):
             table.add_column(Text(label), key=key)
         table.focus()
         self.load()
@@ -130,18 +135,21 @@ class FulltextScreen(ReviewScreen):
         table: DataTable[Text] = self.query_one("#ft-reports", DataTable)
         selected = self.current.work_id if self.current else None
         self.rows = {row.work_id: row for row in message.rows}
-        self._mine = {w: v for w, v in self._mine.items()
-                      if w in self.rows and self.rows[w].decision is None}  # fmt: skip
+        self._mine = {
+            w: v for w, v in self._mine.items() if w in self.rows and self.rows[w].decision is None
+        }
         table.clear()
         for row in message.rows:
             grade = row.appraisal.grade if row.appraisal and row.appraisal.grade else ""
             decision = row.decision or self._mine.get(row.work_id, "")
             table.add_row(
-                Text(str(row.work_id), justify="right"), Text(STATUS_CELLS[row.status]),
-                Text(decision), Text(one_line(grade)),
+                Text(str(row.work_id), justify="right"),
+                Text(STATUS_CELLS[row.status]),
+                Text(decision),
+                Text(one_line(grade)),
                 Text(one_line(row.fields.title or "(no title)"), no_wrap=True, overflow="ellipsis"),
                 key=str(row.work_id),
-            )  # fmt: skip
+            )
         if selected in self.rows:
             table.move_cursor(row=table.get_row_index(str(selected)))
         self.query_one("#ft-summary", Static).update(Content(summary_text(message.rows)))
@@ -167,8 +175,21 @@ class FulltextScreen(ReviewScreen):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         row = self.current
-        if action in ("retrieved", "not_retrieved", "include", "exclude", "notes", "link",
-                      "appraise", "grade", "open_link") and row is None:  # fmt: skip
+        if (
+            action
+            in (
+                "retrieved",
+                "not_retrieved",
+                "include",
+                "exclude",
+                "notes",
+                "link",
+                "appraise",
+                "grade",
+                "open_link",
+            )
+            and row is None
+        ):
             return None
         assert row is not None or action not in ("appraise", "grade", "open_link")
         if action in ("appraise", "grade"):
@@ -206,13 +227,22 @@ class FulltextScreen(ReviewScreen):
 
         def answered(location: object) -> None:
             if isinstance(location, str):
-                self._save("fulltext", lambda review, who: fulltext.mark_retrieved(
-                    review, row.work_id, location=location or None, reviewer=who))  # fmt: skip
+                self._save(
+                    "fulltext",
+                    lambda review, who: fulltext.mark_retrieved(
+                        review, row.work_id, location=location or None, reviewer=who
+                    ),
+                )
 
-        self.app.push_screen(TextPrompt(
-            f"Full text of report {row.work_id} retrieved", "Where is it? A path or URL.",
-            value=row.location or "", placeholder="papers/smith2010.pdf or https://…",
-        ), answered)  # fmt: skip
+        self.app.push_screen(
+            TextPrompt(
+                f"Full text of report {row.work_id} retrieved",
+                "Where is it? A path or URL.",
+                value=row.location or "",
+                placeholder="papers/smith2010.pdf or https://…",
+            ),
+            answered,
+        )
 
     def action_not_retrieved(self) -> None:
         row = self.current
@@ -221,13 +251,22 @@ class FulltextScreen(ReviewScreen):
 
         def answered(reason: object) -> None:
             if isinstance(reason, str) and reason:
-                self._save("fulltext", lambda review, who: fulltext.mark_not_retrieved(
-                    review, row.work_id, reason=reason, reviewer=who))  # fmt: skip
+                self._save(
+                    "fulltext",
+                    lambda review, who: fulltext.mark_not_retrieved(
+                        review, row.work_id, reason=reason, reviewer=who
+                    ),
+                )
 
-        self.app.push_screen(TextPrompt(
-            f"Full text of report {row.work_id} not retrieved", "Why not?",
-            placeholder="e.g. not held by the library; author did not reply", required=True,
-        ), answered)  # fmt: skip
+        self.app.push_screen(
+            TextPrompt(
+                f"Full text of report {row.work_id} not retrieved",
+                "Why not?",
+                placeholder="e.g. not held by the library; author did not reply",
+                required=True,
+            ),
+            answered,
+        )
 
     def _decide(self, decision: str, reason: str | None = None) -> None:
         row = self.current
@@ -235,8 +274,12 @@ class FulltextScreen(ReviewScreen):
             return
         self._mine[row.work_id] = decision
         stage = self.stage
-        self._save("decision", lambda review, who: session.decide(
-            review, row.work_id, decision, stage=stage, reviewer=who, reason=reason))  # fmt: skip
+        self._save(
+            "decision",
+            lambda review, who: session.decide(
+                review, row.work_id, decision, stage=stage, reviewer=who, reason=reason
+            ),
+        )
         table: DataTable[Text] = self.query_one("#ft-reports", DataTable)
         table.update_cell(str(row.work_id), "decision", Text(decision))
         table.move_cursor(row=min(table.cursor_row + 1, table.row_count - 1))
@@ -264,13 +307,19 @@ class FulltextScreen(ReviewScreen):
             notes, heading = row.notes, f"Notes on report {row.work_id}"
         else:
             notes = {}
-            heading = (f"Notes on report {row.work_id} (its study's reports' notes are "
-                       "combined on screen; fill in what this report adds)")  # fmt: skip
+            heading = (
+                f"Notes on report {row.work_id} (its study's reports' notes are "
+                "combined on screen; fill in what this report adds)"
+            )
 
         def saved(changed: object) -> None:
             if isinstance(changed, dict) and changed:
-                self._save("fulltext", lambda review, who: fulltext.set_notes(
-                    review, row.work_id, changed, reviewer=who))  # fmt: skip
+                self._save(
+                    "fulltext",
+                    lambda review, who: fulltext.set_notes(
+                        review, row.work_id, changed, reviewer=who
+                    ),
+                )
 
         fields = self.review.protocol.fulltext_notes
         self.app.push_screen(NotesEditor(fields, notes, heading), saved)
@@ -282,14 +331,24 @@ class FulltextScreen(ReviewScreen):
 
         def answered(study: object) -> None:
             if isinstance(study, str) and study.isdigit():
-                self._save("fulltext", lambda review, who: fulltext.link_report(
-                    review, row.work_id, int(study), reviewer=who))  # fmt: skip
+                self._save(
+                    "fulltext",
+                    lambda review, who: fulltext.link_report(
+                        review, row.work_id, int(study), reviewer=who
+                    ),
+                )
 
-        self.app.push_screen(TextPrompt(
-            f"Link report {row.work_id} to a study",
-            "The id of the study's main report (this report's own id makes it its own study "
-            "again).", value=str(row.study_id), required=True, digits=True,
-        ), answered)  # fmt: skip
+        self.app.push_screen(
+            TextPrompt(
+                f"Link report {row.work_id} to a study",
+                "The id of the study's main report (this report's own id makes it its own study "
+                "again).",
+                value=str(row.study_id),
+                required=True,
+                digits=True,
+            ),
+            answered,
+        )
 
     def action_appraise(self) -> None:
         row = self.current
@@ -300,8 +359,12 @@ class FulltextScreen(ReviewScreen):
 
         def rated(changed: object) -> None:
             if isinstance(changed, dict) and changed:
-                self._save("appraisal", lambda review, who: appraisal.rate_study(
-                    review, row.work_id, changed, reviewer=who))  # fmt: skip
+                self._save(
+                    "appraisal",
+                    lambda review, who: appraisal.rate_study(
+                        review, row.work_id, changed, reviewer=who
+                    ),
+                )
 
         title = row.fields.title or "(no title)"
         self.app.push_screen(AppraisalDialog(quality, row.study_id, ratings, title), rated)

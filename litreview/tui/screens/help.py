@@ -35,9 +35,14 @@ def binding_rows(screen: Screen[object]) -> list[tuple[str, str, str, bool]]:
             continue
         row = rows.setdefault(
             (binding.action, id(active.node)),
-            {"keys": [], "description": binding.description, "id": "", "enabled": active.enabled,
-             "node": 0 if active.node is screen else 1 if active.node is app else 2},
-        )  # fmt: skip
+            {
+                "keys": [],
+                "description": binding.description,
+                "id": "",
+                "enabled": active.enabled,
+                "node": 0 if active.node is screen else 1 if active.node is app else 2,
+            },
+        )
         shown = app.get_key_display(binding.with_key(key))
         if binding.id and not row["id"]:
             row.update(id=binding.id, description=binding.description)
@@ -65,8 +70,9 @@ class HelpScreen(ModalScreen[None]):
             yield Static(Content(INTRO), classes="dialog-body")
             yield DataTable(id="help-keys", cursor_type="none", zebra_stripes=True)
             yield Static(Content("Highlighting: ") + legend(), id="help-legend")
-            yield Static(Content.styled("Escape, ? or q closes this help", "dim"),
-                         classes="dialog-hint")  # fmt: skip
+            yield Static(
+                Content.styled("Escape, ? or q closes this help", "dim"), classes="dialog-hint"
+            )
 
     def on_mount(self) -> None:
         table: DataTable[Text] = self.query_one("#help-keys", DataTable)
@@ -76,6 +82,8 @@ class HelpScreen(ModalScreen[None]):
         for key, description, binding_id, enabled in binding_rows(self.target):
             style = "" if enabled else "dim"
             table.add_row(
-                Text(key, style=f"bold {style}"), Text(description, style=style),
-                Text(binding_id, style="dim"), key=binding_id or None,
-            )  # fmt: skip
+                Text(key, style=f"bold {style}"),
+                Text(description, style=style),
+                Text(binding_id, style="dim"),
+                key=binding_id or None,
+            )

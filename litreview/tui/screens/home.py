@@ -121,8 +121,11 @@ class HomeScreen(ReviewScreen):
             yield Static(id="home-stopping", classes="home-panel")
             for index, stage in enumerate(s for s in protocol.stages if s.kind == "screening"):
                 with Horizontal(classes="home-curve"):
-                    yield Static(Content(f"{one_line(stage.label)}: includes found"),
-                                 classes="home-curve-label", markup=False)
+                    yield Static(
+                        Content(f"{one_line(stage.label)}: includes found"),
+                        classes="home-curve-label",
+                        markup=False,
+                    )
                     yield Sparkline([], id=f"home-curve-{index}", summary_function=max)
             if any(is_dual_stage(self.review, s.name) for s in protocol.stages):
                 yield Static(Content.styled("Team", "bold"), classes="home-heading")
@@ -150,8 +153,9 @@ class HomeScreen(ReviewScreen):
         with open_review(self.review.path) as review:
             status = review_status(review)
             status["turns"] = count_turns(review, status, reviewer)
-            status["curves"] = {stage: includes_curve(review, stage)
-                                for stage in status.get("stopping", {})}
+            status["curves"] = {
+                stage: includes_curve(review, stage) for stage in status.get("stopping", {})
+            }
         self.post_message(self.StatusLoaded(status))
 
     @on(StatusLoaded)
@@ -169,8 +173,14 @@ class HomeScreen(ReviewScreen):
         self.query_one("#home-stopping", Static).update(stopping)
         self._show_curves(status.get("curves", {}))
         for team in self.query("#home-team").results(Static):
-            team.update(team_lines(protocol, status.get("agreement", []),
-                                   status.get("turns", {}), self.litreview.reviewer))  # fmt: skip
+            team.update(
+                team_lines(
+                    protocol,
+                    status.get("agreement", []),
+                    status.get("turns", {}),
+                    self.litreview.reviewer,
+                )
+            )
         for studies in self.query("#home-studies").results(Static):
             studies.update(studies_lines(protocol, status))
         self.query_one(SourcesTable).show_sources(status.get("sources_detail", []))

@@ -201,9 +201,11 @@ class SearchDialog(_Dialog):
         year = f" ({view.year})" if view.year else ""
         state = f" [{view.decision}]" if view.decision else ""
         return Content.assemble(
-            (f"{view.record_id:>6} ", "dim"), one_line(view.title or "(no title)"), year,
+            (f"{view.record_id:>6} ", "dim"),
+            one_line(view.title or "(no title)"),
+            year,
             (state, "italic"),
-        )  # fmt: skip
+        )
 
     def action_focus_results(self) -> None:
         results = self.query_one("#search-results", OptionList)

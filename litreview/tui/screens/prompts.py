@@ -60,9 +60,11 @@ class TextPrompt(Dialog):
             if self.body.plain:
                 yield Static(self.body, classes="dialog-body")
             yield Input(
-                self.value, placeholder=self.placeholder, id="prompt-input",
+                self.value,
+                placeholder=self.placeholder,
+                id="prompt-input",
                 type="integer" if self.digits else "text",
-            )  # fmt: skip
+            )
             need = "an answer is required" if self.required else "it may be left empty"
             yield Static(
                 Content.styled(f"Enter saves ({need}) · Escape cancels", "dim"),
@@ -131,9 +133,10 @@ class NotesEditor(Dialog):
                         label += Content.styled(" " + one_line(field.description), "dim")
                     yield Static(label, classes="notes-label")
                     yield Input(
-                        sanitize(self.notes[field.name]), id=f"note-{index}",
+                        sanitize(self.notes[field.name]),
+                        id=f"note-{index}",
                         classes="notes-input",
-                    )  # fmt: skip
+                    )
             yield Static(
                 Content.styled(
                     "Enter: next field (saves after the last) · ctrl+s saves · "

@@ -21,10 +21,15 @@ if TYPE_CHECKING:
     from litreview.report.screen_data import BrowseRow
 
 FIELD_LINES = (
-    ("authors", "Authors"), ("year", "Year"), ("journal", "Journal"),
-    ("volume", "Volume, issue, pages"), ("doi", "DOI"), ("type", "Type"),
-    ("language", "Language"), ("keywords", "Keywords"),
-)  # fmt: skip
+    ("authors", "Authors"),
+    ("year", "Year"),
+    ("journal", "Journal"),
+    ("volume", "Volume, issue, pages"),
+    ("doi", "DOI"),
+    ("type", "Type"),
+    ("language", "Language"),
+    ("keywords", "Keywords"),
+)
 
 
 def _line(label: str, text: str) -> Content:
@@ -70,8 +75,11 @@ def describe(row: BrowseRow, protocol: Protocol) -> Content:
     """The whole record as literal text, sanitised."""
     fields = row.work.fields
     lines = [Content.styled(one_line(fields.title or "(no title)"), "bold")]
-    lines += [_line(label, field_text(fields, name)) for name, label in FIELD_LINES
-              if field_text(fields, name)]  # fmt: skip
+    lines += [
+        _line(label, field_text(fields, name))
+        for name, label in FIELD_LINES
+        if field_text(fields, name)
+    ]
     if fields.urls:
         lines.append(_line("URLs", " ".join(fields.urls)))
     lines.append(_line("Sources", ", ".join(row.sources) or "—"))
@@ -95,12 +103,12 @@ class RecordDetail(Dialog):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="detail-dialog"):
-            yield Static(Content.styled(f"Record {self.row.work_id}", "bold"),
-                         classes="dialog-title")  # fmt: skip
+            yield Static(
+                Content.styled(f"Record {self.row.work_id}", "bold"), classes="dialog-title"
+            )
             with VerticalScroll(id="detail-body"):
                 yield Static(describe(self.row, self.protocol), id="detail-text")
-            yield Static(Content.styled("↑↓ scroll · Escape closes", "dim"),
-                         classes="dialog-hint")  # fmt: skip
+            yield Static(Content.styled("↑↓ scroll · Escape closes", "dim"), classes="dialog-hint")
 
     def on_mount(self) -> None:
         self.query_one("#detail-body").focus()

@@ -420,10 +420,16 @@ class ScreeningScreen(Screen[None]):
             return
         view = command.view
         decide(
-            review, view.record_id, command.decision, stage=self.stage_name,
-            reviewer=command.reviewer, reason=command.reason, note=command.note,
-            rank=view.rank, score=view.score,
-        )  # fmt: skip
+            review,
+            view.record_id,
+            command.decision,
+            stage=self.stage_name,
+            reviewer=command.reviewer,
+            reason=command.reason,
+            note=command.note,
+            rank=view.rank,
+            score=view.score,
+        )
         self.post_message(self.Saved(view.record_id, command.generation))
 
     @work(thread=True, exclusive=True, group="queue", exit_on_error=False)
@@ -437,8 +443,9 @@ class ScreeningScreen(Screen[None]):
             counts = stage_progress(review, self.stage_name, reviewer)
             recent = recent_labels(review, self.stage_name, reviewer)
         if not get_current_worker().is_cancelled:
-            self.post_message(self.QueueRefilled(records, counts, generation, reranked=False,
-                                                 recent=recent))
+            self.post_message(
+                self.QueueRefilled(records, counts, generation, reranked=False, recent=recent)
+            )
 
     @work(thread=True, exclusive=True, group="ranking", exit_on_error=False)
     def _rerank(self) -> None:

@@ -36,9 +36,11 @@ def _authors(authors: Sequence[str]) -> str:
 def legend() -> Content:
     """Explains the two highlight styles in words, so colour is never the only cue."""
     return Content.assemble(
-        ("include", INCLUDE_STYLE), " terms: bold, underlined · ",
-        ("exclude", EXCLUDE_STYLE), " terms: reversed, italic",
-    )  # fmt: skip
+        ("include", INCLUDE_STYLE),
+        " terms: bold, underlined · ",
+        ("exclude", EXCLUDE_STYLE),
+        " terms: reversed, italic",
+    )
 
 
 class RecordViewer(VerticalScroll, can_focus=True):

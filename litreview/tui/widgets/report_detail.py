@@ -91,8 +91,11 @@ def appraisal_text(row: ReportRow, quality: Quality) -> Content:
     """The quality criteria with the study's ratings and scale, and the grade."""
     lines = [_heading("Quality appraisal")]
     if not row.included_study:
-        lines.append(Content.styled("  Appraisal applies to included studies: include the "
-                                    "report first (i).", "italic"))  # fmt: skip
+        lines.append(
+            Content.styled(
+                "  Appraisal applies to included studies: include the report first (i).", "italic"
+            )
+        )
         return Content("\n").join(lines)
     ratings = row.appraisal.ratings if row.appraisal else {}
     scores = {s.name: s.score for s in quality.scale}
@@ -115,9 +118,11 @@ def grade_text(row: ReportRow) -> Content:
     if appraisal.override:
         computed = appraisal.computed_grade or "none yet"
         return head + Content(
-            one_line(f"{appraisal.override} — set by hand (computed: {computed}): "
-                     f"{appraisal.override_reason or ''}")
-        )  # fmt: skip
+            one_line(
+                f"{appraisal.override} — set by hand (computed: {computed}): "
+                f"{appraisal.override_reason or ''}"
+            )
+        )
     return head + Content(one_line(f"{appraisal.grade} (computed; score {appraisal.score:g})"))
 
 
@@ -139,9 +144,10 @@ class ReportDetail(VerticalScroll, can_focus=True):
                 self.query_one(f"#ft-{name}", Static).update(Content())
             return
         self.query_one("#ft-record", Static).update(
-            Content.styled(f"Report {row.work_id}", "dim") + Content("\n")
+            Content.styled(f"Report {row.work_id}", "dim")
+            + Content("\n")
             + bibliographic(row.fields)
-        )  # fmt: skip
+        )
         self.query_one("#ft-retrieval", Static).update(retrieval_text(row))
         self.query_one("#ft-decision", Static).update(decision_text(row, protocol, stage, mine))
         self.query_one("#ft-study", Static).update(study_text(row))

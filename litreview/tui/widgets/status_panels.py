@@ -29,8 +29,10 @@ def recall_text(report: Mapping[str, Any]) -> str:
     estimate = report.get("recall_estimate")
     if estimate:
         upper = estimate.get("upper", 1.0)
-        recall = (f"recall ≈ {_percent(estimate['recall'])} "
-                  f"({_percent(estimate['lower'])}–{_percent(upper)})")
+        recall = (
+            f"recall ≈ {_percent(estimate['recall'])} "
+            f"({_percent(estimate['lower'])}–{_percent(upper)})"
+        )
     else:
         recall = "no recall estimate before the first include"
     return (
@@ -46,8 +48,10 @@ def default_verdict(report: Mapping[str, Any]) -> str:
     says = "stop screening" if verdict.get("stop") else "keep screening"
     check = verdict.get("check")
     if check and check.get("status") == "open":
-        says += (f" (random check {check['number']}: {check['screened']} of {check['needed']}"
-                 " records screened)")
+        says += (
+            f" (random check {check['number']}: {check['screened']} of {check['needed']}"
+            " records screened)"
+        )
     elif check and check.get("status") == "failed" and not verdict.get("stop"):
         says += f" (random check {check['number']} found relevant records)"
     return f"the default rule ({rule_name(name)}) says: {says}"
@@ -162,17 +166,21 @@ def studies_lines(protocol: Protocol, status: Mapping[str, Any]) -> Content:
     if protocol.quality.criteria:
         graded = sum(grades.values())
         counts = " · ".join(f"{one_line(g)} {n}" for g, n in grades.items()) or "none yet"
-        lines.append(Content.assemble(
-            ("Quality", "bold"), f": {counts} ({graded} of {studies} studies graded)"
-        ))  # fmt: skip
+        lines.append(
+            Content.assemble(
+                ("Quality", "bold"), f": {counts} ({graded} of {studies} studies graded)"
+            )
+        )
     coding = status.get("coding", {})
     if protocol.codebook:
         per_dim = coding.get("coded_per_dimension", {})
         dims = " · ".join(
             f"{one_line(d.label)} {per_dim.get(d.name, 0)}/{studies}" for d in protocol.codebook
         )
-        lines.append(Content.assemble(
-            ("Coding", "bold"),
-            f": {coding.get('fully_coded', 0)} of {studies} studies fully coded · {dims}",
-        ))  # fmt: skip
+        lines.append(
+            Content.assemble(
+                ("Coding", "bold"),
+                f": {coding.get('fully_coded', 0)} of {studies} studies fully coded · {dims}",
+            )
+        )
     return Content("\n").join(lines)

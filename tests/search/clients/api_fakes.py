@@ -10,7 +10,7 @@ from typing import Any
 
 import httpx
 
-DATA = Path(__file__).resolve().parent.parent / "data" / "sources"
+DATA = Path(__file__).resolve().parents[2] / "data" / "sources"
 
 Reply = str | httpx.Response | Exception | Callable[[httpx.Request], httpx.Response]
 

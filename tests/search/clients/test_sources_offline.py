@@ -45,8 +45,20 @@ def test_an_unreachable_api_is_a_clear_error_with_nothing_stored(
     base_url = f"http://127.0.0.1:{closed_port()}"
     started = time.monotonic()
     with pytest.raises(SystemExit) as exit_info:
-        main(["--db", str(review.path), "-v", "-v", "search", str(strategy), "--source", source,
-              "--base-url", base_url])  # fmt: skip
+        main(
+            [
+                "--db",
+                str(review.path),
+                "-v",
+                "-v",
+                "search",
+                str(strategy),
+                "--source",
+                source,
+                "--base-url",
+                base_url,
+            ]
+        )
     assert time.monotonic() - started < 15  # connection retries only, no hang
     assert exit_info.value.code == 1
     out, err = capsys.readouterr()
@@ -58,7 +70,7 @@ def test_an_unreachable_api_is_a_clear_error_with_nothing_stored(
 
 def test_no_http_is_made_outside_the_one_client_factory() -> None:
     """Timeouts, retries and redaction live in sources/_http.py: nothing else opens sockets."""
-    package = Path(__file__).resolve().parents[2] / "litreview"
+    package = Path(__file__).resolve().parents[3] / "litreview"
     direct = re.compile(
         r"httpx\.(?:Client|AsyncClient|get|post|put|request|stream)\(|urllib\.request|urlopen\("
         r"|^\s*import requests|socket\.(?:socket|create_connection)\(|http\.client",

@@ -48,21 +48,41 @@ def counts(db: Path, stage: str = "title") -> dict[str, int]:
 
 def test_asreview_labels_become_one_reviewers_decisions(tmp_path: Path) -> None:
     db = new_review(tmp_path / "r.db")
-    code, out, err, exc = run(db, "import", str(ASREVIEW), "--decisions", "--stage", "title",
-                              "--reviewer", "ann", "--json")  # fmt: skip
+    code, out, err, exc = run(
+        db,
+        "import",
+        str(ASREVIEW),
+        "--decisions",
+        "--stage",
+        "title",
+        "--reviewer",
+        "ann",
+        "--json",
+    )
     assert (code, exc) == (0, None), err
     summary = json.loads(out)["decisions"][0]
-    assert summary | {"path": ""} == {"path": "", "kind": "asreview", "stage": "title",
-                                      "events": 4, "decisions": {"include": 2, "exclude": 2},
-                                      "reviewers": ["ann"], "undecided": 1}  # fmt: skip
+    assert summary | {"path": ""} == {
+        "path": "",
+        "kind": "asreview",
+        "stage": "title",
+        "events": 4,
+        "decisions": {"include": 2, "exclude": 2},
+        "reviewers": ["ann"],
+        "undecided": 1,
+    }
     c = counts(db)
     assert (c["included"], c["excluded"], c["remaining"]) == (2, 2, 1)
     with open_review(db) as review:
         mine = decisions_store.current_decisions(review.db, "title", reviewer="ann")
-        titles = {records_store.get_record(review.db, w).fields.title: d.value
-                  for w, d in mine.items()}  # fmt: skip
-    assert titles == {"Code review at scale": "include", "Roses in spring": "exclude",
-                      "Inspection checklists": "include", "Weather and mood": "exclude"}
+        titles = {
+            records_store.get_record(review.db, w).fields.title: d.value for w, d in mine.items()
+        }
+    assert titles == {
+        "Code review at scale": "include",
+        "Roses in spring": "exclude",
+        "Inspection checklists": "include",
+        "Weather and mood": "exclude",
+    }
 
 
 def test_asreview_decisions_on_a_file_imported_before_match_its_records(tmp_path: Path) -> None:
@@ -85,8 +105,9 @@ def test_rayyan_reviewers_keep_their_names_in_dual_screening(tmp_path: Path) -> 
         assert sorted(len(d) for d in by_reviewer.values()) == [1, 2, 2, 2]
         conflicts = list_conflicts(review, "title")
         assert len(conflicts) == 1  # record 3: Ann included, Bob excluded
-        reasons = {d.reason for ds in by_reviewer.values() for d in ds.values()
-                   if d.value == "exclude"}  # fmt: skip
+        reasons = {
+            d.reason for ds in by_reviewer.values() for d in ds.values() if d.value == "exclude"
+        }
         assert reasons == {"wrong-population", "wrong-design"}  # by label and by code
         c = stage_counts(review, "title")
     assert (c["included"], c["excluded"], c["conflicts"]) == (1, 1, 1)
@@ -99,8 +120,9 @@ def test_rayyan_disagreement_in_a_single_reviewer_stage_is_refused(tmp_path: Pat
     assert "reviewers disagree on 1 records" in exc.message and "--reviewer" in (exc.hint or "")
     with open_review(db) as review:  # all or nothing: not even the records came in
         assert records_store.count_records(review.db) == 0
-    code, _, err, exc = run(db, "import", str(RAYYAN), "--decisions", "--stage", "title",
-                            "--reviewer", "Bob")  # fmt: skip
+    code, _, err, exc = run(
+        db, "import", str(RAYYAN), "--decisions", "--stage", "title", "--reviewer", "Bob"
+    )
     assert (code, exc) == (0, None), err
     c = counts(db)
     assert (c["included"], c["excluded"]) == (1, 2)
@@ -119,19 +141,43 @@ def test_unknown_rayyan_reasons_are_refused_with_the_protocols_list(tmp_path: Pa
 
 def test_excludes_without_reason_need_exclude_reason_where_required(tmp_path: Path) -> None:
     db = new_review(tmp_path / "r.db", title_reasons_required=True)
-    code, _, _, exc = run(db, "import", str(ASREVIEW), "--decisions", "--stage", "title",
-                          "--reviewer", "ann")  # fmt: skip
+    code, _, _, exc = run(
+        db, "import", str(ASREVIEW), "--decisions", "--stage", "title", "--reviewer", "ann"
+    )
     assert code == 1 and isinstance(exc, InvalidValue)
     assert "2 excludes carry no reason" in exc.message and "--exclude-reason" in exc.hint
-    code, _, _, exc = run(db, "import", str(ASREVIEW), "--decisions", "--stage", "title",
-                          "--reviewer", "ann", "--exclude-reason", "nonsense")  # fmt: skip
+    code, _, _, exc = run(
+        db,
+        "import",
+        str(ASREVIEW),
+        "--decisions",
+        "--stage",
+        "title",
+        "--reviewer",
+        "ann",
+        "--exclude-reason",
+        "nonsense",
+    )
     assert code == 1 and "is not a reason" in exc.message
-    code, _, err, exc = run(db, "import", str(ASREVIEW), "--decisions", "--stage", "title",
-                            "--reviewer", "ann", "--exclude-reason", "3")  # fmt: skip
+    code, _, err, exc = run(
+        db,
+        "import",
+        str(ASREVIEW),
+        "--decisions",
+        "--stage",
+        "title",
+        "--reviewer",
+        "ann",
+        "--exclude-reason",
+        "3",
+    )
     assert (code, exc) == (0, None), err
     with open_review(db) as review:
-        excluded = [d for d in decisions_store.current_decisions(review.db, "title").values()
-                    if d.value == "exclude"]  # fmt: skip
+        excluded = [
+            d
+            for d in decisions_store.current_decisions(review.db, "title").values()
+            if d.value == "exclude"
+        ]
     assert [d.reason for d in excluded] == ["wrong-design", "wrong-design"]
 
 
@@ -140,8 +186,9 @@ def test_stage_validation_is_decides(tmp_path: Path) -> None:
     code, _, _, exc = run(db, "import", str(ASREVIEW), "--decisions", "--stage", "nope")
     assert code == 1 and "unknown stage" in exc.message
     # the abstract stage holds only works included at title: none yet
-    code, _, _, exc = run(db, "import", str(ASREVIEW), "--decisions", "--stage", "abstract",
-                          "--exclude-reason", "1")  # fmt: skip
+    code, _, _, exc = run(
+        db, "import", str(ASREVIEW), "--decisions", "--stage", "abstract", "--exclude-reason", "1"
+    )
     assert code == 1 and "is not in stage 'abstract'" in exc.message
     assert str(ASREVIEW) in exc.message and "line 2" in exc.message
     code, _, err, _ = run(db, "import", str(ASREVIEW), "--stage", "title")
@@ -164,8 +211,9 @@ def test_litreviews_own_csv_export_carries_decisions_to_a_new_review(
     before = stage_counts(small.review, stage)
     db = tmp_path / "moved.db"
     create_review(db, _protocol_text(small.review)).close()
-    code, _, err, exc = run(db, "import", str(exported), "--decisions", "--stage", stage,
-                            "--reviewer", "ann")  # fmt: skip
+    code, _, err, exc = run(
+        db, "import", str(exported), "--decisions", "--stage", stage, "--reviewer", "ann"
+    )
     assert (code, exc) == (0, None), err
     after = counts(db, stage)
     rows = list(csv.DictReader(io.StringIO(text)))
@@ -188,8 +236,9 @@ SCREENING = shared_data_dir() / "screening" / "Cohen_2006_Antihistamines.csv"
 @pytest.mark.skipif(not SCREENING.is_file(), reason="no shared data")
 def test_a_real_asreview_dataset_comes_in_with_its_labels(tmp_path: Path) -> None:
     db = new_review(tmp_path / "r.db")
-    code, _, err, exc = run(db, "import", str(SCREENING), "--decisions", "--stage", "title",
-                            "--reviewer", "cohen")  # fmt: skip
+    code, _, err, exc = run(
+        db, "import", str(SCREENING), "--decisions", "--stage", "title", "--reviewer", "cohen"
+    )
     assert (code, exc) == (0, None), err
     rows = csv.DictReader(io.StringIO(SCREENING.read_text(encoding="utf-8")))
     labels = [r["label_included"] for r in rows]
@@ -210,13 +259,17 @@ def test_an_xlsx_export_comes_back_with_its_records_and_decisions(
     before = stage_counts(small.review, stage)
     db = tmp_path / "moved.db"
     create_review(db, _protocol_text(small.review)).close()
-    code, out, err, exc = run(db, "import", str(workbook), "--decisions", "--stage", stage,
-                              "--reviewer", "ann", "--json")  # fmt: skip
+    code, out, err, exc = run(
+        db, "import", str(workbook), "--decisions", "--stage", stage, "--reviewer", "ann", "--json"
+    )
     assert (code, exc) == (0, None), err
     assert json.loads(out)["files"][0]["format"] == "xlsx"
     after = counts(db, stage)
     assert (after["screened"], after["included"], after["excluded"]) == (
-        before["screened"], before["included"], before["excluded"])
+        before["screened"],
+        before["included"],
+        before["excluded"],
+    )
     with open_review(db) as review:
         titles = sorted(r.fields.title or "" for r in records_store.iter_records(review.db))
     assert titles == sorted(w.fields.title or "" for w in select_works(small.review))
