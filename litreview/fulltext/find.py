@@ -32,7 +32,7 @@ from typing import Any
 import httpx
 
 from litreview.errors import InvalidValue, RateLimited, SourceError, SourceUnavailable
-from litreview.search.clients import clean_base_url
+from litreview.search.clients.base import clean_base_url
 from litreview.search.clients._http import Fetcher, get_mailto, make_client
 from litreview.storage import files as files_store
 from litreview.storage.events import append_event, iter_live_events
