@@ -34,6 +34,7 @@ from litreview.screening import session
 from litreview.storage.review import open_review
 from litreview.tui.screens._base import ReviewScreen
 from litreview.tui.screens.appraisal_dialogs import AppraisalDialog, GradeChoice, GradeDialog
+from litreview.tui.screens.fulltext_reader import FulltextReader
 from litreview.tui.screens.modals import ReasonChoice, ReasonPicker
 from litreview.tui.screens.prompts import NotesEditor, TextPrompt
 from litreview.tui.widgets.report_detail import ReportDetail
@@ -418,8 +419,6 @@ class FulltextScreen(ReviewScreen):
 
     def action_read(self) -> None:
         """The attached PDF's text, with the protocol's terms highlighted."""
-        from litreview.tui.screens.fulltext_reader import FulltextReader
-
         row = self.current
         if row is not None and row.has_file:
             self.app.push_screen(FulltextReader(self, row.work_id, row.fields.title or ""))

@@ -39,13 +39,13 @@ from litreview.screening.session import queue as stage_queue
 from litreview.screening.team import is_dual_stage
 from litreview.storage.review import open_review
 from litreview.tui.screens.modals import NoteEditor, ReasonChoice, ReasonPicker, SearchDialog
+from litreview.tui.shell import ReviewApp, review_app
 from litreview.tui.widgets.criteria_panel import CriteriaPanel
 from litreview.tui.widgets.progress_header import ProgressHeader
 from litreview.tui.widgets.record_viewer import RecordViewer
 
 if TYPE_CHECKING:
     from litreview.storage.review import Review
-    from litreview.tui.app import LitreviewApp
 
 QUEUE_SIZE = 40  # records fetched per refill
 REFILL_BELOW = 15  # refill when fewer are queued (a refill takes ~0.2 s on 50k records)
@@ -172,8 +172,8 @@ class ScreeningScreen(Screen[None]):
         self._excluding: RecordView | None = None
 
     @property
-    def litreview(self) -> LitreviewApp:
-        return self.app  # type: ignore[return-value]
+    def litreview(self) -> ReviewApp:
+        return review_app(self)
 
     @property
     def review(self) -> Review:
