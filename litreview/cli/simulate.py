@@ -12,6 +12,7 @@ from typing import Any
 import click
 
 from litreview.cli._common import echo_json, json_option, output_path
+from litreview.storage.output_files import open_output
 
 
 def _parse_seeds(ctx: click.Context, param: click.Parameter, value: str) -> list[int]:
@@ -114,9 +115,8 @@ def simulate(
     as_json: bool,
 ) -> None:
     """Replay screening on labelled CSVs (title, abstract, label_included) and measure it."""
-    from litreview.screening.simulate import TRACE_HEADER
-    from litreview.screening.simulate import simulate as run_simulation
-    from litreview.storage.output_files import open_output
+    from litreview.screening.simulate import TRACE_HEADER  # lazy: start-up
+    from litreview.screening.simulate import simulate as run_simulation  # lazy: start-up
 
     trace_path = output_path(None, trace_out) if trace_out else None
     with contextlib.ExitStack() as stack:

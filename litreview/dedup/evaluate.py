@@ -28,6 +28,7 @@ from typing import Any
 from litreview.dedup.engine import find_duplicates
 from litreview.dedup.records import DedupRecord, DedupResult
 from litreview.errors import ImportFormatError
+from litreview.storage.output_files import open_output
 
 REQUIRED = ("record_id", "group_id")
 _CLI_KEYS = (
@@ -173,8 +174,6 @@ def _pairs(n: int) -> int:
 
 def write_groups_csv(path: str | Path, evaluations: Sequence[Evaluation]) -> None:
     """``record_id,predicted_group_id`` for every record, ids as in the input files."""
-    from litreview.storage.output_files import open_output
-
     with open_output(path) as handle:
         writer = csv.writer(handle)
         writer.writerow(["record_id", "predicted_group_id"])

@@ -20,6 +20,7 @@ from litreview.screening.random_check import (
 from litreview.screening.stages import stage_works, works_in_screening_order
 from litreview.screening.stopping import default_rule
 from litreview.screening.stops import find_stop
+from litreview.screening.team import effective_decisions
 from litreview.storage import events as events_store
 from litreview.storage.review import Review
 
@@ -65,8 +66,6 @@ def review_seed(review: Review, stage: str) -> int:
 
 
 def _labels(review: Review, stage: str) -> dict[int, int]:
-    from litreview.screening.team import effective_decisions
-
     return {
         w: 1 if d.value == "include" else 0
         for w, d in effective_decisions(review, stage).items()

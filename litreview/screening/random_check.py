@@ -157,7 +157,7 @@ class CheckDesign:
 
 
 def _hg_pmf(k: np.ndarray, pool: int, missing: np.ndarray, draws: int) -> np.ndarray:
-    from scipy.stats import hypergeom
+    from scipy.stats import hypergeom  # heavy: scipy (~170 ms), loaded only when a rule is computed
 
     return np.asarray(hypergeom.pmf(k, pool, missing, draws), dtype=np.float64)
 

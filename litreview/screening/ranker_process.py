@@ -25,6 +25,8 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from litreview.errors import LitreviewError
+from litreview.screening.session import next_records, refresh_ranking
+from litreview.storage.review import open_review
 
 if TYPE_CHECKING:
     from litreview.screening.session import RecordView
@@ -39,9 +41,6 @@ def rerank_and_fetch(
     path: str, stage: str, n: int, skip: Collection[int], reviewer: str | None
 ) -> list[RecordView]:
     """Retrain and rerank ``stage``, store the run, and return ``reviewer``'s next ``n``."""
-    from litreview.screening.session import next_records, refresh_ranking
-    from litreview.storage.review import open_review
-
     with open_review(path) as review:
         refresh_ranking(review, stage, reviewer=reviewer)
         return list(next_records(review, stage, n=n, skip=skip, reviewer=reviewer))

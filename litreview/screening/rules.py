@@ -107,7 +107,7 @@ def hypergeom_cdf(k: np.ndarray, pop: np.ndarray, red: np.ndarray, draws: np.nda
     Same values as ``scipy.stats.hypergeom.cdf(k, pop, red, draws)`` (to ~1e-12),
     several times faster for the many small ``k`` a buscar scan needs.
     """
-    from scipy.special import gammaln
+    from scipy.special import gammaln  # heavy: scipy (~170 ms), loaded only when a rule is computed
 
     k, pop, red, draws = (np.asarray(a, dtype=np.float64) for a in (k, pop, red, draws))
     lo = np.maximum(0.0, draws - (pop - red))  # fewest red balls a draw can hold
@@ -357,7 +357,7 @@ def _decay_fit(positions: np.ndarray, n_seen: int, confidence: float) -> float:
     ``chi2(1).ppf(confidence) / 2`` of the best form the interval, and its
     lower end (the heaviest tail the data allow) is returned.
     """
-    from scipy.special import ndtri
+    from scipy.special import ndtri  # heavy: scipy (~170 ms), loaded only when a rule is computed
 
     r = len(positions)
     b = _DECAY_GRID / n_seen
@@ -370,7 +370,7 @@ def _decay_fit(positions: np.ndarray, n_seen: int, confidence: float) -> float:
 
 def poisson_quantile(q: float, mean: float) -> int:
     """The smallest k with P(Poisson(mean) <= k) >= q (``scipy.stats.poisson.ppf``)."""
-    from scipy.special import pdtr
+    from scipy.special import pdtr  # heavy: scipy (~170 ms), loaded only when a rule is computed
 
     if mean <= 0:
         return 0

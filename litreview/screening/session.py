@@ -13,6 +13,7 @@ from typing import Literal
 
 from litreview.errors import InvalidTransition, InvalidValue, RecordNotFound
 from litreview.screening.checks import LiveCheck, ensure_check, stage_checks
+from litreview.screening.live import refresh_stage_ranking
 from litreview.screening.stages import check_stage, stage_names
 from litreview.screening.stages import stage_works as stage_works  # callers' name for it
 from litreview.screening.stops import find_stop
@@ -435,8 +436,6 @@ def refresh_ranking(
     the current labels and works, and (with ``max_works``) when the stage has more
     works than that and a ranking is stored.
     """
-    from litreview.screening.live import refresh_stage_ranking
-
     owner = _ranking_owner(review, stage, reviewer)
     if owner is None:
         labels = decisions_store.current_decisions(review.db, stage)

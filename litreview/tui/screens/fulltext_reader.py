@@ -24,6 +24,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from litreview.fulltext.files import get_attachment, get_pages, stored_location
 from litreview.report.sanitize import one_line, sanitize
 from litreview.storage.review import Review, open_review
 from litreview.tui.highlight import EXCLUDE_STYLE, INCLUDE_STYLE, find_terms
@@ -130,8 +131,6 @@ class FulltextReader(Screen[None]):
 
     @work(thread=True, exclusive=True, group="ftr-load", exit_on_error=False)
     def load(self) -> None:
-        from litreview.fulltext.files import get_pages
-
         path = self.owner.review.path
         highlight = self.owner.review.protocol.highlight
         with open_review(path) as review:
@@ -187,8 +186,6 @@ class FulltextReader(Screen[None]):
         self.owner.action_notes()
 
     def action_open_pdf(self) -> None:
-        from litreview.fulltext.files import get_attachment, stored_location
-
         found = get_attachment(self.owner.review, self.work_id)
         if found is None:
             return

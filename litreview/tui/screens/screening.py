@@ -26,6 +26,7 @@ from textual.widgets import Footer
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from litreview.errors import LitreviewError
+from litreview.screening.progress import labels_in_screening_order
 from litreview.screening.ranker_process import rerank_and_fetch
 from litreview.screening.session import (
     RecordView,
@@ -83,8 +84,6 @@ RECENT = 100  # the header shows the inclusion rate of the last RECENT records s
 def recent_labels(review: Review, stage: str, reviewer: str | None) -> tuple[int, ...] | None:
     """1/0 for the last ``RECENT`` records screened at ``stage``; None in blinded dual
     screening, where the stage's decisions would tell what the other reviewer said."""
-    from litreview.screening.progress import labels_in_screening_order
-
     if is_dual_stage(review, stage) and review.protocol.screening.blinded:
         return None
     return tuple(labels_in_screening_order(review, stage)[-RECENT:])
