@@ -135,7 +135,7 @@ def train_classifier(
         for v in dict.fromkeys(values)
         if v in kept
     ]
-    from threadpoolctl import threadpool_limits  # comes with sklearn: loaded only while fitting
+    from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]  # with sklearn
 
     model = make_classifier(random_state=random_state)
     # tiny problems: BLAS threads only add overhead (50x slower on a busy machine)
