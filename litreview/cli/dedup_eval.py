@@ -52,7 +52,7 @@ def dedup_eval(files: tuple[str, ...], as_json: bool, groups_out: str | None) ->
     evaluations = [run_evaluation(path) for path in files]
     if target is not None:
         write_groups_csv(target, evaluations)
-    rows = [ev.metrics for ev in evaluations]
+    rows = [ev.metrics.to_json() for ev in evaluations]
     if as_json:
         echo_json(rows)
     else:

@@ -56,8 +56,8 @@ def test_asysd_counts_removed_and_kept_records() -> None:
 
 def test_evaluate_file_keys_follow_cli_md() -> None:
     metrics = evaluate_file(FIXTURES / "author_formats.csv")
-    assert list(metrics)[: len(CLI_KEYS)] == CLI_KEYS
-    assert {"sensitivity", "specificity"} <= set(metrics)
+    assert list(metrics.to_json())[: len(CLI_KEYS)] == CLI_KEYS
+    assert {"sensitivity", "specificity"} <= set(metrics.to_json())
 
 
 def test_string_ids_keep_their_digits(tmp_path: Path) -> None:
