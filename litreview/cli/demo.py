@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import click
 
 from litreview.cli.report_cmds import print_prisma
 from litreview.cli.review_cmds import print_status
-
-if TYPE_CHECKING:
-    from litreview.storage.review import Review
+from litreview.storage.review import Review
 
 
 @click.command()

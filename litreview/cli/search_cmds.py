@@ -10,7 +10,7 @@ import click
 
 from litreview.cli._common import RECORD_ID, echo_json, json_option, open_from_context
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # annotations only: search.run pulls in httpx, not wanted at start-up
     from litreview.search.query import Strategy
     from litreview.search.render import Rendered
     from litreview.search.run import SearchOutcome, SearchProgress

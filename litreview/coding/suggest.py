@@ -13,17 +13,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from litreview.coding.codes import current_codes
+from litreview.coding.codes import CodeValue, current_codes
 from litreview.fulltext.reports import current_notes, get_included_study, list_included_studies
+from litreview.models import RecordFields
 from litreview.protocol import Dimension, compile_terms
 from litreview.storage.review import Review
 from litreview.storage.views import work_fields
-
-if TYPE_CHECKING:
-    from litreview.coding.codes import CodeValue
-    from litreview.models import RecordFields
 
 MIN_CODED = 10  # coded studies needed before the classifier is trained
 MIN_PER_VALUE = 2  # a value needs this many coded studies to be learnt

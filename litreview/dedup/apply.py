@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
 
 from litreview.dedup import DedupRecord, find_duplicates, merge_fields
+from litreview.dedup.engine import Progress
 from litreview.errors import InvalidValue
 from litreview.models import RecordFields
 from litreview.storage import events as events_store
@@ -21,9 +21,6 @@ from litreview.storage import sources as sources_store
 from litreview.storage import works
 from litreview.storage.fulltext import list_eligibility_overrides
 from litreview.storage.review import Review
-
-if TYPE_CHECKING:
-    from litreview.dedup.engine import Progress
 
 
 @dataclass(frozen=True)

@@ -8,16 +8,12 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from typing import TYPE_CHECKING
 
-from litreview.screening.ranking import ModelConfig, build_features, rank
+from litreview.screening.ranking import Features, ModelConfig, build_features, rank
 from litreview.storage import rankings as rankings_store
 from litreview.storage import views
 from litreview.storage.decisions import CurrentDecision
 from litreview.storage.review import Review
-
-if TYPE_CHECKING:
-    from litreview.screening.ranking import Features
 
 _CACHE: OrderedDict[tuple[str, str, int, int], Features] = OrderedDict()
 _CACHE_LOCK = threading.Lock()

@@ -22,14 +22,11 @@ import threading
 import traceback
 from collections.abc import Collection
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, Any
 
 from litreview.errors import LitreviewError
-from litreview.screening.session import next_records, refresh_ranking
+from litreview.screening.session import RecordView, next_records, refresh_ranking
 from litreview.storage.review import open_review
-
-if TYPE_CHECKING:
-    from litreview.screening.session import RecordView
 
 __all__ = ["RankerProcess", "rerank_and_fetch"]
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING
+
+import httpx
 
 from litreview.errors import InvalidValue, RecordNotFound
 from litreview.ingest.importer import ImportOptions, import_parsed
@@ -21,11 +22,6 @@ from litreview.search.run import record_key
 from litreview.storage import records as records_store
 from litreview.storage import views, works
 from litreview.storage.review import Review
-
-if TYPE_CHECKING:
-    import httpx
-
-    from litreview.search.clients.openalex import OpenAlexClient
 
 DIRECTIONS = ("references", "cited-by", "both")
 METHOD = "citation searching"

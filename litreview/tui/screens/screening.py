@@ -13,7 +13,7 @@ import queue
 import threading
 from collections import deque
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import quote, urlsplit
 
 from textual import on, work
@@ -38,15 +38,12 @@ from litreview.screening.session import (
 )
 from litreview.screening.session import queue as stage_queue
 from litreview.screening.team import is_dual_stage
-from litreview.storage.review import open_review
+from litreview.storage.review import Review, open_review
 from litreview.tui.screens.modals import NoteEditor, ReasonChoice, ReasonPicker, SearchDialog
 from litreview.tui.shell import ReviewApp, review_app
 from litreview.tui.widgets.criteria_panel import CriteriaPanel
 from litreview.tui.widgets.progress_header import ProgressHeader
 from litreview.tui.widgets.record_viewer import RecordViewer
-
-if TYPE_CHECKING:
-    from litreview.storage.review import Review
 
 QUEUE_SIZE = 40  # records fetched per refill
 REFILL_BELOW = 15  # refill when fewer are queued (a refill takes ~0.2 s on 50k records)
