@@ -161,7 +161,7 @@ def stop(
         stop_screening,
         stopping_report,
     )
-    from litreview.screening.session import stage_works  # lazy: start-up
+    from litreview.screening.stages import stage_works  # lazy: start-up
 
     review = open_from_context(ctx)
     stage = _stage(review, stage)

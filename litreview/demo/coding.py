@@ -30,7 +30,8 @@ from litreview.fulltext.reports import (
     set_notes,
 )
 from litreview.protocol import Dimension, Protocol, compile_terms
-from litreview.screening.session import decide, stage_works
+from litreview.screening.session import decide
+from litreview.screening.stages import stage_works
 from litreview.screening.team import effective_decisions
 from litreview.storage import records as records_store
 from litreview.storage import sources as sources_store

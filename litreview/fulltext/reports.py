@@ -24,7 +24,7 @@ from litreview.fulltext.files import stored_location
 from litreview.models import Event, RecordFields
 from litreview.protocol import Stage
 from litreview.protocol.lines import suggest
-from litreview.screening.session import stage_works
+from litreview.screening.stages import stage_works
 from litreview.screening.team import effective_decisions
 from litreview.storage import fulltext as store
 from litreview.storage import records as records_store

@@ -15,7 +15,7 @@ from litreview.errors import InvalidTransition, InvalidValue, RecordNotFound
 from litreview.screening.checks import LiveCheck, ensure_check, stage_checks
 from litreview.screening.live import refresh_stage_ranking
 from litreview.screening.stages import check_stage, stage_names
-from litreview.screening.stages import stage_works as stage_works  # callers' name for it
+from litreview.screening.stages import stage_works as stage_works  # re-exported for report/
 from litreview.screening.stops import find_stop
 from litreview.screening.team import effective_decisions, is_dual_stage, list_conflicts
 from litreview.storage import decisions as decisions_store
