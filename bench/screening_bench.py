@@ -39,6 +39,7 @@ CACHE = ROOT / "bench" / "out" / "screening_cache"
 CODE = [
     "litreview/screening/simulate.py",
     "litreview/screening/stopping.py",
+    "litreview/screening/rules.py",
     "litreview/screening/random_check.py",
     "litreview/screening/ranking.py",
 ]
@@ -63,7 +64,7 @@ def run_one(path: Path, seed: int, column: str, version: str) -> dict[str, Any]:
     if cached.exists():
         result: dict[str, Any] = json.loads(cached.read_text())
         return result
-    result = simulate(path, seeds=[seed], label_column=column)
+    result = simulate(path, seeds=[seed], label_column=column).to_json()
     CACHE.mkdir(parents=True, exist_ok=True)
     tmp = cached.with_suffix(".tmp")
     tmp.write_text(json.dumps(result))

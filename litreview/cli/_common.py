@@ -10,6 +10,9 @@ from typing import Any, TypeVar
 
 import click
 
+from litreview.errors import InvalidValue, RecordNotFound
+from litreview.storage.output_files import check_output_folder, is_special
+from litreview.storage.records import get_record
 from litreview.storage.review import Review, open_review
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -32,8 +35,6 @@ class RecordIdType(click.ParamType):  # type: ignore[type-arg, unused-ignore]
     name = "integer"  # shown as INTEGER in --help, like click's own int
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
-        from litreview.errors import RecordNotFound
-
         if isinstance(value, int) and not isinstance(value, bool):
             number = value
         else:
@@ -62,8 +63,6 @@ def open_from_context(ctx: click.Context) -> Review:
 
 def _check_record_ids(ctx: click.Context, review: Review) -> None:
     """Every record id given to the command (``RECORD_ID`` parameters) exists."""
-    from litreview.storage.records import get_record
-
     for param in ctx.command.params:
         if not isinstance(param.type, RecordIdType) or param.name is None:
             continue
@@ -88,9 +87,6 @@ def output_path(ctx: click.Context | None, value: str | Path) -> Path:
     symbolic links and hard links alike; a folder is refused too. Every command
     that writes a file calls this before writing anything.
     """
-    from litreview.errors import InvalidValue
-    from litreview.storage.output_files import check_output_folder, is_special
-
     given = Path(value).expanduser()
     target = given if is_special(given) else given.resolve()
     obj = (ctx or click.get_current_context()).find_root().obj
@@ -122,6 +118,6 @@ def terminal_text(text: str | None) -> str:
     ANSI escape sequences, control characters (newline and tab kept) and bidi overrides
     are removed, by the same rules as the TUI; ``--json`` output is escaped by JSON instead.
     """
-    from litreview.report.sanitize import sanitize  # pure: imports no Textual
+    from litreview.report.sanitize import sanitize  # lazy: start-up
 
     return sanitize(text)

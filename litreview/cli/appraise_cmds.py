@@ -10,8 +10,11 @@ from typing import Any
 import click
 
 from litreview.cli._common import RECORD_ID, echo_json, json_option, open_from_context, output_path
+from litreview.cli._output_format import CODES_SUFFIXES, output_format
 from litreview.cli.screen_cmds import resolve_reviewer
+from litreview.errors import InvalidValue
 from litreview.storage.review import Review
+from litreview.storage.works import work_of
 
 _REVIEWER_HELP = "Who records it (default: $LITREVIEW_REVIEWER or remembered)."
 
@@ -62,7 +65,7 @@ def fulltext(
     as_json: bool,
 ) -> None:
     """Record whether a report's full text was retrieved; without an option, show it."""
-    from litreview.fulltext import reports as ft
+    from litreview.fulltext import reports as ft  # lazy: start-up
 
     review = open_from_context(ctx)
     if status is None and (location or reason or via):
@@ -96,8 +99,7 @@ def fulltext(
 
 
 def _show_text(review: Review, record_id: int, as_json: bool) -> None:
-    from litreview.errors import InvalidValue
-    from litreview.fulltext.files import get_attachment, get_pages
+    from litreview.fulltext.files import get_attachment, get_pages  # lazy: start-up
 
     if get_attachment(review, record_id) is None:
         raise InvalidValue(
@@ -116,8 +118,7 @@ def _show_text(review: Review, record_id: int, as_json: bool) -> None:
 
 
 def _show_report(review: Review, record_id: int, as_json: bool) -> None:
-    from litreview.fulltext import reports as ft
-    from litreview.storage.works import work_of
+    from litreview.fulltext import reports as ft  # lazy: start-up
 
     work = work_of(review.db, record_id)
     study = ft.find_study_id(review, record_id)
@@ -164,7 +165,7 @@ def note(
     ctx: click.Context, record_id: int, fields: tuple[str, ...], reviewer: str | None, as_json: bool
 ) -> None:
     """Write the protocol's full-text notes for a report; without --field, show them."""
-    from litreview.fulltext.reports import set_notes
+    from litreview.fulltext.reports import set_notes  # lazy: start-up
 
     review = open_from_context(ctx)
     if fields:
@@ -190,7 +191,7 @@ def note(
 @click.pass_context
 def link_report(ctx: click.Context, record_id: int, study_id: int, reviewer: str | None) -> None:
     """Link a report to the study it reports (several reports, one study)."""
-    from litreview.fulltext.reports import link_report as link
+    from litreview.fulltext.reports import link_report as link  # lazy: start-up
 
     review = open_from_context(ctx)
     event_id = link(review, record_id, study_id, reviewer=resolve_reviewer(review, reviewer))
@@ -227,7 +228,7 @@ def appraise(
     as_json: bool,
 ) -> None:
     """Rate an included study's quality; without options, show its appraisal."""
-    from litreview.appraisal import ratings as ap
+    from litreview.appraisal import ratings as ap  # lazy: start-up
 
     review = open_from_context(ctx)
     who = resolve_reviewer(review, reviewer)
@@ -329,8 +330,8 @@ def code(
     as_json: bool,
 ) -> None:
     """Code an included study against the codebook; without options, show its codes."""
-    from litreview.coding import codes as coding
-    from litreview.fulltext.reports import get_included_study
+    from litreview.coding import codes as coding  # lazy: start-up (bibtexparser)
+    from litreview.fulltext.reports import get_included_study  # lazy: start-up
 
     review = open_from_context(ctx)
     who = resolve_reviewer(review, reviewer)
@@ -377,8 +378,8 @@ def code(
 @click.pass_context
 def suggest(ctx: click.Context, record_id: int, top: int, as_json: bool) -> None:
     """Suggest codes for a study from keywords and coded studies (never applied)."""
-    from litreview.coding.suggest import suggest_codes
-    from litreview.fulltext.reports import get_included_study
+    from litreview.coding.suggest import suggest_codes  # lazy: start-up
+    from litreview.fulltext.reports import get_included_study  # lazy: start-up
 
     review = open_from_context(ctx)
     study = get_included_study(review, record_id).study_id
@@ -400,8 +401,7 @@ def suggest(ctx: click.Context, record_id: int, top: int, as_json: bool) -> None
 @click.pass_context
 def export_codes(ctx: click.Context, output: str | None) -> None:
     """Write every included study's codes as CSV: one row per study, a column per dimension."""
-    from litreview.cli._output_format import CODES_SUFFIXES, output_format
-    from litreview.coding import codes as coding
+    from litreview.coding import codes as coding  # lazy: start-up (bibtexparser)
 
     path = output_path(ctx, output) if output is not None else None
     output_format(None, path, CODES_SUFFIXES, default="csv")
@@ -420,7 +420,7 @@ def export_codes(ctx: click.Context, output: str | None) -> None:
 @click.pass_context
 def import_codes(ctx: click.Context, file: str, reviewer: str | None, as_json: bool) -> None:
     """Read codes from a CSV like export-codes writes; nothing is stored if a cell is bad."""
-    from litreview.coding import codes as coding
+    from litreview.coding import codes as coding  # lazy: start-up (bibtexparser)
 
     review = open_from_context(ctx)
     result = coding.import_codes(review, file, reviewer=resolve_reviewer(review, reviewer))

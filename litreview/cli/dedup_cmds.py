@@ -9,7 +9,15 @@ import click
 
 from litreview.cli._common import RECORD_ID, echo_json, json_option, open_from_context
 from litreview.cli.import_cmd import _ImportProgress
-from litreview.dedup.apply import DedupSummary
+from litreview.dedup.apply import (
+    DedupSummary,
+    mark_not_duplicate,
+    merge_records,
+    run_dedup,
+    unmerge_record,
+)
+from litreview.storage.records import get_record
+from litreview.storage.works import list_pairs
 
 
 class _DedupProgress(_ImportProgress):
@@ -36,8 +44,6 @@ def _report(summary: DedupSummary, as_json: bool, dry_run: bool = False) -> None
 @click.pass_context
 def dedup(ctx: click.Context, dry_run: bool, as_json: bool) -> None:
     """Find duplicate records across all sources."""
-    from litreview.dedup.apply import run_dedup
-
     with ExitStack() as stack:
         summary = run_dedup(open_from_context(ctx), dry_run=dry_run, progress=_DedupProgress(stack))
     _report(summary, as_json, dry_run)
@@ -48,9 +54,6 @@ def dedup(ctx: click.Context, dry_run: bool, as_json: bool) -> None:
 @click.pass_context
 def duplicates(ctx: click.Context, as_json: bool) -> None:
     """List the pairs that need a reviewer's judgement."""
-    from litreview.storage.records import get_record
-    from litreview.storage.works import list_pairs
-
     review = open_from_context(ctx)
     pairs = list_pairs(review.db, "needs_review")
     if as_json:
@@ -78,8 +81,6 @@ def merge(
     ctx: click.Context, record_a: int, record_b: int, reviewer: str | None, as_json: bool
 ) -> None:
     """Mark two records as the same work."""
-    from litreview.dedup.apply import merge_records
-
     _report(merge_records(open_from_context(ctx), record_a, record_b, reviewer=reviewer), as_json)
 
 
@@ -93,8 +94,6 @@ def not_duplicate(
     ctx: click.Context, record_a: int, record_b: int, reviewer: str | None, as_json: bool
 ) -> None:
     """Mark two records as different works."""
-    from litreview.dedup.apply import mark_not_duplicate
-
     _report(
         mark_not_duplicate(open_from_context(ctx), record_a, record_b, reviewer=reviewer), as_json
     )
@@ -107,6 +106,4 @@ def not_duplicate(
 @click.pass_context
 def unmerge(ctx: click.Context, record_id: int, reviewer: str | None, as_json: bool) -> None:
     """Take a record out of its duplicate group."""
-    from litreview.dedup.apply import unmerge_record
-
     _report(unmerge_record(open_from_context(ctx), record_id, reviewer=reviewer), as_json)

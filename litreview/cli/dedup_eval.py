@@ -7,6 +7,7 @@ from typing import Any
 import click
 
 from litreview.cli._common import echo_json, output_path
+from litreview.dedup.evaluate import run_evaluation, write_groups_csv
 
 _COLUMNS = (
     ("file", "file", "{}"),
@@ -47,13 +48,11 @@ def dedup_eval(files: tuple[str, ...], as_json: bool, groups_out: str | None) ->
     two or more true works), lost works (true works with no record kept), the
     review queue, and ASySD-style record sensitivity/specificity.
     """
-    from litreview.dedup.evaluate import run_evaluation, write_groups_csv
-
     target = output_path(None, groups_out) if groups_out else None
     evaluations = [run_evaluation(path) for path in files]
     if target is not None:
         write_groups_csv(target, evaluations)
-    rows = [ev.metrics for ev in evaluations]
+    rows = [ev.metrics.to_json() for ev in evaluations]
     if as_json:
         echo_json(rows)
     else:

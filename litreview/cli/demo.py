@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import click
 
-if TYPE_CHECKING:
-    from litreview.storage.review import Review
+from litreview.cli.report_cmds import print_prisma
+from litreview.cli.review_cmds import print_status
+from litreview.storage.review import Review
 
 
 @click.command()
@@ -41,10 +41,13 @@ def demo(
     list_examples: bool,
 ) -> None:
     """Build the worked-example review (a finished review) and open it."""
-    from litreview.cli.review_cmds import print_status
-    from litreview.demo.build import build_demo, default_demo_dir
-    from litreview.demo.examples import build_example, default_example_dir, find_example
-    from litreview.report.status import review_status
+    from litreview.demo.build import build_demo, default_demo_dir  # lazy: start-up (bibtexparser)
+    from litreview.demo.examples import (  # lazy: start-up
+        build_example,
+        default_example_dir,
+        find_example,
+    )
+    from litreview.report.status import review_status  # lazy: start-up
 
     if list_examples:
         _list_examples()
@@ -66,7 +69,7 @@ def demo(
                 _print_reconstructed(review)
                 _print_reports(review)
             return
-        from litreview.tui.app import run_tui
+        from litreview.tui.app import run_tui  # lazy: start-up (textual)
 
         run_tui(review)
     finally:
@@ -74,7 +77,7 @@ def demo(
 
 
 def _print_reconstructed(review: Review) -> None:
-    from litreview.demo.coding import count_reconstructed
+    from litreview.demo.coding import count_reconstructed  # lazy: start-up (bibtexparser)
 
     n = count_reconstructed(review)
     if n:
@@ -86,7 +89,7 @@ def _print_reconstructed(review: Review) -> None:
 
 
 def _list_examples() -> None:
-    from litreview.demo.examples import EXAMPLES
+    from litreview.demo.examples import EXAMPLES  # lazy: start-up
 
     click.echo(
         "worked example (default): success and collaboration in safeguarding children, "
@@ -99,10 +102,9 @@ def _list_examples() -> None:
 
 def _print_reports(review: Review) -> None:
     """PRISMA counts (so far, if unfinished) and the worked example's summary tables."""
-    from litreview.cli.report_cmds import print_prisma
-    from litreview.report.counts import check_prisma
-    from litreview.report.formats import render_markdown
-    from litreview.report.tables import build_table
+    from litreview.report.counts import check_prisma  # lazy: start-up
+    from litreview.report.formats import render_markdown  # lazy: start-up
+    from litreview.report.tables import build_table  # lazy: start-up
 
     result = check_prisma(review)
     click.echo("\nPRISMA 2020 flow" + ("" if result.complete else " so far"))

@@ -21,7 +21,7 @@ _LABELS = {
 
 def _safe(text: str) -> str:
     """One terminal line: file names and PDF error messages carry no control characters."""
-    from litreview.fulltext.files import clean_text
+    from litreview.fulltext.files import clean_text  # lazy: start-up
 
     return clean_text(text).replace("\n", " ").replace("\t", " ")
 
@@ -46,7 +46,7 @@ def attach(
 ) -> None:
     """Attach PDFs (files, or folders searched recursively, e.g. Zotero's storage or
     EndNote's .Data/PDF) to works by DOI in the file name, DOI in the PDF, or title."""
-    from litreview.fulltext.files import attach_paths
+    from litreview.fulltext.files import attach_paths  # lazy: start-up
 
     review = open_from_context(ctx)
     outcomes = attach_paths(
@@ -82,7 +82,7 @@ def attach(
 @click.pass_context
 def grep(ctx: click.Context, phrase: str, limit: int, as_json: bool) -> None:
     """Search the text of the attached PDFs for PHRASE: work, page and context."""
-    from litreview.fulltext.files import grep as search
+    from litreview.fulltext.files import grep as search  # lazy: start-up
 
     review = open_from_context(ctx)
     hits = search(review, phrase, limit=limit)
@@ -133,8 +133,8 @@ def find_fulltext(
 ) -> None:
     """Look up open-access copies of works without a file by DOI, download and attach them;
     a re-run skips the works already looked up at that service."""
-    from litreview.fulltext.find import FindOutcome
-    from litreview.fulltext.find import find_fulltext as find
+    from litreview.fulltext.find import FindOutcome  # lazy: start-up (httpx)
+    from litreview.fulltext.find import find_fulltext as find  # lazy: start-up (httpx)
 
     review = open_from_context(ctx)
 

@@ -82,7 +82,10 @@ class _ImportProgress:
 def import_(ctx: click.Context, /, files: tuple[str, ...], **opts: Any) -> None:
     """Import reference files (RIS, MEDLINE/nbib, BibTeX, WoS, CSV/TSV, EndNote XML,
     CSL-JSON, xlsx), optionally with the screening decisions they carry (--decisions)."""
-    from litreview.ingest.importer import ImportOptions, import_files
+    from litreview.ingest.importer import (  # lazy: start-up (bibtexparser)
+        ImportOptions,
+        import_files,
+    )
 
     arm = "other" if opts["other_method"] else "register" if opts["register"] else "database"
     options = ImportOptions(
@@ -115,7 +118,9 @@ def import_(ctx: click.Context, /, files: tuple[str, ...], **opts: Any) -> None:
 def _import_decisions(
     ctx: click.Context, files: tuple[str, ...], options: Any, opts: dict[str, Any]
 ) -> None:
-    from litreview.screening.imported_decisions import import_with_decisions
+    from litreview.screening.imported_decisions import (  # lazy: start-up (bibtexparser)
+        import_with_decisions,
+    )
 
     if not opts["stage"]:
         raise click.UsageError("--decisions needs --stage (the stage they were made at)")

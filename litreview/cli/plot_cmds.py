@@ -10,20 +10,19 @@ from typing import Any
 import click
 
 from litreview.cli._common import echo_json, open_from_context, output_path
+from litreview.storage.output_files import write_bytes
 
 KINDS = ("recall", "progress", "sources", "agreement")
 
 
 def write_output(path: Path, data: bytes) -> None:
     """Every file these commands write: atomically, through the one output path."""
-    from litreview.storage.output_files import write_bytes
-
     write_bytes(path, data)
 
 
 def plot_data(ctx: click.Context, kind: str, stage: str | None, trace: str | None) -> Any:
     """What ``plot KIND`` draws: from the trace file, or from the review."""
-    from litreview.report import plot_data as pd
+    from litreview.report import plot_data as pd  # lazy: start-up
 
     if trace is not None:
         if kind != "recall":
@@ -96,7 +95,12 @@ def plot(
     works per database and their overlap after deduplication (UpSet-style). agreement:
     the two reviewers' decision table with Cohen's kappa. Needs matplotlib
     (pip install 'litreview[plot]')."""
-    from litreview.report.plots import FigureSize, check_size, figure_format, render
+    from litreview.report.plots import (  # lazy: start-up
+        FigureSize,
+        check_size,
+        figure_format,
+        render,
+    )
 
     path = output_path(ctx, output)
     fmt = figure_format(path)
@@ -119,7 +123,7 @@ def report(ctx: click.Context, output: str) -> None:
     and stopping, appraisal, the appendix table and matrix, and a methods paragraph.
 
     It loads nothing from elsewhere (figures are inline SVG); links to DOIs are plain links."""
-    from litreview.report.html_report import render_report
+    from litreview.report.html_report import render_report  # lazy: start-up
 
     path = output_path(ctx, output)
     if path.suffix.lower() not in (".html", ".htm"):

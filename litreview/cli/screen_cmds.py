@@ -19,13 +19,13 @@ from litreview.storage.review import Review
 
 def resolve_reviewer(review: Review, given: str | None) -> str | None:
     """--reviewer, else $LITREVIEW_REVIEWER, else the name remembered for this review."""
-    from litreview.screening.session import remembered_reviewer
+    from litreview.screening.session import remembered_reviewer  # lazy: start-up
 
     return given or os.environ.get("LITREVIEW_REVIEWER") or remembered_reviewer(review)
 
 
 def _stage(review: Review, stage: str | None) -> str:
-    from litreview.screening.session import default_stage
+    from litreview.screening.session import default_stage  # lazy: start-up
 
     return stage or default_stage(review)
 
@@ -45,7 +45,11 @@ def next_(
 ) -> None:
     """The next record to screen, in ranked order, with its score (or a record of the
     stopping rule's random check, marked "random check k of n")."""
-    from litreview.screening.session import LIVE_RETRAIN_LIMIT, next_records, refresh_ranking
+    from litreview.screening.session import (  # lazy: start-up
+        LIVE_RETRAIN_LIMIT,
+        next_records,
+        refresh_ranking,
+    )
 
     review = open_from_context(ctx)
     stage = _stage(review, stage)
@@ -103,8 +107,8 @@ def decide(
     note: str | None,
 ) -> None:
     """Record a screening decision."""
-    from litreview.screening.session import decide as record_decision
-    from litreview.screening.session import stage_for_record
+    from litreview.screening.session import decide as record_decision  # lazy: start-up
+    from litreview.screening.session import stage_for_record  # lazy: start-up
 
     review = open_from_context(ctx)
     stage = stage or stage_for_record(review, record_id)
@@ -126,7 +130,7 @@ def decide(
 @click.pass_context
 def undo(ctx: click.Context, reviewer: str | None, stage: str | None) -> None:
     """Undo the last decision."""
-    from litreview.screening.session import undo as undo_last
+    from litreview.screening.session import undo as undo_last  # lazy: start-up
 
     review = open_from_context(ctx)
     reopened = undo_last(review, reviewer=resolve_reviewer(review, reviewer), stage=stage)
@@ -152,8 +156,12 @@ def stop(
     resume: bool,
 ) -> None:
     """Stop screening a stage; what is left counts as excluded by the stopping rule."""
-    from litreview.screening.progress import resume_screening, stop_screening, stopping_report
-    from litreview.screening.session import stage_works
+    from litreview.screening.progress import (  # lazy: start-up
+        resume_screening,
+        stop_screening,
+        stopping_report,
+    )
+    from litreview.screening.stages import stage_works  # lazy: start-up
 
     review = open_from_context(ctx)
     stage = _stage(review, stage)

@@ -10,7 +10,7 @@ import click
 
 from litreview.cli._common import RECORD_ID, echo_json, json_option, open_from_context
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # annotations only: search.run pulls in httpx, not wanted at start-up
     from litreview.search.query import Strategy
     from litreview.search.render import Rendered
     from litreview.search.run import SearchOutcome, SearchProgress
@@ -50,8 +50,8 @@ def render(file: str, platform: str | None, as_json: bool) -> None:
     Lines starting with '#' are headings and notes; every other line is a search to
     paste as it is (Ovid: one line per search in the history).
     """
-    from litreview.search.query import load_query_file
-    from litreview.search.render import PLATFORM_NAMES, render_strategy
+    from litreview.search.query import load_query_file  # lazy: start-up
+    from litreview.search.render import PLATFORM_NAMES, render_strategy  # lazy: start-up
 
     strategy = load_query_file(file)
     platforms = [platform] if platform else _listed_platforms(strategy)
@@ -165,7 +165,7 @@ def search(
     An interrupted search resumes where it stopped when the same command runs again.
     Contact address: LITREVIEW_MAILTO; API keys: LITREVIEW_<SOURCE>_API_KEY.
     """
-    from litreview.search.run import run_search
+    from litreview.search.run import run_search  # lazy: start-up (httpx)
 
     review = open_from_context(ctx)
     with ExitStack() as stack:
@@ -249,7 +249,10 @@ def chase(
     as_json: bool,
 ) -> None:
     """Citation chasing through OpenAlex, imported as other methods: citation searching."""
-    from litreview.search.chase import chase_citations, list_included_records
+    from litreview.search.chase import (  # lazy: start-up (httpx)
+        chase_citations,
+        list_included_records,
+    )
 
     if bool(record_ids) == included:
         raise click.UsageError("name RECORD_IDs or use --included (not both)")

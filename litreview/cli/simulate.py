@@ -7,11 +7,12 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
 import click
 
 from litreview.cli._common import echo_json, json_option, output_path
+from litreview.screening.simulation_result import CheckedStop, SimulationResult
+from litreview.storage.output_files import open_output
 
 
 def _parse_seeds(ctx: click.Context, param: click.Parameter, value: str) -> list[int]:
@@ -24,30 +25,29 @@ def _parse_seeds(ctx: click.Context, param: click.Parameter, value: str) -> list
     return seeds
 
 
-def _summary(result: dict[str, Any]) -> str:
+def _summary(result: SimulationResult) -> str:
     lines = [
-        f"{result['file']}: {result['records']} records, {result['included']} included, "
-        f"seeds {','.join(map(str, result['seeds']))} ({result['seconds']:.1f} s)",
-        f"  WSS@95 {result['wss95']:.3f}   WSS@100 {result['wss100']:.3f}   "
-        f"recall at 10% {result['recall_at_10pct']:.3f}   ATD {result['atd_pct']:.1f}%",
-        f"  screened to 95%: {result['screened_to_95']:.0f}   to 100%: "
-        f"{result['screened_to_100']:.0f}",
+        f"{result.file}: {result.records} records, {result.included} included, "
+        f"seeds {','.join(map(str, result.seeds))} ({result.seconds:.1f} s)",
+        f"  WSS@95 {result.wss95:.3f}   WSS@100 {result.wss100:.3f}   "
+        f"recall at 10% {result.recall_at_10pct:.3f}   ATD {result.atd_pct:.1f}%",
+        f"  screened to 95%: {result.screened_to_95:.0f}   to 100%: {result.screened_to_100:.0f}",
         "  stopping rule          stopped after   recall",
     ]
-    for name, stop in result["stops"].items():
-        after = "never" if stop["stopped_after"] is None else f"{stop['stopped_after']:.0f}"
-        mark = "  (default)" if name == result["default_stop"] else ""
-        lines.append(f"  {name:<22} {after:>13}   {stop['recall']:.3f}{mark}")
-    default = result["default_stop"]
-    for run in result["runs"]:
-        stop = run["stops"].get(default, {})
-        estimate = stop.get("recall_estimate")
-        if estimate:
+    for name, mean in result.stops.items():
+        after = "never" if mean.stopped_after is None else f"{mean.stopped_after:.0f}"
+        mark = "  (default)" if name == result.default_stop else ""
+        lines.append(f"  {name:<22} {after:>13}   {mean.recall:.3f}{mark}")
+    default = result.default_stop
+    for run in result.runs:
+        stop = run.stops.get(default)
+        if isinstance(stop, CheckedStop) and stop.recall_estimate is not None:
+            estimate = stop.recall_estimate
             lines.append(
-                f"  seed {run['seed']}: {default} stopped after {stop['stopped_after']} "
-                f"({stop['check_records']} random-check records); estimated recall "
-                f"{estimate['recall']:.3f} [{estimate['lower']:.3f}, {estimate['upper']:.3f}], "
-                f"true {stop['recall']:.3f}"
+                f"  seed {run.seed}: {default} stopped after {stop.stopped_after} "
+                f"({stop.check_records} random-check records); estimated recall "
+                f"{estimate.recall:.3f} [{estimate.lower:.3f}, {estimate.upper:.3f}], "
+                f"true {stop.recall:.3f}"
             )
     lines.append(
         "  (the estimate assumes only that the check's records were a random "
@@ -114,9 +114,8 @@ def simulate(
     as_json: bool,
 ) -> None:
     """Replay screening on labelled CSVs (title, abstract, label_included) and measure it."""
-    from litreview.screening.simulate import TRACE_HEADER
-    from litreview.screening.simulate import simulate as run_simulation
-    from litreview.storage.output_files import open_output
+    from litreview.screening.simulate import TRACE_HEADER  # lazy: start-up
+    from litreview.screening.simulate import simulate as run_simulation  # lazy: start-up
 
     trace_path = output_path(None, trace_out) if trace_out else None
     with contextlib.ExitStack() as stack:
@@ -137,6 +136,6 @@ def simulate(
                 for path in files
             ]
     if as_json:
-        echo_json(results)
+        echo_json([result.to_json() for result in results])
     else:
         click.echo("\n\n".join(_summary(result) for result in results))

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from litreview.cli._common import RECORD_ID, echo_json, json_option, open_from_context, output_path
+from litreview.cli._output_format import DECISIONS_SUFFIXES, output_format
 from litreview.cli.screen_cmds import resolve_reviewer
 
 
@@ -16,7 +17,7 @@ from litreview.cli.screen_cmds import resolve_reviewer
 @click.pass_context
 def conflicts(ctx: click.Context, stage: str | None, as_json: bool) -> None:
     """List disagreements between reviewers that wait for a resolution."""
-    from litreview.screening.team import list_conflicts
+    from litreview.screening.team import list_conflicts  # lazy: start-up
 
     review = open_from_context(ctx)
     stages = [stage] if stage else [s.name for s in review.protocol.stages]
@@ -63,7 +64,7 @@ def resolve(
     note: str | None,
 ) -> None:
     """Resolve a conflict between reviewers."""
-    from litreview.screening.session import resolve as resolve_conflict
+    from litreview.screening.session import resolve as resolve_conflict  # lazy: start-up
 
     review = open_from_context(ctx)
     resolve_conflict(
@@ -84,7 +85,7 @@ def resolve(
 @click.pass_context
 def agreement(ctx: click.Context, stage: str | None, as_json: bool) -> None:
     """Agreement between reviewers: percent, Cohen's kappa, PABAK."""
-    from litreview.screening.team import stage_agreement
+    from litreview.screening.team import stage_agreement  # lazy: start-up
 
     review = open_from_context(ctx)
     stages = [stage] if stage else [s.name for s in review.protocol.stages]
@@ -111,8 +112,7 @@ def agreement(ctx: click.Context, stage: str | None, as_json: bool) -> None:
 @click.pass_context
 def export_decisions(ctx: click.Context, reviewer: str, output: str) -> None:
     """Write one reviewer's decisions for merging into another copy of the review."""
-    from litreview.cli._output_format import DECISIONS_SUFFIXES, output_format
-    from litreview.screening.exchange import export_decisions as export
+    from litreview.screening.exchange import export_decisions as export  # lazy: start-up
 
     target = output_path(ctx, output)
     output_format(None, target, DECISIONS_SUFFIXES)
@@ -127,8 +127,8 @@ def export_decisions(ctx: click.Context, reviewer: str, output: str) -> None:
 @click.pass_context
 def merge_decisions(ctx: click.Context, file: str, as_json: bool) -> None:
     """Merge decisions exported from another copy of this review (idempotent)."""
-    from litreview.screening.exchange import merge_decisions as merge
-    from litreview.screening.team import list_conflicts
+    from litreview.screening.exchange import merge_decisions as merge  # lazy: start-up
+    from litreview.screening.team import list_conflicts  # lazy: start-up
 
     review = open_from_context(ctx)
     result = merge(review, Path(file))

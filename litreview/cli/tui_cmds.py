@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from litreview.cli._common import open_from_context
+from litreview.cli.screen_cmds import resolve_reviewer
 
 
 @click.command()
@@ -12,8 +13,7 @@ from litreview.cli._common import open_from_context
 @click.pass_context
 def tui(ctx: click.Context, reviewer: str | None) -> None:
     """Open the terminal UI on its home screen."""
-    from litreview.cli.screen_cmds import resolve_reviewer
-    from litreview.tui.app import run_tui
+    from litreview.tui.app import run_tui  # lazy: start-up (textual)
 
     review = open_from_context(ctx)
     run_tui(review, reviewer=resolve_reviewer(review, reviewer))
@@ -25,9 +25,8 @@ def tui(ctx: click.Context, reviewer: str | None) -> None:
 @click.pass_context
 def screen(ctx: click.Context, stage: str | None, reviewer: str | None) -> None:
     """Open the terminal UI on the screening screen."""
-    from litreview.cli.screen_cmds import resolve_reviewer
-    from litreview.screening.session import default_stage
-    from litreview.tui.app import run_tui
+    from litreview.screening.session import default_stage  # lazy: start-up
+    from litreview.tui.app import run_tui  # lazy: start-up (textual)
 
     review = open_from_context(ctx)
     if stage is not None:

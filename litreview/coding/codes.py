@@ -27,9 +27,11 @@ from litreview.ingest.tabular import check_runaway
 from litreview.models import Event, RecordFields
 from litreview.protocol import Dimension, Protocol
 from litreview.protocol.lines import suggest
+from litreview.screening.incoming import reviewer_problem
 from litreview.storage import codes as store
 from litreview.storage.codes import CodeValue as CodeValue  # re-exported
 from litreview.storage.fulltext import list_event_history, revert_event
+from litreview.storage.output_files import open_output
 from litreview.storage.review import Review
 from litreview.storage.works import work_of
 
@@ -330,8 +332,6 @@ def write_codes_csv(review: Review, stream: IO[str]) -> int:
 def export_codes(review: Review, path: str | Path) -> int:
     """Write the codes CSV to ``path``; returns the number of studies."""
     try:
-        from litreview.storage.output_files import open_output
-
         with open_output(path) as stream:
             return write_codes_csv(review, stream)
     except OSError as exc:
@@ -341,8 +341,6 @@ def export_codes(review: Review, path: str | Path) -> int:
 def import_codes(review: Review, path: str | Path, *, reviewer: str | None = None) -> CodesImport:
     """Read a codes CSV; every cell is checked first and nothing is stored if any is bad.
     Columns left out of the file leave those codes as they are; an empty cell clears."""
-    from litreview.screening.incoming import reviewer_problem
-
     header, rows = _read_csv(path)
     plan, problems = _plan_import(review, header, rows)
     if reviewer is not None and (problem := reviewer_problem(reviewer)):

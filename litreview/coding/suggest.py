@@ -13,14 +13,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from litreview.coding.codes import CodeValue, current_codes
+from litreview.fulltext.reports import current_notes, get_included_study, list_included_studies
+from litreview.models import RecordFields
 from litreview.protocol import Dimension, compile_terms
 from litreview.storage.review import Review
-
-if TYPE_CHECKING:
-    from litreview.coding.codes import CodeValue
-    from litreview.models import RecordFields
+from litreview.storage.views import work_fields
 
 MIN_CODED = 10  # coded studies needed before the classifier is trained
 MIN_PER_VALUE = 2  # a value needs this many coded studies to be learnt
@@ -92,9 +92,13 @@ def list_learnable_values(labels: Sequence[Sequence[str]]) -> list[str]:
 
 def make_classifier(*, random_state: int = 0) -> Any:
     """TF-IDF words and word pairs -> balanced logistic regression."""
-    from sklearn.feature_extraction.text import TfidfVectorizer
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.pipeline import Pipeline
+    from sklearn.feature_extraction.text import (  # heavy: sklearn, loaded only to suggest codes
+        TfidfVectorizer,
+    )
+    from sklearn.linear_model import (  # heavy: sklearn, loaded only to suggest codes
+        LogisticRegression,
+    )
+    from sklearn.pipeline import Pipeline  # heavy: sklearn, loaded only to suggest codes
 
     return Pipeline(
         [
@@ -128,7 +132,7 @@ def train_classifier(
         for v in dict.fromkeys(values)
         if v in kept
     ]
-    from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
+    from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]  # with sklearn
 
     model = make_classifier(random_state=random_state)
     # tiny problems: BLAS threads only add overhead (50x slower on a busy machine)
@@ -138,7 +142,7 @@ def train_classifier(
 
 
 def suggest_by_classifier(model: Any, dimension: Dimension, text: str) -> list[Suggestion]:
-    from threadpoolctl import threadpool_limits
+    from threadpoolctl import threadpool_limits  # comes with sklearn: loaded only while fitting
 
     with threadpool_limits(limits=1):
         probabilities = model.predict_proba([text])[0]
@@ -152,10 +156,6 @@ def suggest_by_classifier(model: Any, dimension: Dimension, text: str) -> list[S
 
 def collect_texts(review: Review) -> dict[int, str]:
     """study id -> the text suggestions read, for every included study."""
-    from litreview.coding.codes import current_codes
-    from litreview.fulltext.reports import current_notes, list_included_studies
-    from litreview.storage.views import work_fields
-
     notes = current_notes(review)
     codes = current_codes(review)
     return {
@@ -173,9 +173,6 @@ def suggest_codes(
 ) -> list[Suggestion]:
     """Keyword and classifier suggestions for every choice dimension of the study
     holding ``record_id`` (at most ``top`` per dimension and source)."""
-    from litreview.coding.codes import current_codes
-    from litreview.fulltext.reports import get_included_study
-
     study = get_included_study(review, record_id).study_id
     texts = collect_texts(review)
     codes = current_codes(review)

@@ -9,18 +9,18 @@ never undoes a reviewer's call.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from dataclasses import dataclass, replace
 
+from litreview.dedup import DedupRecord, find_duplicates, merge_fields
+from litreview.dedup.engine import Progress
 from litreview.errors import InvalidValue
 from litreview.models import RecordFields
 from litreview.storage import events as events_store
 from litreview.storage import records as records_store
+from litreview.storage import sources as sources_store
 from litreview.storage import works
+from litreview.storage.fulltext import list_eligibility_overrides
 from litreview.storage.review import Review
-
-if TYPE_CHECKING:
-    from litreview.dedup.engine import Progress
 
 
 @dataclass(frozen=True)
@@ -76,8 +76,6 @@ def _ineligible(
 ) -> dict[int, str]:
     """Works outside the protocol's limits; unknown years or languages stay eligible,
     and so do works a reviewer kept on purpose (an ``eligibility`` override event)."""
-    from litreview.storage.fulltext import list_eligibility_overrides
-
     kept = list_eligibility_overrides(review.db)
     limits = review.protocol.eligibility
     codes = _limit_reasons(review)
@@ -106,8 +104,6 @@ def run_dedup(
 
     ``progress(stage, done, total)`` is told how far the engine is (see ``find_duplicates``).
     """
-    from litreview.dedup import DedupRecord, find_duplicates, merge_fields
-
     by_id = dict(records_store.iter_record_fields(review.db))
     same, different = manual_pairs(review)
     result = find_duplicates(
@@ -240,9 +236,6 @@ def list_review_pairs(review: Review) -> list[PairToReview]:
 def get_record_fields(review: Review, record_id: int) -> RecordFields:
     """One record's own fields (not its group's), ``database`` set to the name of the
     source it came from when the file did not name one; RecordNotFound if absent."""
-    from dataclasses import replace
-
-    from litreview.storage import sources as sources_store
 
     record = records_store.get_record(review.db, record_id)
     if record.fields.database:
@@ -254,8 +247,6 @@ def get_record_fields(review: Review, record_id: int) -> RecordFields:
 def preview_merge(review: Review, a: int, b: int) -> RecordFields:
     """The fields the work would show if ``a`` and ``b`` were merged: the best of every
     member of both records' groups (``merge_fields``); nothing is stored."""
-    from litreview.dedup import merge_fields
-
     _check_records(review, a, b)
     members = set(works.members_of(review.db, works.work_of(review.db, a)))
     members |= set(works.members_of(review.db, works.work_of(review.db, b)))

@@ -21,39 +21,83 @@ import re
 import time
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
 from litreview.dedup.engine import find_duplicates
 from litreview.dedup.records import DedupRecord, DedupResult
 from litreview.errors import ImportFormatError
+from litreview.storage.output_files import open_output
 
 REQUIRED = ("record_id", "group_id")
-_CLI_KEYS = (
-    "records",
-    "true_works",
-    "predicted_works",
-    "pair_precision",
-    "pair_recall",
-    "pair_f1",
-    "mixed_clusters",
-    "lost_works",
-)
 # Hair et al. 2023, BMC Biology 21:189 (ASySD), Diabetes set
 ASYSD_PUBLISHED = {"diabetes": {"sensitivity": 0.998, "specificity": 1.0}}
 
 
-@dataclass
+class RecordScores(TypedDict):
+    """Record-level counts as ASySD reports them (see the module docstring)."""
+
+    sensitivity: float
+    specificity: float
+    tp: int
+    fp: int
+    tn: int
+    fn: int
+
+
+class GroupScores(RecordScores):
+    """Predicted groups against true groups: pairs, mixed clusters, lost works, and the
+    record-level counts."""
+
+    records: int
+    true_works: int
+    predicted_works: int
+    pair_precision: float
+    pair_recall: float
+    pair_f1: float
+    mixed_clusters: int
+    lost_works: int
+
+
+@dataclass(frozen=True)
+class DedupMetrics:
+    """One labelled file scored; ``to_json()`` is the object CLI.md documents for
+    ``litreview dedup-eval --json`` (its keys first, in order, then the ASySD-style ones)."""
+
+    file: str
+    records: int
+    true_works: int
+    predicted_works: int
+    pair_precision: float
+    pair_recall: float
+    pair_f1: float
+    mixed_clusters: int
+    lost_works: int
+    needs_review: int
+    seconds: float
+    sensitivity: float
+    specificity: float
+    tp: int
+    fp: int
+    tn: int
+    fn: int
+    needs_review_true_duplicates: int  # pairs left for review that are true duplicates
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
 class LabelledSet:
     records: list[DedupRecord]
     labels: dict[int, str]  # record id -> original record_id text
     truth: dict[int, str]  # record id -> true group
 
 
-@dataclass
+@dataclass(frozen=True)
 class Evaluation:
-    metrics: dict[str, Any]
+    metrics: DedupMetrics
     result: DedupResult
     labels: dict[int, str]
 
@@ -92,7 +136,7 @@ def _digits(name: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
-def evaluate_file(path: str | Path) -> dict[str, Any]:
+def evaluate_file(path: str | Path) -> DedupMetrics:
     """Metrics for one labelled CSV, keys as in CLI.md ``dedup-eval`` (plus ASySD-style ones)."""
     return run_evaluation(path).metrics
 
@@ -103,18 +147,32 @@ def run_evaluation(path: str | Path) -> Evaluation:
     result = find_duplicates(data.records)
     seconds = time.perf_counter() - start
     scores = score_groups(result.groups, data.truth)
-    metrics: dict[str, Any] = {"file": str(path)}
-    metrics.update({key: scores.pop(key) for key in _CLI_KEYS})
-    metrics["needs_review"] = len(result.needs_review)
-    metrics["seconds"] = round(seconds, 3)
-    metrics.update(scores)
-    metrics["needs_review_true_duplicates"] = sum(
-        1 for p in result.needs_review if data.truth[p.a] == data.truth[p.b]
+    metrics = DedupMetrics(
+        file=str(path),
+        records=scores["records"],
+        true_works=scores["true_works"],
+        predicted_works=scores["predicted_works"],
+        pair_precision=scores["pair_precision"],
+        pair_recall=scores["pair_recall"],
+        pair_f1=scores["pair_f1"],
+        mixed_clusters=scores["mixed_clusters"],
+        lost_works=scores["lost_works"],
+        needs_review=len(result.needs_review),
+        seconds=round(seconds, 3),
+        sensitivity=scores["sensitivity"],
+        specificity=scores["specificity"],
+        tp=scores["tp"],
+        fp=scores["fp"],
+        tn=scores["tn"],
+        fn=scores["fn"],
+        needs_review_true_duplicates=sum(
+            1 for p in result.needs_review if data.truth[p.a] == data.truth[p.b]
+        ),
     )
     return Evaluation(metrics, result, data.labels)
 
 
-def score_groups(groups: Mapping[int, int], truth: Mapping[int, str]) -> dict[str, Any]:
+def score_groups(groups: Mapping[int, int], truth: Mapping[int, str]) -> GroupScores:
     """Compare predicted groups (id -> canonical id) with true groups (id -> label)."""
     cells = Counter((truth[r], canonical) for r, canonical in groups.items())
     true_sizes = Counter(truth[r] for r in groups)
@@ -130,7 +188,7 @@ def score_groups(groups: Mapping[int, int], truth: Mapping[int, str]) -> dict[st
         works_per_group[canonical].add(label)
     kept = set(groups.values())
     represented = {truth[r] for r in kept}
-    out: dict[str, Any] = {
+    return {
         "records": len(groups),
         "true_works": len(true_sizes),
         "predicted_works": len(pred_sizes),
@@ -139,12 +197,11 @@ def score_groups(groups: Mapping[int, int], truth: Mapping[int, str]) -> dict[st
         "pair_f1": round(f1, 4),
         "mixed_clusters": sum(1 for works in works_per_group.values() if len(works) > 1),
         "lost_works": len(true_sizes) - len(represented),
+        **asysd_scores(groups, truth),
     }
-    out.update(asysd_scores(groups, truth))
-    return out
 
 
-def asysd_scores(groups: Mapping[int, int], truth: Mapping[int, str]) -> dict[str, Any]:
+def asysd_scores(groups: Mapping[int, int], truth: Mapping[int, str]) -> RecordScores:
     """Record-level TP/FP/TN/FN, sensitivity and specificity as ASySD counts them."""
     tp = fp = 0
     kept_per_work: Counter[str] = Counter()
@@ -173,8 +230,6 @@ def _pairs(n: int) -> int:
 
 def write_groups_csv(path: str | Path, evaluations: Sequence[Evaluation]) -> None:
     """``record_id,predicted_group_id`` for every record, ids as in the input files."""
-    from litreview.storage.output_files import open_output
-
     with open_output(path) as handle:
         writer = csv.writer(handle)
         writer.writerow(["record_id", "predicted_group_id"])

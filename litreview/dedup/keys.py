@@ -11,7 +11,7 @@ from functools import lru_cache
 from urllib.parse import unquote
 
 from litreview.dedup.names import ANONYMOUS, MAX_AUTHORS, surname_key
-from litreview.dedup.records import DedupRecord, expand_end_page
+from litreview.dedup.records import DedupRecord, expand_end_page, split_standard_numbers
 from litreview.dedup.text import (
     JOURNAL_STOPWORDS,
     TAG,
@@ -26,8 +26,6 @@ _DOI = re.compile(r"10\.\d{3,9}/[^\s;,]+")
 _DOI_PATH = re.compile(
     r"/(?:asset|abstract|full|fulltext|pdf|epdf|pdfdirect|suppinfo|references|meta)(?:/.*)?$"
 )
-_ISSN = re.compile(r"\b(\d{4})-?(\d{3}[\dxX])\b")
-_ISBN = re.compile(r"\b(?:97[89][- ]?)?(?:\d[- ]?){9}[\dxX]\b")
 _LEADING_INT = re.compile(r"\s*(\d+)")
 
 # --- identifiers ----------------------------------------------------------------------
@@ -40,20 +38,6 @@ def normalize_dois(text: str | None) -> tuple[str, ...]:
     text = unquote(text).lower()
     found = {_DOI_PATH.sub("", m.rstrip(".")) for m in _DOI.findall(text)}
     return tuple(sorted(found))
-
-
-def split_standard_numbers(text: str | None) -> tuple[list[str], list[str]]:
-    """``(isbns, issns)`` found in a field: ISBNs as bare digits, ISSNs as ``NNNN-NNNN``."""
-    if not text:
-        return [], []
-    isbns = []
-    for match in _ISBN.finditer(text):
-        digits = re.sub(r"[- ]", "", match.group(0)).upper()
-        if len(digits) in (10, 13):
-            isbns.append(digits)
-    rest = _ISBN.sub(" ", text)
-    issns = [f"{a}-{b.upper()}" for a, b in _ISSN.findall(rest)]
-    return sorted(set(isbns)), sorted(set(issns))
 
 
 def _identifiers(text: str | None, isbn: bool) -> tuple[str, ...]:

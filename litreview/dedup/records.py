@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
+from litreview.dedup.names import split_author_field
 from litreview.models import RecordFields
 
 Verdict = Literal["duplicate", "not_duplicate", "needs_review"]
@@ -18,6 +19,8 @@ _PAGE_PREFIX = re.compile(r"^\s*pp?\.\s*", re.IGNORECASE)
 _PAGES = re.compile(
     r"^\s*([A-Za-z]{0,3}\d+[A-Za-z]?)\s*(?:[-\u2010-\u2015]+\s*([A-Za-z]{0,3}\d+))?"
 )
+_ISSN = re.compile(r"\b(\d{4})-?(\d{3}[\dxX])\b")
+_ISBN = re.compile(r"\b(?:97[89][- ]?)?(?:\d[- ]?){9}[\dxX]\b")
 
 
 @dataclass(frozen=True)
@@ -75,8 +78,6 @@ class DedupRecord:
         "Adeli K.Lewis G. F." as some exports write it); ``pages`` becomes a
         start and an end page; ISSNs found in ``isbn`` move to ``issn``.
         """
-        from litreview.dedup.keys import split_standard_numbers
-        from litreview.dedup.names import split_author_field
 
         def get(name: str) -> str | None:
             value = row.get(name)
@@ -119,6 +120,20 @@ def split_pages(pages: str | None) -> tuple[str | None, str | None]:
         return None, None
     start, end = match.group(1), match.group(2)
     return start, expand_end_page(start, end)
+
+
+def split_standard_numbers(text: str | None) -> tuple[list[str], list[str]]:
+    """``(isbns, issns)`` found in a field: ISBNs as bare digits, ISSNs as ``NNNN-NNNN``."""
+    if not text:
+        return [], []
+    isbns = []
+    for match in _ISBN.finditer(text):
+        digits = re.sub(r"[- ]", "", match.group(0)).upper()
+        if len(digits) in (10, 13):
+            isbns.append(digits)
+    rest = _ISBN.sub(" ", text)
+    issns = [f"{a}-{b.upper()}" for a, b in _ISSN.findall(rest)]
+    return sorted(set(isbns)), sorted(set(issns))
 
 
 def expand_end_page(start: str | None, end: str | None) -> str | None:

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from litreview.dedup.records import DedupRecord
 from litreview.errors import ImportFormatError
+from litreview.ingest import parse_file
 
 COLUMNS = ("file", "position", "group")
 
@@ -53,8 +54,6 @@ def read_labels(path: Path) -> list[tuple[str, int, str]]:
 
 def load_ris_set(path: Path, exports: Path) -> RisSet:
     """Records of every export a label file names, ids 1..n in label-file order."""
-    from litreview.ingest import parse_file
-
     labels = read_labels(path)
     parsed = {name: parse_file(exports / name) for name in sorted({f for f, _, _ in labels})}
     records, truth, origin = [], {}, {}

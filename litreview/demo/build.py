@@ -5,8 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from litreview.dedup.apply import run_dedup
 from litreview.demo import DEMO_DIR
+from litreview.demo.coding import code_demo
 from litreview.ingest.importer import ImportOptions, import_files
+from litreview.protocol import load_template
 from litreview.storage.review import Review, create_review, open_review
 
 _QUERY_A = (
@@ -83,9 +86,6 @@ def default_demo_dir(base: Path | None = None) -> Path:
 def build_demo(directory: Path, thesis_dir: Path | None = None) -> Review:
     """Create DIR/review.db from the shipped exports, or reuse it if it exists; with
     ``thesis_dir`` (a local copy of the thesis data) the codes carry the tables' wording."""
-    from litreview.dedup.apply import run_dedup
-    from litreview.protocol import load_template
-
     path = directory / "review.db"
     if path.exists():
         return open_review(path)
@@ -94,7 +94,6 @@ def build_demo(directory: Path, thesis_dir: Path | None = None) -> Review:
     for source in DEMO_SOURCES:
         import_files(review, [DEMO_DIR / source.file], source.options)
     run_dedup(review)
-    from litreview.demo.coding import code_demo
 
     code_demo(review, thesis_dir)
     return review

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from litreview.coding.codes import CodeValue, current_codes, find_dimension, set_codes
+from litreview.dedup.apply import run_dedup
 from litreview.demo import DEMO_DIR
 from litreview.fulltext.reports import (
     current_notes,
@@ -29,6 +30,9 @@ from litreview.fulltext.reports import (
     set_notes,
 )
 from litreview.protocol import Dimension, Protocol, compile_terms
+from litreview.screening.session import decide
+from litreview.screening.stages import stage_works
+from litreview.screening.team import effective_decisions
 from litreview.storage import records as records_store
 from litreview.storage import sources as sources_store
 from litreview.storage import works
@@ -265,8 +269,6 @@ def plan_studies(
 
 def _keep_older_works(review: Review, wanted: Iterable[int]) -> None:
     """Works outside the protocol's year limit that the reviewer included anyway."""
-    from litreview.dedup.apply import run_dedup
-
     ineligible = works.ineligible_reasons(review.db)
     kept = [w for w in wanted if w in ineligible]
     for work in kept:
@@ -278,9 +280,6 @@ def _keep_older_works(review: Review, wanted: Iterable[int]) -> None:
 def _include_everywhere(review: Review, order: list[int]) -> set[int]:
     """Include ``order`` at every stage (retrieving full texts); returns works that
     could not enter the first stage."""
-    from litreview.screening.session import decide, stage_works
-    from litreview.screening.team import effective_decisions
-
     fulltext = get_fulltext_stage(review).name
     for stage in review.protocol.stages:
         members = set(stage_works(review, stage.name))
@@ -317,9 +316,6 @@ def _record_studies(review: Review, studies: list[DemoStudy], missing: set[int])
 def _exclude_cited_only(review: Review) -> int:
     """Exclude at the first stage every work still undecided there: the works the source
     review cites but did not include. Returns how many were excluded now."""
-    from litreview.screening.session import decide, stage_works
-    from litreview.screening.team import effective_decisions
-
     stage = review.protocol.stages[0].name
     decided = effective_decisions(review, stage)
     undecided = [w for w in stage_works(review, stage) if w not in decided]
@@ -338,8 +334,6 @@ def _exclude_cited_only(review: Review) -> int:
 
 def count_reconstructed(review: Review) -> int:
     """Decisions at the first stage that carry the reconstruction note."""
-    from litreview.screening.team import effective_decisions
-
     decided = effective_decisions(review, review.protocol.stages[0].name)
     return sum(1 for d in decided.values() if d.note == CITED_ONLY_NOTE)
 

@@ -16,8 +16,12 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
+from litreview.dedup.apply import run_dedup
 from litreview.demo import DEMO_DIR
 from litreview.errors import InvalidValue
+from litreview.ingest.importer import ImportOptions, import_files
+from litreview.screening.published_labels import PublishedLabels, store_published_labels
+from litreview.storage import records as records_store
 from litreview.storage.output_files import write_text
 from litreview.storage.review import Review, create_review, open_review
 
@@ -121,11 +125,6 @@ def default_example_dir(name: str, base: Path | None = None) -> Path:
 def build_example(directory: Path, name: str) -> Review:
     """Create DIR/review.db for the example, undecided, or reuse it if it exists: the
     protocol, the records (imported from DIR/NAME.csv) and the published labels."""
-    from litreview.dedup.apply import run_dedup
-    from litreview.ingest.importer import ImportOptions, import_files
-    from litreview.screening.published_labels import PublishedLabels, store_published_labels
-    from litreview.storage import records as records_store
-
     example = find_example(name)
     path = directory / REVIEW_FILE
     if path.exists():

@@ -33,9 +33,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from rapidfuzz import fuzz
+
 from litreview.errors import InvalidValue
 from litreview.storage import files as store
+from litreview.storage import records as records_store
 from litreview.storage.review import Review
+from litreview.storage.works import work_of
 
 FOLDER_SUFFIX = ".files"
 TEXT_PAGES_FOR_MATCHING = 2
@@ -87,8 +91,13 @@ def clean_text(text: str) -> str:
 def read_pdf(path: Path) -> PdfText:
     """The text of every page (pypdf), the metadata title and DOIs; PdfUnreadable if the
     file is not a PDF, is damaged, or is encrypted with a password."""
-    from pypdf import PdfReader
-    from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError, PdfStreamError
+    from pypdf import PdfReader  # heavy: pypdf, loaded only to read a PDF
+    from pypdf.errors import (  # heavy: pypdf, loaded only to read a PDF
+        DependencyError,
+        FileNotDecryptedError,
+        PdfReadError,
+        PdfStreamError,
+    )
 
     with path.open("rb") as handle:
         if not handle.read(1024).lstrip().startswith(b"%PDF-"):
@@ -189,8 +198,6 @@ class WorkIndex:
         return found
 
     def works_for_title(self, text: PdfText) -> set[int]:
-        from rapidfuzz import fuzz
-
         found: set[int] = set()
         if text.title:
             wanted = normalize_title(text.title)
@@ -291,9 +298,6 @@ def attach_paths(
 ) -> list[AttachOutcome]:
     """Attach every PDF named or found under the folders named; ``record_id`` attaches
     the (single) file to that record's work without matching."""
-    from litreview.storage import records as records_store
-    from litreview.storage.works import work_of
-
     found = expand_paths(paths)
     forced: int | None = None
     if record_id is not None:
@@ -411,8 +415,6 @@ def attach_file(
 
 
 def get_attachment(review: Review, record_id: int) -> store.Attachment | None:
-    from litreview.storage.works import work_of
-
     return store.current_attachments(review.db).get(work_of(review.db, record_id))
 
 

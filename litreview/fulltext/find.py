@@ -28,15 +28,20 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 
 from litreview.errors import InvalidValue, RateLimited, SourceError, SourceUnavailable
-from litreview.search.clients import clean_base_url
+from litreview.fulltext import reports as ft
+from litreview.fulltext.files import WorkIndex, attach_file, files_folder, normalize_doi
+from litreview.fulltext.reports import list_sought
 from litreview.search.clients._http import Fetcher, get_mailto, make_client
+from litreview.search.clients.base import clean_base_url
 from litreview.storage import files as files_store
 from litreview.storage.events import append_event, iter_live_events
 from litreview.storage.review import Review
+from litreview.storage.works import group_map
 
 SOURCES = ("unpaywall", "openalex", "europepmc")
 BASE_URLS = {
@@ -119,8 +124,6 @@ def _pdf_url(source: str, answer: Any) -> str | None:
 
 
 def _lookup(fetcher: Fetcher, source: str, base: str, doi: str, email: str | None) -> Any:
-    from urllib.parse import quote
-
     if source == "unpaywall":
         return fetcher.find_json(f"{base}/{quote(doi, safe='/')}", {"email": email})
     if source == "openalex":
@@ -133,8 +136,6 @@ def _lookup(fetcher: Fetcher, source: str, base: str, doi: str, email: str | Non
 
 
 def looked_up(review: Review, source: str) -> set[int]:
-    from litreview.storage.works import group_map
-
     groups = group_map(review.db)
     return {
         groups.get(int(e.record_id), int(e.record_id))
@@ -144,8 +145,6 @@ def looked_up(review: Review, source: str) -> set[int]:
 
 
 def _candidates(review: Review, every_work: bool) -> list[tuple[int, str | None]]:
-    from litreview.fulltext.reports import list_sought
-
     dois: dict[int, str | None] = {}
     for work, doi, _title in files_store.iter_doi_titles(review.db):
         if doi or work not in dois:
@@ -205,8 +204,6 @@ def _one(
     email: str | None,
     reviewer: str | None,
 ) -> FindOutcome:
-    from litreview.fulltext.files import normalize_doi
-
     if not doi:
         return FindOutcome(work, None, "no_doi", reason="no DOI to look up")
     doi = normalize_doi(doi)
@@ -228,8 +225,6 @@ def _download_and_attach(
     review: Review, pdfs: _Downloader, source: str, work: int, url: str, reviewer: str | None
 ) -> str | None:
     """None when the PDF was attached, else what went wrong."""
-    from litreview.fulltext.files import WorkIndex, attach_file, files_folder
-
     try:
         response = pdfs.get(url)
     except _TooLarge as exc:
@@ -271,8 +266,6 @@ def _download_and_attach(
 def _record(review: Review, outcome: FindOutcome, source: str, reviewer: str | None) -> FindOutcome:
     """Store the look-up; a report sought with no copy is recorded not retrieved first (so
     an interrupted run that stored it looks the work up again, harmlessly)."""
-    from litreview.fulltext import reports as ft
-
     work = outcome.work_id
     if (
         outcome.status in ("no_copy", "failed")

@@ -20,14 +20,18 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from litreview.errors import InvalidTransition, InvalidValue
+from litreview.fulltext.files import stored_location
 from litreview.models import Event, RecordFields
 from litreview.protocol import Stage
 from litreview.protocol.lines import suggest
+from litreview.screening.stages import stage_works
+from litreview.screening.team import effective_decisions
 from litreview.storage import fulltext as store
 from litreview.storage import records as records_store
 from litreview.storage import views, works
 from litreview.storage.decisions import CurrentDecision
 from litreview.storage.events import append_event, iter_live_events
+from litreview.storage.files import current_attachments
 from litreview.storage.review import Review
 
 NO_REASON = "no reason given"
@@ -54,15 +58,11 @@ def get_fulltext_stage(review: Review) -> Stage:
 
 def list_sought(review: Review) -> list[int]:
     """Work ids of the reports sought: those included at the stage before full text."""
-    from litreview.screening.session import stage_works
-
     return stage_works(review, get_fulltext_stage(review).name)
 
 
 def _current_decisions(review: Review) -> dict[int, CurrentDecision]:
     """work id -> the decision that counts at the full-text stage (dual screening aware)."""
-    from litreview.screening.team import effective_decisions
-
     return effective_decisions(review, get_fulltext_stage(review).name)
 
 
@@ -358,9 +358,6 @@ def current_notes(review: Review) -> dict[int, dict[str, str]]:
 def _retrievals(review: Review) -> dict[int, store.Retrieval]:
     """work id -> retrieval status: the latest of the recorded status and an attached
     file (a work with a file is retrieved, its location the stored file)."""
-    from litreview.fulltext.files import stored_location
-    from litreview.storage.files import current_attachments
-
     found = store.current_retrievals(review.db, get_fulltext_stage(review).name)
     for work, attached in current_attachments(review.db).items():
         recorded = found.get(work)

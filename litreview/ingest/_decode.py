@@ -162,7 +162,7 @@ def _reject_binary_text(text: str, path: str) -> None:
 # ---- streamed decoding: the same rules, applied chunk by chunk ---------------------------------
 
 CHUNK_BYTES = 1 << 22
-_HEAD_LINES = 5000  # format detection reads this many lines (see ``ingest._detect``)
+_HEAD_LINES = 5000  # format detection reads this many lines (see ``ingest.parse._detect``)
 _HEAD_MAX_CHARS = 1 << 24
 _CONTROL_SAMPLE = 20000
 _NOT_BLANK = re.compile(r"[^\s\ufeff]")

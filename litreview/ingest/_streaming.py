@@ -25,6 +25,7 @@ from litreview.ingest._decode import (
 )
 from litreview.ingest._stream import iter_lines, iter_tagged_stream
 from litreview.ingest._tagged import TaggedFormat
+from litreview.ingest.parse import find_format, parse_text, unrecognised_format
 from litreview.models import ImportIssue, ParsedRecord
 
 __all__ = ["WHOLE_FILE_LIMIT", "FileScan", "StreamedFile", "iter_parse_file", "scan_file"]
@@ -55,8 +56,6 @@ class FileScan:
 
 def scan_file(path: str | Path, *, chunk_bytes: int = CHUNK_BYTES) -> FileScan:
     """Hash, decode-check and identify ``path`` in one pass; ``ImportFormatError`` if unreadable."""
-    from litreview.ingest import find_format, unrecognised_format
-
     name = str(path)
     if xlsx.is_xlsx(name):  # a workbook: binary, read whole by openpyxl
         digest, size = xlsx.sha256_of(name)
@@ -144,8 +143,6 @@ class StreamedFile:
         return self._parse_whole()
 
     def _parse_whole(self) -> Iterator[ParsedRecord]:
-        from litreview.ingest import parse_text
-
         records, problems, hint = parse_text(self.format, "".join(self._chunks()), self.path)
         self.problems += problems
         self._hint = hint

@@ -64,7 +64,9 @@ def _cell(value: object) -> str:
 def parse_xlsx(path: str) -> ParseResult:
     """Records of the first worksheet, by the CSV reader's column rules."""
     try:
-        from openpyxl import load_workbook  # type: ignore[import-untyped, unused-ignore]
+        from openpyxl import (  # type: ignore[import-untyped, unused-ignore]  # heavy: openpyxl
+            load_workbook,
+        )
     except ImportError as exc:
         raise LitreviewError(
             f"{path}: reading .xlsx needs the optional package openpyxl, which is not installed",

@@ -17,6 +17,10 @@ from litreview.screening.random_check import (
     draw_sample,
     proposes_stop,
 )
+from litreview.screening.stages import stage_works, works_in_screening_order
+from litreview.screening.stopping import default_rule
+from litreview.screening.stops import find_stop
+from litreview.screening.team import effective_decisions
 from litreview.storage import events as events_store
 from litreview.storage.review import Review
 
@@ -62,8 +66,6 @@ def review_seed(review: Review, stage: str) -> int:
 
 
 def _labels(review: Review, stage: str) -> dict[int, int]:
-    from litreview.screening.team import effective_decisions
-
     return {
         w: 1 if d.value == "include" else 0
         for w, d in effective_decisions(review, stage).items()
@@ -99,8 +101,6 @@ def stage_checks(
     the stage's size ``members``, marked stale when the stage changed since)."""
     labels = _labels(review, stage) if labels is None else labels
     if members is None:
-        from litreview.screening.session import stage_works
-
         members = len(stage_works(review, stage))
     out = []
     for event in events_store.iter_live_events(review.db, (CHECK_EVENT,), stage=stage):
@@ -151,9 +151,6 @@ def ensure_check(
 ) -> LiveCheck | None:
     """The stage's open check; draws (and records) a new one when the proposer fires.
     None when no check is open. Only for a stage whose rule is the default."""
-    from litreview.screening.progress import find_stop, works_in_screening_order
-    from litreview.screening.stopping import default_rule
-
     chosen = review.protocol.screening.stopping_rule or default_rule().name
     if chosen != default_rule().name or find_stop(review, stage) is not None or not members:
         return None

@@ -14,6 +14,7 @@ from typing import Any
 
 from litreview.errors import ImportFormatError, InvalidValue
 from litreview.models import Event
+from litreview.screening.incoming import IncomingEvent, check_incoming
 from litreview.storage import events as events_store
 from litreview.storage import protocols
 from litreview.storage.output_files import write_text
@@ -149,8 +150,6 @@ def _check_file(
 ) -> list[Any]:
     """The events of the file, every one checked against the protocol and the schema
     (``check_incoming``); the whole file is refused at the first problems."""
-    from litreview.screening.incoming import IncomingEvent, check_incoming
-
     rows = document.get("events")
     reviewer = document.get("reviewer")
     if not isinstance(rows, list):

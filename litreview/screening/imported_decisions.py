@@ -36,9 +36,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from litreview.errors import InvalidTransition, InvalidValue, RecordNotFound
-from litreview.ingest import parse_file
+from litreview.ingest import parse_file, scan_file
 from litreview.ingest.importer import FileImport, ImportOptions, import_files
 from litreview.models import ParsedRecord
+from litreview.screening.session import decide
+from litreview.screening.team import is_dual_stage
+from litreview.storage import records as records_store
+from litreview.storage import sources as sources_store
 from litreview.storage.review import Review
 
 __all__ = [
@@ -246,8 +250,6 @@ def _resolve_reasons(
 def _check_single_reviewer_stage(
     review: Review, stage: str, decisions: list[FileDecision], path: str
 ) -> None:
-    from litreview.screening.team import is_dual_stage
-
     if is_dual_stage(review, stage):
         return
     values: dict[int, set[str]] = {}
@@ -264,8 +266,6 @@ def _check_single_reviewer_stage(
 
 
 def _need_reviewer(review: Review, stage: str, reviewer: str | None, path: str) -> None:
-    from litreview.screening.team import is_dual_stage
-
     if reviewer is None and is_dual_stage(review, stage):
         raise InvalidValue(
             f"{path}: whose decisions are these? stage {stage!r} is screened by two reviewers",
@@ -274,16 +274,12 @@ def _need_reviewer(review: Review, stage: str, reviewer: str | None, path: str) 
 
 
 def _record_ids(review: Review, source_id: int) -> dict[int, int]:
-    from litreview.storage import records as records_store
-
     return {r.position: r.record_id for r in records_store.iter_records(review.db, source_id)}
 
 
 def _source_of(review: Review, result: FileImport) -> int:
     if result.source_id is not None:
         return result.source_id
-    from litreview.ingest import scan_file
-    from litreview.storage import sources as sources_store
 
     found = sources_store.find_source_by_sha256(review.db, scan_file(result.path).sha256)
     assert found is not None, result.path  # import_files said it was imported before
@@ -300,8 +296,6 @@ def import_with_decisions(
     exclude_reason: str | None = None,
 ) -> tuple[list[FileImport], list[DecisionsImport]]:
     """Import ``paths`` and record the decisions they carry at ``stage``: all or nothing."""
-    from litreview.screening.session import decide
-
     names = [s.name for s in review.protocol.stages]
     if stage not in names:
         raise InvalidValue(f"unknown stage {stage!r}", hint=f"stages: {', '.join(names)}")

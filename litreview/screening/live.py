@@ -8,15 +8,12 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from typing import TYPE_CHECKING
 
+from litreview.screening.ranking import Features, ModelConfig, build_features, rank
 from litreview.storage import rankings as rankings_store
 from litreview.storage import views
 from litreview.storage.decisions import CurrentDecision
 from litreview.storage.review import Review
-
-if TYPE_CHECKING:
-    from litreview.screening.ranking import Features
 
 _CACHE: OrderedDict[tuple[str, str, int, int], Features] = OrderedDict()
 _CACHE_LOCK = threading.Lock()
@@ -31,8 +28,6 @@ def topic_text(review: Review) -> str:
 
 
 def _features(review: Review, stage: str, work_ids: list[int]) -> Features:
-    from litreview.screening.ranking import ModelConfig, build_features
-
     key = (str(review.path.resolve()), stage, len(work_ids), hash(tuple(work_ids)))
     with _CACHE_LOCK:
         if key in _CACHE:
@@ -57,8 +52,6 @@ def refresh_stage_ranking(
 ) -> int:
     """Rank the works of ``stage`` not yet decided in ``current`` (whose includes and
     excludes are the labels) and store the run; returns the run id."""
-    from litreview.screening.ranking import ModelConfig, rank
-
     config = ModelConfig()
     index = {w: i for i, w in enumerate(work_ids)}
     labels = {

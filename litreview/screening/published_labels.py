@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
+from litreview.screening.team import effective_decisions
 from litreview.storage import meta, works
 from litreview.storage.review import Review
 
@@ -70,8 +71,6 @@ def load_published_labels(review: Review) -> PublishedLabels | None:
 def compare_with_published(review: Review) -> PublishedComparison | None:
     """The reviewer's decisions at the first screening stage against the labels, or
     None for a review without published labels."""
-    from litreview.screening.team import effective_decisions
-
     labels = load_published_labels(review)
     stages = [s for s in review.protocol.stages if s.kind == "screening"]
     if labels is None or not stages:

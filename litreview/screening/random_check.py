@@ -40,14 +40,17 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import TYPE_CHECKING
 
 import numpy as np
 
 from litreview.errors import InvalidValue
-
-if TYPE_CHECKING:
-    from litreview.screening.stopping import StopOutcome, StopVerdict
+from litreview.screening.rules import (
+    Buscar,
+    CountingProcess,
+    StopOutcome,
+    StopVerdict,
+    hypergeom_cdf,
+)
 
 __all__ = [
     "SPLIT",
@@ -87,8 +90,6 @@ def min_missing_to_fail(found: int, recall_target: float) -> int:
 
 def _p_at_most(s: int, size: int, pool: int, missing: np.ndarray) -> np.ndarray:
     """P(X <= s), X ~ Hypergeometric(pool, missing, size), for each value of ``missing``."""
-    from litreview.screening.stopping import hypergeom_cdf
-
     d = np.asarray(missing, dtype=np.float64)
     return hypergeom_cdf(np.full_like(d, s), np.full_like(d, pool), d, np.full_like(d, size))
 
@@ -156,7 +157,7 @@ class CheckDesign:
 
 
 def _hg_pmf(k: np.ndarray, pool: int, missing: np.ndarray, draws: int) -> np.ndarray:
-    from scipy.stats import hypergeom
+    from scipy.stats import hypergeom  # heavy: scipy (~170 ms), loaded only when a rule is computed
 
     return np.asarray(hypergeom.pmf(k, pool, missing, draws), dtype=np.float64)
 
@@ -301,8 +302,6 @@ def proposes_stop(
 ) -> bool:
     """The proposer: the counting process or buscar says stop (model-based; it only
     decides when a check is worth drawing)."""
-    from litreview.screening.stopping import Buscar, CountingProcess
-
     return bool(
         CountingProcess(recall_target, confidence).check(labels, n_total).stop
         or Buscar(recall_target, confidence).check(labels, n_total).stop
@@ -314,8 +313,6 @@ def first_proposal(
 ) -> int | None:
     """Records screened when :func:`proposes_stop` first says yes along ``labels`` (the
     same answer as asking after every record, computed with the rules' fast scans)."""
-    from litreview.screening.stopping import Buscar, CountingProcess
-
     counting = CountingProcess(recall_target, confidence).stop_point(labels, n_total)
     upto = None if counting.stopped_after is None else counting.stopped_after - 1
     buscar = Buscar(recall_target, confidence).stop_point(labels, n_total, upto)
@@ -436,16 +433,12 @@ class RandomCheck:
         return RandomCheckRun(n_total, base, self.recall_target, self.confidence)
 
     def check(self, labels: Sequence[int] | np.ndarray, n_total: int) -> StopVerdict:
-        from litreview.screening.stopping import StopVerdict
-
         # without its check records a screening order cannot show a passed check; the
-        # live review reads its checks from the event log (screen/progress.py)
+        # live review reads its checks from the event log (screening/progress.py)
         return StopVerdict(stop=False)
 
     def stop_point(self, labels: Sequence[int] | np.ndarray, n_total: int) -> StopOutcome:
         """Run the rule along ``labels`` (a ranked order of all ``n_total`` records)."""
-        from litreview.screening.stopping import StopOutcome
-
         y = [1 if v else 0 for v in np.asarray(labels).ravel().tolist()]
         run = self.run(len(y))
         run.proposal_at = first_proposal(y, len(y), self.recall_target, self.confidence)

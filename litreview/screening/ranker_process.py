@@ -22,12 +22,11 @@ import threading
 import traceback
 from collections.abc import Collection
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, Any
 
 from litreview.errors import LitreviewError
-
-if TYPE_CHECKING:
-    from litreview.screening.session import RecordView
+from litreview.screening.session import RecordView, next_records, refresh_ranking
+from litreview.storage.review import open_review
 
 __all__ = ["RankerProcess", "rerank_and_fetch"]
 
@@ -39,9 +38,6 @@ def rerank_and_fetch(
     path: str, stage: str, n: int, skip: Collection[int], reviewer: str | None
 ) -> list[RecordView]:
     """Retrain and rerank ``stage``, store the run, and return ``reviewer``'s next ``n``."""
-    from litreview.screening.session import next_records, refresh_ranking
-    from litreview.storage.review import open_review
-
     with open_review(path) as review:
         refresh_ranking(review, stage, reviewer=reviewer)
         return list(next_records(review, stage, n=n, skip=skip, reviewer=reviewer))

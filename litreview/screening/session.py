@@ -9,10 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 from litreview.errors import InvalidTransition, InvalidValue, RecordNotFound
-from litreview.screening.progress import find_stop
+from litreview.screening.checks import LiveCheck, ensure_check, stage_checks
+from litreview.screening.live import refresh_stage_ranking
+from litreview.screening.stages import check_stage, stage_names
+from litreview.screening.stages import stage_works as stage_works  # re-exported for report/
+from litreview.screening.stops import find_stop
 from litreview.screening.team import effective_decisions, is_dual_stage, list_conflicts
 from litreview.storage import decisions as decisions_store
 from litreview.storage import events as events_store
@@ -20,9 +24,6 @@ from litreview.storage import meta, views, works
 from litreview.storage import rankings as rankings_store
 from litreview.storage.decisions import CurrentDecision
 from litreview.storage.review import Review
-
-if TYPE_CHECKING:
-    from litreview.screening.checks import LiveCheck
 
 Decision = Literal["include", "exclude", "maybe"]
 DECISIONS: tuple[str, ...] = ("include", "exclude", "maybe")
@@ -49,30 +50,6 @@ class RecordView:
     check: str | None = None  # "random check k of n" when the default rule asked for it
 
 
-def _stage_names(review: Review) -> list[str]:
-    return [s.name for s in review.protocol.stages]
-
-
-def _check_stage(review: Review, stage: str) -> None:
-    names = _stage_names(review)
-    if stage not in names:
-        raise InvalidValue(f"unknown stage {stage!r}", hint=f"stages: {', '.join(names)}")
-
-
-def stage_works(review: Review, stage: str) -> list[int]:
-    """Works that belong to ``stage``: all eligible works at the first stage, else
-    those included at the previous stage."""
-    _check_stage(review, stage)
-    names = _stage_names(review)
-    index = names.index(stage)
-    eligible = works.list_work_ids(review.db)
-    if index == 0:
-        return eligible
-    previous = effective_decisions(review, names[index - 1])
-    eligible_set = set(eligible)
-    return sorted(w for w, d in previous.items() if d.value == "include" and w in eligible_set)
-
-
 def stage_counts(review: Review, stage: str) -> dict[str, int]:
     members = stage_works(review, stage)
     current = effective_decisions(review, stage)
@@ -94,7 +71,7 @@ def stage_counts(review: Review, stage: str) -> dict[str, int]:
 
 def default_stage(review: Review) -> str:
     """The first stage with works left to decide (else the last stage)."""
-    names = _stage_names(review)
+    names = stage_names(review)
     for name in names:
         counts = stage_counts(review, name)
         if counts["remaining"] or counts["maybe"]:
@@ -107,7 +84,7 @@ def stage_for_record(review: Review, record_id: int) -> str:
     else the last stage it reached."""
     work_id = works.work_of(review.db, record_id)
     reached: str | None = None
-    for name in _stage_names(review):
+    for name in stage_names(review):
         if work_id not in set(stage_works(review, name)):
             break
         reached = name
@@ -174,7 +151,7 @@ def _work_in_stage(review: Review, work_id: int, stage: str) -> bool:
     """Cheap membership test for one work (``stage_works`` lists them all)."""
     if not works.is_eligible_work(review.db, work_id):
         return False
-    names = _stage_names(review)
+    names = stage_names(review)
     index = names.index(stage)
     if index == 0:
         return True
@@ -183,7 +160,7 @@ def _work_in_stage(review: Review, work_id: int, stage: str) -> bool:
 
 
 def _require_in_stage(review: Review, record_id: int, stage: str) -> int:
-    _check_stage(review, stage)
+    check_stage(review, stage)
     work_id = works.work_of(review.db, record_id)
     if not _work_in_stage(review, work_id, stage):
         raise RecordNotFound(
@@ -272,8 +249,6 @@ def next_records(
     When the default stopping rule wants a random check (its proposer fires), the check
     is drawn and recorded here, and its records come first, labelled "random check k of
     n" (``RecordView.check``)."""
-    from litreview.screening.checks import ensure_check
-
     if find_stop(review, stage) is None:
         ensure_check(review, stage, stage_works(review, stage), reviewer=reviewer)
     picked = [(w, r, s) for w, r, s in queue(review, stage, reviewer=reviewer) if w not in skip][:n]
@@ -292,8 +267,6 @@ def next_records(
 
 
 def _open_check(review: Review, stage: str, members: int | None = None) -> LiveCheck | None:
-    from litreview.screening.checks import stage_checks
-
     checks = stage_checks(review, stage, members=members)
     return checks[-1] if checks and checks[-1].status == "open" else None
 
@@ -463,8 +436,6 @@ def refresh_ranking(
     the current labels and works, and (with ``max_works``) when the stage has more
     works than that and a ranking is stored.
     """
-    from litreview.screening.live import refresh_stage_ranking
-
     owner = _ranking_owner(review, stage, reviewer)
     if owner is None:
         labels = decisions_store.current_decisions(review.db, stage)

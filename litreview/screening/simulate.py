@@ -26,17 +26,33 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
 
 import numpy as np
 
 from litreview.errors import ImportFormatError, InvalidValue
 from litreview.screening.random_check import RandomCheckRun, first_proposal
 from litreview.screening.ranking import Features, ModelConfig, build_features, rank
+from litreview.screening.simulation_result import (
+    CheckedStop,
+    MeanStop,
+    OrderMetrics,
+    RecallBounds,
+    RuleStop,
+    SeedRun,
+    SimulationResult,
+)
 from litreview.screening.stopping import StopOutcome, default_rule, make_rules
 
 __all__ = [
+    "CheckedStop",
     "LabelledSet",
+    "MeanStop",
+    "OrderMetrics",
+    "RecallBounds",
+    "RuleStop",
+    "SeedRun",
+    "SimulationResult",
     "active_learning_order",
     "checked_order",
     "draw_priors",
@@ -244,7 +260,7 @@ def checked_order(
     return CheckedRun(full, is_check, run.stopped_after, found, run)
 
 
-def order_metrics(found: Sequence[int] | np.ndarray) -> dict[str, Any]:
+def order_metrics(found: Sequence[int] | np.ndarray) -> OrderMetrics:
     """WSS@95/100, recall at 10%, ATD for the labels of non-prior records in screening order."""
     y = np.asarray(found, dtype=np.int64)
     n, r = len(y), int(y.sum())
@@ -267,50 +283,44 @@ def order_metrics(found: Sequence[int] | np.ndarray) -> dict[str, Any]:
     }
 
 
-def _stops(y: np.ndarray, seed: int, checked: CheckedRun | None = None) -> dict[str, Any]:
+def _stops(y: np.ndarray, seed: int, checked: CheckedRun | None = None) -> dict[str, RuleStop]:
     """Each rule's stop along the ranker's order ``y``; the default rule's from its own
     replay (``checked``), whose ``stopped_after`` counts the check's records too."""
     r = int(y.sum())
-    out: dict[str, dict[str, Any]] = {}
+    out: dict[str, RuleStop] = {}
     for name, rule in make_rules(random_state=seed).items():
         if checked is not None and name == default_rule().name:
             after, found = checked.stopped_after, checked.found
-            entry: dict[str, Any] = {
-                "stopped_after": after,
-                "recall": 1.0 if after is None else found / r,
-            }
-            checks = checked.run.checks or []
-            entry["checks"] = len(checks)
-            entry["check_records"] = int(checked.is_check[: after or len(y)].sum())
             interval = checked.run.interval()
-            entry["recall_estimate"] = (
-                None
+            out[name] = CheckedStop(
+                stopped_after=after,
+                recall=1.0 if after is None else found / r,
+                checks=len(checked.run.checks or []),
+                check_records=int(checked.is_check[: after or len(y)].sum()),
+                recall_estimate=None
                 if interval is None
-                else {
-                    "recall": round(interval.recall, 4),
-                    "lower": round(interval.lower, 4),
-                    "upper": round(interval.upper, 4),
-                }
+                else RecallBounds(
+                    round(interval.recall, 4), round(interval.lower, 4), round(interval.upper, 4)
+                ),
             )
-            out[name] = entry
             continue
         outcome: StopOutcome = rule.stop_point(y, len(y))
         recall = 1.0 if outcome.stopped_after is None else outcome.found / r
-        out[name] = {"stopped_after": outcome.stopped_after, "recall": recall}
+        out[name] = RuleStop(outcome.stopped_after, recall)
     return out
 
 
-def _mean_stops(runs: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
-    """Means over seeds; ``stopped_after`` is null if the rule never stopped in some run
+def _mean_stops(runs: Sequence[SeedRun]) -> dict[str, MeanStop]:
+    """Means over seeds; ``stopped_after`` is None if the rule never stopped in some run
     (a run that never stops screened everything, so its recall is 1)."""
-    out: dict[str, dict[str, Any]] = {}
-    for name in runs[0]["stops"]:
-        after = [run["stops"][name]["stopped_after"] for run in runs]
-        recall = [run["stops"][name]["recall"] for run in runs]
-        out[name] = {
-            "stopped_after": None if None in after else float(np.mean(after)),
-            "recall": float(np.mean(recall)),
-        }
+    out: dict[str, MeanStop] = {}
+    for name in runs[0].stops:
+        stops = [run.stops[name] for run in runs]
+        after = [s.stopped_after for s in stops if s.stopped_after is not None]
+        out[name] = MeanStop(
+            float(np.mean(after)) if len(after) == len(stops) else None,
+            float(np.mean([s.recall for s in stops])),
+        )
     return out
 
 
@@ -332,8 +342,9 @@ def simulate(
     trace: IO[str] | None = None,
     label_column: str = "label_included",
     progress: Callable[[int], None] | None = None,
-) -> dict[str, Any]:
-    """Simulate screening of one labelled CSV; the dict is CLI.md's JSON object.
+) -> SimulationResult:
+    """Simulate screening of one labelled CSV (``to_json()`` of the result is CLI.md's
+    JSON object).
 
     ``progress(1)`` is called after each seed. The trace is the default rule's real
     screening order (random-check records where they were screened).
@@ -342,7 +353,8 @@ def simulate(
     config = config or ModelConfig()
     data = load_labelled_csv(path, label_column)
     features = build_features(data.texts, config)
-    runs, metrics = [], []
+    runs: list[SeedRun] = []
+    metrics: list[OrderMetrics] = []
     for seed in seeds:
         priors = draw_priors(data.labels, seed, prior_included, prior_excluded)
         scorer = _learned_scorer(features, config, seed)
@@ -352,38 +364,27 @@ def simulate(
         m = order_metrics(y)
         metrics.append(m)
         checked = checked_order(data.labels, priors, scorer, due, order, seed)
-        runs.append(
-            {
-                "seed": seed,
-                "wss95": m["wss95"],
-                "screened_to_95": m["screened_to_95"],
-                "stops": _stops(y, seed, checked),
-            }
-        )
+        runs.append(SeedRun(seed, m["wss95"], m["screened_to_95"], _stops(y, seed, checked)))
         if trace is not None:
             write_trace(trace, data, seed, priors, checked.order, checked.is_check)
         if progress is not None:
             progress(1)
-    result: dict[str, Any] = {
-        "file": data.path,
-        "records": len(data.labels),
-        "included": int(data.labels.sum()),
-        "seeds": list(seeds),
-    }
-    for key in (
-        "wss95",
-        "wss100",
-        "recall_at_10pct",
-        "atd_pct",
-        "screened_to_95",
-        "screened_to_100",
-    ):
-        result[key] = float(np.mean([m[key] for m in metrics]))
-    result["stops"] = _mean_stops(runs)
-    result["default_stop"] = default_rule().name
-    result["seconds"] = round(time.perf_counter() - started, 3)
-    result["runs"] = runs
-    return result
+    return SimulationResult(
+        file=data.path,
+        records=len(data.labels),
+        included=int(data.labels.sum()),
+        seeds=tuple(seeds),
+        wss95=float(np.mean([m["wss95"] for m in metrics])),
+        wss100=float(np.mean([m["wss100"] for m in metrics])),
+        recall_at_10pct=float(np.mean([m["recall_at_10pct"] for m in metrics])),
+        atd_pct=float(np.mean([m["atd_pct"] for m in metrics])),
+        screened_to_95=float(np.mean([m["screened_to_95"] for m in metrics])),
+        screened_to_100=float(np.mean([m["screened_to_100"] for m in metrics])),
+        stops=_mean_stops(runs),
+        default_stop=default_rule().name,
+        seconds=round(time.perf_counter() - started, 3),
+        runs=tuple(runs),
+    )
 
 
 TRACE_HEADER = "file,seed,position,record_id,label,is_prior,is_check\n"

@@ -10,20 +10,18 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING
+
+import httpx
 
 from litreview.errors import InvalidValue, RecordNotFound
 from litreview.ingest.importer import ImportOptions, import_parsed
 from litreview.models import ParsedFile, ParsedRecord, RecordFields
+from litreview.screening.team import effective_decisions
+from litreview.search.clients.openalex import OpenAlexClient, short_id
 from litreview.search.run import record_key
 from litreview.storage import records as records_store
 from litreview.storage import views, works
 from litreview.storage.review import Review
-
-if TYPE_CHECKING:
-    import httpx
-
-    from litreview.search.clients.openalex import OpenAlexClient
 
 DIRECTIONS = ("references", "cited-by", "both")
 METHOD = "citation searching"
@@ -50,8 +48,6 @@ class ChaseOutcome:
 
 def list_included_records(review: Review) -> list[int]:
     """The works included at the protocol's last stage (their canonical record ids)."""
-    from litreview.screening.team import effective_decisions
-
     last = review.protocol.stages[-1].name
     decided = effective_decisions(review, last)
     return sorted(w for w, d in decided.items() if d.value == "include")
@@ -69,8 +65,6 @@ def chase_citations(
     progress: Callable[[str], None] | None = None,
 ) -> ChaseOutcome:
     """Chase the citations of ``record_ids`` in ``direction`` and import what is found."""
-    from litreview.search.clients.openalex import OpenAlexClient
-
     if direction not in DIRECTIONS:
         raise InvalidValue(f"unknown direction {direction!r}", hint="use " + ", ".join(DIRECTIONS))
     ids = list(dict.fromkeys(record_ids))
@@ -110,8 +104,6 @@ def chase_citations(
 
 
 def _find_seed(client: OpenAlexClient, record_id: int, fields: RecordFields) -> Seed | None:
-    from litreview.search.clients.openalex import short_id
-
     candidates = []
     if fields.accession and fields.accession.startswith("W") and fields.database == "OpenAlex":
         candidates.append(fields.accession)

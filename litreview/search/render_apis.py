@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date
 
 from litreview.search.query import LANGUAGES, Limits, Search
-from litreview.search.render import (
+from litreview.search.syntax import (
     Draft,
     Renderer,
     join,

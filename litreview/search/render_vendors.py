@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from litreview.search.query import LANGUAGES, Group, Limits, Search
-from litreview.search.render import (
+from litreview.search.syntax import (
     Draft,
     Renderer,
     has_operator,

@@ -14,23 +14,19 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+
+import httpx
+import sqlite_utils
 
 from litreview.errors import InvalidValue
 from litreview.ingest.importer import ImportOptions, import_parsed
 from litreview.models import ParsedFile, ParsedRecord
-from litreview.search.clients import make_search_client
+from litreview.search.clients import SearchClient, make_search_client
 from litreview.search.query import Strategy, iter_searches, load_query_file
 from litreview.search.render import Rendered, render_search
 from litreview.storage import searches as store
 from litreview.storage import sources as sources_store
 from litreview.storage.review import Review
-
-if TYPE_CHECKING:
-    import httpx
-    import sqlite_utils
-
-    from litreview.search.clients import SearchClient
 
 PAGE_SIZE = 100
 

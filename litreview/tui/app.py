@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 from textual import on
 from textual.app import App
@@ -21,6 +21,7 @@ from textual.worker import Worker, WorkerState
 from litreview.errors import LitreviewError
 from litreview.screening import session
 from litreview.screening.ranker_process import RankerProcess
+from litreview.storage.review import Review
 from litreview.tui.screens.browse import BrowseScreen
 from litreview.tui.screens.coding import CodingScreen
 from litreview.tui.screens.conflicts import ConflictsScreen
@@ -30,9 +31,7 @@ from litreview.tui.screens.help import HelpScreen
 from litreview.tui.screens.home import HomeScreen
 from litreview.tui.screens.modals import ReviewerPrompt
 from litreview.tui.screens.screening import ScreeningScreen
-
-if TYPE_CHECKING:
-    from litreview.storage.review import Review
+from litreview.tui.shell import ReviewApp
 
 __all__ = ["LitreviewApp", "make_app", "run_tui"]
 
@@ -162,6 +161,11 @@ class LitreviewApp(App[None]):
             self.report_error(error)
         elif error is not None:
             raise error
+
+
+def _as_review_app(app: LitreviewApp) -> ReviewApp:
+    """Never called: mypy checks here that the app gives its screens what they rely on."""
+    return app
 
 
 def make_app(

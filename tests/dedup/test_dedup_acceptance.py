@@ -13,11 +13,11 @@ RECALL = {"diabetes_asysd.csv": 0.95, "stroke.csv": 0.90, "special_cases.csv": 1
 @pytest.mark.parametrize("name", sorted(RECALL))
 def test_shared_set_meets_the_bar(shared_dedup, name: str) -> None:  # type: ignore[no-untyped-def]
     metrics = evaluate_file(shared_dedup / name)
-    assert metrics["mixed_clusters"] == 0
-    assert metrics["lost_works"] == 0
-    assert metrics["pair_precision"] == 1.0
-    assert metrics["pair_recall"] >= RECALL[name]
-    assert metrics["specificity"] == 1.0
+    assert metrics.mixed_clusters == 0
+    assert metrics.lost_works == 0
+    assert metrics.pair_precision == 1.0
+    assert metrics.pair_recall >= RECALL[name]
+    assert metrics.specificity == 1.0
 
 
 def test_all_special_cases_right(shared_dedup) -> None:  # type: ignore[no-untyped-def]
@@ -31,5 +31,5 @@ def test_all_special_cases_right(shared_dedup) -> None:  # type: ignore[no-untyp
 
 def test_asysd_sensitivity_on_diabetes(shared_dedup) -> None:  # type: ignore[no-untyped-def]
     metrics = evaluate_file(shared_dedup / "diabetes_asysd.csv")
-    assert metrics["sensitivity"] >= 0.99  # ASySD published .998 / 1.0 (Hair et al. 2023)
-    assert metrics["fp"] == 0
+    assert metrics.sensitivity >= 0.99  # ASySD published .998 / 1.0 (Hair et al. 2023)
+    assert metrics.fp == 0

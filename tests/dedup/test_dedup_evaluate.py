@@ -56,8 +56,22 @@ def test_asysd_counts_removed_and_kept_records() -> None:
 
 def test_evaluate_file_keys_follow_cli_md() -> None:
     metrics = evaluate_file(FIXTURES / "author_formats.csv")
-    assert list(metrics)[: len(CLI_KEYS)] == CLI_KEYS
-    assert {"sensitivity", "specificity"} <= set(metrics)
+    assert list(metrics.to_json())[: len(CLI_KEYS)] == CLI_KEYS
+    assert {"sensitivity", "specificity"} <= set(metrics.to_json())
+
+
+def test_evaluation_json_is_the_documented_object_in_order() -> None:
+    """``to_json()`` is what ``dedup-eval --json`` prints, key for key and in this order."""
+    metrics = evaluate_file(FIXTURES / "author_formats.csv")
+    doc = metrics.to_json()
+    assert list(doc) == [
+        *CLI_KEYS,
+        *("sensitivity", "specificity", "tp", "fp", "tn", "fn"),
+        "needs_review_true_duplicates",
+    ]
+    args = [str(FIXTURES / "author_formats.csv"), "--json"]
+    [printed] = json.loads(CliRunner().invoke(dedup_eval, args, catch_exceptions=False).stdout)
+    assert {**printed, "seconds": doc["seconds"]} == doc
 
 
 def test_string_ids_keep_their_digits(tmp_path: Path) -> None:

@@ -11,11 +11,10 @@ from litreview.dedup.keys import (
     journal_names_match,
     journal_variants,
     normalize_dois,
-    split_standard_numbers,
     volume_key,
 )
 from litreview.dedup.names import split_author_field, surname_key
-from litreview.dedup.records import split_pages
+from litreview.dedup.records import split_pages, split_standard_numbers
 from litreview.dedup.text import clean_title, is_generic_title, notice_kind, notice_of, title_words
 
 

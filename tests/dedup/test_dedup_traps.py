@@ -21,10 +21,10 @@ EXACT = [
 @pytest.mark.parametrize("name", EXACT)
 def test_trap_fixture_grouped_exactly(name: str) -> None:
     metrics = evaluate_file(FIXTURES / name)
-    assert metrics["mixed_clusters"] == 0
-    assert metrics["lost_works"] == 0
-    assert metrics["pair_precision"] == metrics["pair_recall"] == 1.0
-    assert metrics["predicted_works"] == metrics["true_works"]
+    assert metrics.mixed_clusters == 0
+    assert metrics.lost_works == 0
+    assert metrics.pair_precision == metrics.pair_recall == 1.0
+    assert metrics.predicted_works == metrics.true_works
 
 
 def test_copublished_guideline_is_queued_for_review_not_merged() -> None:
@@ -41,7 +41,7 @@ def test_supplement_doi_is_not_an_identifier() -> None:
 
 def test_work_with_two_dois_goes_to_review() -> None:
     ev = run_evaluation(FIXTURES / "two_dois.csv")
-    assert ev.metrics["mixed_clusters"] == 0
+    assert ev.metrics.mixed_clusters == 0
     assert ev.result.groups[1] == 1 and ev.result.groups[2] == 2  # never merged on its own
     [pair] = [p for p in ev.result.needs_review if (p.a, p.b) == (1, 2)]
     assert "different DOIs/PMIDs" in pair.reasons

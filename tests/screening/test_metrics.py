@@ -80,7 +80,7 @@ def test_bad_files_say_where_and_how_to_fix(name: str, message: str) -> None:
 def test_simulate_tiny_file_is_consistent_with_its_trace(tiny_csv: Path) -> None:
     trace = io.StringIO()
     result = simulate(tiny_csv, seeds=[1, 2], trace=trace)
-    assert list(result) == [
+    assert list(result.to_json()) == [
         "file",
         "records",
         "included",
@@ -96,28 +96,28 @@ def test_simulate_tiny_file_is_consistent_with_its_trace(tiny_csv: Path) -> None
         "seconds",
         "runs",
     ]
-    assert result["records"] == 12 and result["included"] == 4
-    assert result["default_stop"] in result["stops"]
+    assert result.records == 12 and result.included == 4
+    assert result.default_stop in result.stops
     rows = [line.split(",") for line in trace.getvalue().splitlines()]
     assert len(rows) == 24
-    for run in result["runs"]:
-        mine = [r for r in rows if r[1] == str(run["seed"])]
+    for run in result.runs:
+        mine = [r for r in rows if r[1] == str(run.seed)]
         assert [r[5] for r in mine[:2]] == ["1", "1"] and {r[2] for r in mine[:2]} == {"0"}
         labels = [int(r[4]) for r in mine[2:]]
         checks = [int(r[6]) for r in mine[2:]]
         assert [int(r[2]) for r in mine[2:]] == list(range(1, 11))
         if not any(checks):  # without a random check the trace is the ranker's order
-            assert order_metrics(labels)["wss95"] == pytest.approx(run["wss95"])
-        assert set(run) == {"seed", "wss95", "screened_to_95", "stops"}
-        for name, stop in run["stops"].items():
-            if name == result["default_stop"]:
+            assert order_metrics(labels)["wss95"] == pytest.approx(run.wss95)
+        assert set(run.to_json()) == {"seed", "wss95", "screened_to_95", "stops"}
+        for name, stop in run.stops.items():
+            if name == result.default_stop:
                 # the trace is this rule's real order: its stop reads off the trace
-                after = stop["stopped_after"]
+                after = stop.stopped_after
                 assert sum(checks[after or 10 :]) == 0
-                assert stop["recall"] == pytest.approx(sum(labels[: after or 10]) / sum(labels))
-                assert {"stopped_after", "recall", "recall_estimate"} <= set(stop)
+                assert stop.recall == pytest.approx(sum(labels[: after or 10]) / sum(labels))
+                assert {"stopped_after", "recall", "recall_estimate"} <= set(stop.to_json())
             else:
-                assert set(stop) == {"stopped_after", "recall"}
+                assert set(stop.to_json()) == {"stopped_after", "recall"}
 
 
 def test_simulate_is_deterministic_for_a_seed(tiny_csv: Path) -> None:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import csv
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 
-from litreview.screening.simulate import simulate
+from litreview.screening.simulate import CheckedStop, simulate
 
 
 def test_subsample_of_a_shared_set_beats_random_screening(
@@ -28,9 +29,9 @@ def test_subsample_of_a_shared_set_beats_random_screening(
         writer.writeheader()
         writer.writerows(keep)
     result = simulate(path, seeds=[1, 2])
-    assert result["wss95"] > 0.5  # random screening gives about 0
-    assert result["recall_at_10pct"] > 0.5
-    assert result == {**simulate(path, seeds=[1, 2]), "seconds": result["seconds"]}
+    assert result.wss95 > 0.5  # random screening gives about 0
+    assert result.recall_at_10pct > 0.5
+    assert result == replace(simulate(path, seeds=[1, 2]), seconds=result.seconds)
 
 
 def test_abstract_labels_replay_with_the_default_rule_in_the_trace(
@@ -44,15 +45,16 @@ def test_abstract_labels_replay_with_the_default_rule_in_the_trace(
     trace = io.StringIO()
     full = simulate(source, seeds=[1])
     abstract = simulate(source, seeds=[1], label_column="label_abstract_screening", trace=trace)
-    assert (full["included"], abstract["included"]) == (41, 88)
+    assert (full.included, abstract.included) == (41, 88)
     rows = list(csv.reader(io.StringIO(trace.getvalue())))
     screened = [r for r in rows if r[5] == "0"]
-    stop = abstract["runs"][0]["stops"][abstract["default_stop"]]
-    after = stop["stopped_after"]
-    assert after is not None and stop["check_records"] > 0
-    assert sum(int(r[6]) for r in screened[:after]) == stop["check_records"]
+    stop = abstract.runs[0].stops[abstract.default_stop]
+    assert isinstance(stop, CheckedStop)
+    after = stop.stopped_after
+    assert after is not None and stop.check_records > 0
+    assert sum(int(r[6]) for r in screened[:after]) == stop.check_records
     assert sum(int(r[6]) for r in screened[after:]) == 0
     found = sum(int(r[4]) for r in screened[:after])
-    assert stop["recall"] == found / sum(int(r[4]) for r in screened)
-    estimate = stop["recall_estimate"]
-    assert estimate["lower"] <= estimate["recall"] <= estimate["upper"]
+    assert stop.recall == found / sum(int(r[4]) for r in screened)
+    estimate = stop.recall_estimate
+    assert estimate is not None and estimate.lower <= estimate.recall <= estimate.upper

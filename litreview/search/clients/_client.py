@@ -6,8 +6,8 @@ from typing import ClassVar, Self
 
 import httpx
 
-from litreview.search.clients import clean_base_url
 from litreview.search.clients._http import Fetcher, get_api_key, get_mailto, make_client
+from litreview.search.clients.base import clean_base_url
 
 
 class ApiClient:

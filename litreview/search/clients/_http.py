@@ -31,13 +31,14 @@ from collections.abc import Callable, Iterable, Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 from urllib.parse import urlencode
 
 import httpcore
 import httpx
 
-from litreview.errors import RateLimited, SourceError, SourceUnavailable
+from litreview.errors import InvalidValue, RateLimited, SourceError, SourceUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -101,8 +102,6 @@ def get_mailto() -> str | None:
 
 
 def user_agent(mailto: str | None) -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
     try:
         ours = version("litreview")
     except PackageNotFoundError:
@@ -120,8 +119,6 @@ def _seconds_from_env(name: str, default: float) -> float:
     except ValueError:
         value = -1.0
     if not 0 < value < 1e9:
-        from litreview.errors import InvalidValue
-
         raise InvalidValue(
             f"{name}={text!r} is not a number of seconds",
             hint=f"set {name} to a positive number, e.g. 60, or unset it",

@@ -9,7 +9,7 @@ Metadata Plus token comes from ``LITREVIEW_CROSSREF_API_KEY`` and is sent as a h
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import httpx
 
@@ -22,12 +22,10 @@ from litreview.ingest.normalize import (
     split_pages,
 )
 from litreview.models import ParsedRecord, RecordFields
-from litreview.search.clients import Page, join_name
 from litreview.search.clients._client import ApiClient
 from litreview.search.clients._json import as_dict, as_int, as_list, as_str
-
-if TYPE_CHECKING:
-    from litreview.search.render import Rendered
+from litreview.search.clients.base import Page, join_name
+from litreview.search.syntax import Rendered
 
 BASE_URL = "https://api.crossref.org"
 MAX_PAGE = 1000

@@ -7,7 +7,7 @@ The last page is the one whose ``nextCursorMark`` is missing or equal to the cur
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from litreview.errors import SourceError
 from litreview.ingest.normalize import (
@@ -19,12 +19,10 @@ from litreview.ingest.normalize import (
     type_code,
 )
 from litreview.models import ParsedRecord, RecordFields
-from litreview.search.clients import Page, join_name
 from litreview.search.clients._client import ApiClient
 from litreview.search.clients._json import as_dict, as_int, as_list, as_str
-
-if TYPE_CHECKING:
-    from litreview.search.render import Rendered
+from litreview.search.clients.base import Page, join_name
+from litreview.search.syntax import Rendered
 
 BASE_URL = "https://www.ebi.ac.uk/europepmc/webservices/rest"
 MAX_PAGE = 1000

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from litreview.errors import SourceError
 from litreview.ingest.normalize import (
@@ -20,12 +20,10 @@ from litreview.ingest.normalize import (
     split_pages,
 )
 from litreview.models import ParsedRecord, RecordFields
-from litreview.search.clients import Page, surname_first
 from litreview.search.clients._client import ApiClient
 from litreview.search.clients._json import as_dict, as_int, as_list, as_str
-
-if TYPE_CHECKING:
-    from litreview.search.render import Rendered
+from litreview.search.clients.base import Page, surname_first
+from litreview.search.syntax import Rendered
 
 BASE_URL = "https://api.openalex.org"
 MAX_PAGE = 100  # per_page: 1-100 in the current API (200 in the old one)

@@ -8,16 +8,14 @@ in this process, so a resumed search runs esearch again and goes on from ``retst
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from litreview.errors import ImportFormatError, SourceError
 from litreview.ingest import parse_bytes
-from litreview.search.clients import Page
 from litreview.search.clients._client import ApiClient
 from litreview.search.clients._json import as_dict, as_int, as_str
-
-if TYPE_CHECKING:
-    from litreview.search.render import Rendered
+from litreview.search.clients.base import Page
+from litreview.search.syntax import Rendered
 
 BASE_URL = "https://eutils.ncbi.nlm.nih.gov/entrez/eutils"
 MAX_PAGE = 500

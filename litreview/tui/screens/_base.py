@@ -14,20 +14,17 @@ import queue
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from textual import work
 from textual.message import Message
 from textual.screen import Screen
 
 from litreview.errors import LitreviewError
-from litreview.storage.review import open_review
+from litreview.storage.review import Review, open_review
+from litreview.tui.shell import ReviewApp, review_app
 
-if TYPE_CHECKING:
-    from litreview.storage.review import Review
-    from litreview.tui.app import LitreviewApp
-
-WriteAction = Callable[["Review"], Any]
+WriteAction = Callable[[Review], Any]
 WriteDoneCallback = Callable[[Any], None]
 
 
@@ -47,8 +44,8 @@ class ReviewScreen(Screen[None]):
         self.pending_writes = 0
 
     @property
-    def litreview(self) -> LitreviewApp:
-        return self.app  # type: ignore[return-value]
+    def litreview(self) -> ReviewApp:
+        return review_app(self)
 
     @property
     def review(self) -> Review:

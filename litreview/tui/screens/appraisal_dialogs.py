@@ -5,7 +5,6 @@ reason."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from textual import events, on
 from textual.app import ComposeResult
@@ -15,14 +14,11 @@ from textual.content import Content
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from litreview.appraisal.ratings import compute_appraisal
+from litreview.appraisal.ratings import Appraisal, compute_appraisal
+from litreview.protocol import Quality
 from litreview.report.sanitize import one_line
 from litreview.tui.screens.modals import CANCEL
 from litreview.tui.screens.prompts import Dialog
-
-if TYPE_CHECKING:
-    from litreview.appraisal.ratings import Appraisal
-    from litreview.protocol import Quality
 
 KEYS = "123456789"
 

@@ -9,7 +9,6 @@ reviewer accepts it (``a``) or picks it in the editor (Enter).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on, work
@@ -22,15 +21,13 @@ from textual.widgets.option_list import Option
 
 from litreview.coding.codes import CodeValue, set_codes, undo_coding
 from litreview.coding.suggest import Suggestion, suggest_codes
+from litreview.protocol import Dimension
 from litreview.report.sanitize import one_line
 from litreview.report.screen_data import StudyRow, load_studies
 from litreview.storage.review import open_review
 from litreview.tui.screens._base import ReviewScreen
 from litreview.tui.screens.coding_dialogs import KINDS, CodeChoice, CodeEditor, suggestion_text
 from litreview.tui.widgets.report_detail import bibliographic
-
-if TYPE_CHECKING:
-    from litreview.protocol import Dimension
 
 
 def code_text(dimension: Dimension, code: CodeValue | None) -> str:

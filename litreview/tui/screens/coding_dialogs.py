@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from textual import events, on
 from textual.app import ComposeResult
@@ -18,13 +17,11 @@ from textual.widgets.option_list import Option
 from textual.widgets.selection_list import Selection
 
 from litreview.coding.codes import CodeValue
+from litreview.coding.suggest import Suggestion
+from litreview.protocol import Dimension
 from litreview.report.sanitize import one_line
 from litreview.tui.screens.modals import CANCEL
 from litreview.tui.screens.prompts import Dialog
-
-if TYPE_CHECKING:
-    from litreview.coding.suggest import Suggestion
-    from litreview.protocol import Dimension
 
 KEYS = "1234567890"
 KINDS = {"single": "one value", "multi": "one or more values", "text": "free text"}

@@ -15,7 +15,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 from urllib.parse import quote, urlsplit
 
 from rich.text import Text
@@ -31,15 +30,13 @@ from litreview.fulltext import reports as fulltext
 from litreview.report.sanitize import one_line
 from litreview.report.screen_data import ReportRow, load_reports
 from litreview.screening import session
-from litreview.storage.review import open_review
+from litreview.storage.review import Review, open_review
 from litreview.tui.screens._base import ReviewScreen
 from litreview.tui.screens.appraisal_dialogs import AppraisalDialog, GradeChoice, GradeDialog
+from litreview.tui.screens.fulltext_reader import FulltextReader
 from litreview.tui.screens.modals import ReasonChoice, ReasonPicker
 from litreview.tui.screens.prompts import NotesEditor, TextPrompt
 from litreview.tui.widgets.report_detail import ReportDetail
-
-if TYPE_CHECKING:
-    from litreview.storage.review import Review
 
 Save = Callable[["Review", str], object]  # a write, given the review and the reviewer
 STATUS_CELLS = {"retrieved": "✓ got", "not_retrieved": "✗ not", "requested": "… asked", None: "· ?"}
@@ -418,8 +415,6 @@ class FulltextScreen(ReviewScreen):
 
     def action_read(self) -> None:
         """The attached PDF's text, with the protocol's terms highlighted."""
-        from litreview.tui.screens.fulltext_reader import FulltextReader
-
         row = self.current
         if row is not None and row.has_file:
             self.app.push_screen(FulltextReader(self, row.work_id, row.fields.title or ""))

@@ -13,7 +13,7 @@ from __future__ import annotations
 import bisect
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -24,12 +24,24 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from litreview.fulltext.files import get_attachment, get_pages, stored_location
 from litreview.report.sanitize import one_line, sanitize
-from litreview.storage.review import open_review
+from litreview.storage.review import Review, open_review
 from litreview.tui.highlight import EXCLUDE_STYLE, INCLUDE_STYLE, find_terms
 
-if TYPE_CHECKING:
-    from litreview.tui.screens.fulltext import FulltextScreen
+
+class ReaderOwner(Protocol):
+    """The list screen the reader was opened from: its review, and it does the writing."""
+
+    @property
+    def review(self) -> Review: ...
+
+    def action_include(self) -> None: ...
+
+    def action_exclude(self) -> None: ...
+
+    def action_notes(self) -> None: ...
+
 
 PAGE_STYLE = "bold $text-muted"
 
@@ -95,7 +107,7 @@ class FulltextReader(Screen[None]):
     class Loaded(Message):
         shown: ShownText
 
-    def __init__(self, owner: FulltextScreen, work_id: int, title: str) -> None:
+    def __init__(self, owner: ReaderOwner, work_id: int, title: str) -> None:
         super().__init__()
         self.owner = owner
         self.work_id = work_id
@@ -119,8 +131,6 @@ class FulltextReader(Screen[None]):
 
     @work(thread=True, exclusive=True, group="ftr-load", exit_on_error=False)
     def load(self) -> None:
-        from litreview.fulltext.files import get_pages
-
         path = self.owner.review.path
         highlight = self.owner.review.protocol.highlight
         with open_review(path) as review:
@@ -176,8 +186,6 @@ class FulltextReader(Screen[None]):
         self.owner.action_notes()
 
     def action_open_pdf(self) -> None:
-        from litreview.fulltext.files import get_attachment, stored_location
-
         found = get_attachment(self.owner.review, self.work_id)
         if found is None:
             return

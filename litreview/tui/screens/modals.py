@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from textual import events, on, work
 from textual.app import ComposeResult
@@ -19,15 +18,12 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from litreview.protocol import Stage
 from litreview.report.sanitize import one_line
-from litreview.screening.session import search_records
+from litreview.screening.session import RecordView, search_records
 from litreview.storage.review import open_review
+from litreview.tui.shell import review_app
 from litreview.tui.widgets.criteria_panel import reason_keys, reason_lines
-
-if TYPE_CHECKING:
-    from litreview.protocol import Stage
-    from litreview.screening.session import RecordView
-    from litreview.tui.app import LitreviewApp
 
 CANCEL = Binding("escape", "cancel", "Cancel", id="modal.cancel")
 
@@ -175,8 +171,7 @@ class SearchDialog(_Dialog):
 
     @work(thread=True, exclusive=True, group="search", exit_on_error=False)
     def search(self, text: str) -> None:
-        app: LitreviewApp = self.app  # type: ignore[assignment]
-        with open_review(app.review.path) as review:
+        with open_review(review_app(self).review.path) as review:
             records = search_records(review, text)
         self.post_message(self.Found(text, records))
 

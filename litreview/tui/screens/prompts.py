@@ -7,7 +7,6 @@ Each returns its result through ``dismiss``; ``None`` always means cancelled.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING
 
 from textual import on
 from textual.app import ComposeResult
@@ -17,11 +16,9 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
+from litreview.protocol import NoteField
 from litreview.report.sanitize import one_line, sanitize
 from litreview.tui.screens.modals import CANCEL
-
-if TYPE_CHECKING:
-    from litreview.protocol import NoteField
 
 
 class Dialog(ModalScreen[object]):

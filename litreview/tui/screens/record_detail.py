@@ -3,22 +3,18 @@ the decision at each stage, and its study's grade and codes."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
 
+from litreview.protocol import Protocol
 from litreview.report.sanitize import one_line, sanitize
+from litreview.report.screen_data import BrowseRow
 from litreview.tui.screens.modals import CANCEL
 from litreview.tui.screens.prompts import Dialog
 from litreview.tui.widgets.pair_view import field_text
-
-if TYPE_CHECKING:
-    from litreview.protocol import Protocol
-    from litreview.report.screen_data import BrowseRow
 
 FIELD_LINES = (
     ("authors", "Authors"),

@@ -13,7 +13,7 @@ import queue
 import threading
 from collections import deque
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import quote, urlsplit
 
 from textual import on, work
@@ -26,6 +26,7 @@ from textual.widgets import Footer
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from litreview.errors import LitreviewError
+from litreview.screening.progress import labels_in_screening_order
 from litreview.screening.ranker_process import rerank_and_fetch
 from litreview.screening.session import (
     RecordView,
@@ -37,15 +38,12 @@ from litreview.screening.session import (
 )
 from litreview.screening.session import queue as stage_queue
 from litreview.screening.team import is_dual_stage
-from litreview.storage.review import open_review
+from litreview.storage.review import Review, open_review
 from litreview.tui.screens.modals import NoteEditor, ReasonChoice, ReasonPicker, SearchDialog
+from litreview.tui.shell import ReviewApp, review_app
 from litreview.tui.widgets.criteria_panel import CriteriaPanel
 from litreview.tui.widgets.progress_header import ProgressHeader
 from litreview.tui.widgets.record_viewer import RecordViewer
-
-if TYPE_CHECKING:
-    from litreview.storage.review import Review
-    from litreview.tui.app import LitreviewApp
 
 QUEUE_SIZE = 40  # records fetched per refill
 REFILL_BELOW = 15  # refill when fewer are queued (a refill takes ~0.2 s on 50k records)
@@ -83,8 +81,6 @@ RECENT = 100  # the header shows the inclusion rate of the last RECENT records s
 def recent_labels(review: Review, stage: str, reviewer: str | None) -> tuple[int, ...] | None:
     """1/0 for the last ``RECENT`` records screened at ``stage``; None in blinded dual
     screening, where the stage's decisions would tell what the other reviewer said."""
-    from litreview.screening.progress import labels_in_screening_order
-
     if is_dual_stage(review, stage) and review.protocol.screening.blinded:
         return None
     return tuple(labels_in_screening_order(review, stage)[-RECENT:])
@@ -172,8 +168,8 @@ class ScreeningScreen(Screen[None]):
         self._excluding: RecordView | None = None
 
     @property
-    def litreview(self) -> LitreviewApp:
-        return self.app  # type: ignore[return-value]
+    def litreview(self) -> ReviewApp:
+        return review_app(self)
 
     @property
     def review(self) -> Review:
