@@ -256,6 +256,7 @@ def read_state(review: Review) -> ReviewState:
         sources=tuple(sources_store.list_sources(db)),
         records_by_source=records_store.count_records_by_source(db),
         work_ids=tuple(work_ids),
+        groups=groups,
         ineligible=ineligible,
         other_only=frozenset(works_only_from(db, "other", groups)),
         stages=stages,

@@ -155,6 +155,7 @@ class ReviewState:
     sources: tuple[Source, ...]
     records_by_source: Mapping[int, int]  # source id -> records
     work_ids: tuple[int, ...]  # every work, eligible or not, ascending
+    groups: Mapping[int, int]  # record id -> work id, for records in a group of 2+
     ineligible: Mapping[int, str]  # work id -> why outside the eligibility limits
     other_only: frozenset[int]  # works found only through sources of arm "other"
     stages: tuple[StageState, ...]
