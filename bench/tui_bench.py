@@ -16,6 +16,7 @@ machine's other jobs (the ranking helper lowers its own priority).
 
     .venv/bin/python bench/tui_bench.py [--records 50000] [--decisions 120]
         [--think-ms 150] [--size 120x40] [--db bench/out/tui_bench_50k.db] [--json]
+    .venv/bin/python bench/tui_bench.py --browse [--db ...]   # browse: open and one sort
 
 Measured 2026-11-27 on a 2-core machine shared with other jobs (load average 1.6-2),
 150 decisions, a retrain running during every one of them (146 reranks delivered):
@@ -248,6 +249,30 @@ def stats(values: list[float]) -> dict[str, float | int]:
     }
 
 
+async def measure_browse(review: Review, size: tuple[int, int]) -> dict[str, Any]:
+    """Browse on every work: from pressing b (the screen pushed) until the table shows
+    its first rows, and one sort (o) until the table is redrawn in the new order."""
+    from litreview.tui.screens.browse import BrowseScreen
+
+    app = make_app(review, reviewer="bench")
+    async with app.run_test(size=size) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        started = time.perf_counter()
+        app.open_screen("browse")
+        while not (isinstance(app.screen, BrowseScreen) and app.screen.all_rows):
+            await asyncio.sleep(0.005)
+        opened = time.perf_counter() - started
+        screen = app.screen
+        first = screen.shown[0].work_id
+        started = time.perf_counter()
+        screen.action_sort()
+        sorted_s = time.perf_counter() - started
+        works = len(screen.all_rows)
+        assert screen.shown[0].work_id != first or works < 2, "the sort changed nothing"
+    return {"works": works, "browse_open_s": round(opened, 3), "browse_sort_s": round(sorted_s, 3)}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--records", type=int, default=50_000)
@@ -256,9 +281,14 @@ def main() -> None:
     parser.add_argument("--size", default="120x40", help="terminal COLUMNSxLINES")
     parser.add_argument("--db", type=Path, default=ROOT / "bench" / "out" / "tui_bench_50k.db")
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--browse", action="store_true", help="time opening and sorting browse")
     args = parser.parse_args()
     columns, lines = (int(n) for n in args.size.split("x"))
     labels, origin = build_review(args.db, args.records)
+    if args.browse:
+        with open_review(args.db) as review:
+            print(json.dumps(asyncio.run(measure_browse(review, (columns, lines)))))
+        return
     with tempfile.TemporaryDirectory() as scratch:  # every run starts unscreened
         copy = Path(scratch) / "review.db"
         shutil.copyfile(args.db, copy)

@@ -17,22 +17,6 @@ from litreview.cli._output_format import (
 )
 
 
-def _write_text(path: Path, text: str) -> None:
-    from litreview.storage.output_files import write_text
-
-    write_text(path, text)
-
-
-def _write_flow_image(
-    path: Path, counts: dict[str, Any], fmt: str, title: str, banner: str | None
-) -> None:
-    from litreview.cli.plot_cmds import write_output
-    from litreview.report.flow_image import render_flow_image
-
-    title += f" ({banner})" if banner else ""
-    write_output(path, render_flow_image(counts, fmt, title=title, banner=banner))
-
-
 def print_prisma(c: dict[str, Any]) -> None:
     def line(label: str, n: int, indent: int = 2) -> None:
         click.echo(f"{' ' * indent}{label:<{52 - indent}} {n:>7,}")
@@ -144,6 +128,7 @@ def prisma(
     from litreview.report.counts import check_prisma
     from litreview.report.flow_svg import render_flow_svg
     from litreview.report.prisma_csv import render_prisma_csv
+    from litreview.storage.output_files import write_bytes, write_text
 
     outputs = [(f, output_path(ctx, f)) for f in (svg_file, png_file, pdf_file, csv_file) if f]
     if svg_file:
@@ -157,21 +142,26 @@ def prisma(
     banner = result.banner
     if banner and (as_json or outputs):
         click.echo(banner, err=True)
+    # every file is drawn before any is written: a failure (no plot extra) writes none
+    counts = result.counts
+    title = review.protocol.title + (f" ({banner})" if banner else "")
+    drawn: list[tuple[str, Path, str | bytes]] = []
     for given, path in outputs:
         if given == svg_file:
-            title = review.protocol.title + (f" ({banner})" if banner else "")
-            svg = render_flow_svg(result.counts, title=title, banner=banner)
-            _write_text(path, svg)
+            drawn.append((given, path, render_flow_svg(counts, title=title, banner=banner)))
         elif given in (png_file, pdf_file):
-            _write_flow_image(
-                path,
-                result.counts,
-                "png" if given == png_file else "pdf",
-                review.protocol.title,
-                banner,
-            )
+            # its plotting imports numpy (and matplotlib, an extra): only for PNG or PDF
+            from litreview.report.flow_image import render_flow_image
+
+            fmt = "png" if given == png_file else "pdf"
+            drawn.append((given, path, render_flow_image(counts, fmt, title=title, banner=banner)))
         else:
-            _write_text(path, render_prisma_csv(result.counts))
+            drawn.append((given, path, render_prisma_csv(counts)))
+    for given, path, content in drawn:
+        if isinstance(content, str):
+            write_text(path, content)
+        else:
+            write_bytes(path, content)
         click.echo(f"Wrote {given}", err=True)
     if as_json:
         echo_json(result.as_json())

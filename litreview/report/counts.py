@@ -29,12 +29,19 @@ no later box; ``trace.other_records_excluded_by_stage`` counts those (docs/prism
 
 from __future__ import annotations
 
-from collections import Counter
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, fields
 from typing import Any
 
 from litreview.errors import PrismaInconsistent
-from litreview.screening.progress import STOP_EVENT
+from litreview.report.flow_counts import (
+    arm_screening,
+    fulltext_counts,
+    grade_counts,
+    identification,
+)
+from litreview.state.read import STOP_EVENT as STOP_EVENT  # the event kind tests write
+from litreview.state.read import read_state
+from litreview.state.snapshot import ReviewState
 from litreview.storage.review import Review
 
 PRISMA_KEYS = (
@@ -62,224 +69,137 @@ PRISMA_KEYS = (
 )
 
 
-def _by_name(pairs: list[tuple[str, int]]) -> dict[str, int]:
-    totals: dict[str, int] = {}
-    for name, n in pairs:
-        totals[name] = totals.get(name, 0) + n
-    return totals
+@dataclass(frozen=True)
+class Pending:
+    """What keeps the numbers from being final."""
+
+    screening: dict[str, int]  # stage -> undecided (unless stopped) or maybe
+    fulltext: int  # reports awaiting retrieval or a decision
+    undecided: dict[str, int]
+    maybe: dict[str, int]
 
 
-def _identification(review: Review) -> dict[str, Any]:
-    from litreview.storage import records as records_store
-    from litreview.storage import sources as sources_store
+@dataclass(frozen=True)
+class Trace:
+    """Numbers to trace each PRISMA number to the log."""
 
-    per_source = records_store.count_records_by_source(review.db)
-    sources = sources_store.list_sources(review.db)
+    records: int
+    works: int
+    duplicates_all_arms: int
+    other_records: int
+    other_works: int
+    other_ineligible: int
+    other_records_screened: int
+    other_records_excluded_by_stage: dict[str, int]
+    other_records_excluded_by_automation: int
 
-    def by(arm: str, key: str = "database") -> dict[str, int]:
-        return _by_name(
-            [
-                (getattr(s, key) or s.database, per_source.get(s.source_id, 0))
-                for s in sources
-                if s.arm == arm
-            ]
-        )
 
-    return {
-        "database_results_by_source": by("database"),
-        "register_results_by_source": by("register"),
-        "other_results": by("other", "method"),
-    }
+@dataclass(frozen=True)
+class PrismaCounts:
+    """Every PRISMA number: the R package's keys (CLI.md), then the details."""
+
+    database_results: int
+    database_results_by_source: dict[str, int]
+    register_results: int
+    duplicates: int
+    excluded_automatic: int
+    excluded_other: int
+    records_screened: int
+    records_excluded: int
+    records_excluded_by_automation: int
+    dbr_sought_reports: int
+    dbr_notretrieved_reports: int
+    dbr_assessed: int
+    dbr_excluded: dict[str, int]
+    other_results: dict[str, int]
+    other_sought_reports: int
+    other_notretrieved_reports: int
+    other_assessed: int
+    other_excluded: dict[str, int]
+    new_studies: int
+    new_reports: int
+    quality_grades: dict[str, int]
+    register_results_by_source: dict[str, int]
+    records_excluded_by_stage: dict[str, int]
+    dbr_included_reports: int
+    other_included_reports: int
+    reports_of_included_studies: int
+    stopped_stages: dict[str, str]
+    pending: Pending
+    trace: Trace
+
+    def to_json(self) -> dict[str, Any]:
+        """CLI.md's keys first, then the details (``prisma --json``)."""
+        found = asdict(self)
+        return {f.name: found[f.name] for f in fields(self)}
+
+
+def prisma_counts(state: ReviewState) -> PrismaCounts:
+    """Every PRISMA number of the review's snapshot, unchecked."""
+    ident = identification(state)
+    other = state.other_only
+    dbr = frozenset(w for w in state.work_ids if w not in other)
+    ineligible = state.ineligible.keys()
+    screen, screen_other = arm_screening(state, dbr), arm_screening(state, other)
+    full, full_other = fulltext_counts(state, dbr), fulltext_counts(state, other)
+    by_database, by_register = ident.database_results_by_source, ident.register_results_by_source
+    identified = sum(by_database.values()) + sum(by_register.values())
+    return PrismaCounts(
+        database_results=sum(by_database.values()),
+        database_results_by_source=by_database,
+        register_results=sum(by_register.values()),
+        duplicates=identified - len(dbr),
+        excluded_automatic=sum(1 for w in ineligible if w in dbr),
+        excluded_other=0,
+        records_screened=screen.screened,
+        records_excluded=sum(screen.excluded_by_stage.values()) + screen.automation,
+        records_excluded_by_automation=screen.automation,
+        dbr_sought_reports=full.sought,
+        dbr_notretrieved_reports=full.not_retrieved,
+        dbr_assessed=full.assessed,
+        dbr_excluded=dict(full.excluded),
+        other_results=ident.other_results,
+        other_sought_reports=full_other.sought,
+        other_notretrieved_reports=full_other.not_retrieved,
+        other_assessed=full_other.assessed,
+        other_excluded=dict(full_other.excluded),
+        new_studies=len(state.studies),
+        new_reports=full.included_reports + full_other.included_reports,
+        quality_grades=grade_counts(state, [s.study_id for s in state.studies]),
+        register_results_by_source=by_register,
+        records_excluded_by_stage=screen.excluded_by_stage,
+        dbr_included_reports=full.included_reports,
+        other_included_reports=full_other.included_reports,
+        reports_of_included_studies=sum(len(s.report_ids) for s in state.studies),
+        stopped_stages=state.stopped_stages,
+        pending=Pending(
+            screening={k: v + screen_other.pending[k] for k, v in screen.pending.items()},
+            fulltext=full.awaiting + full_other.awaiting,
+            undecided={k: v + screen_other.undecided[k] for k, v in screen.undecided.items()},
+            maybe={k: v + screen_other.maybe[k] for k, v in screen.maybe.items()},
+        ),
+        trace=Trace(
+            records=state.records,
+            works=len(state.work_ids),
+            duplicates_all_arms=state.records - len(state.work_ids),
+            other_records=sum(ident.other_results.values()),
+            other_works=len(other),
+            other_ineligible=sum(1 for w in ineligible if w in other),
+            other_records_screened=screen_other.screened,
+            other_records_excluded_by_stage=screen_other.excluded_by_stage,
+            other_records_excluded_by_automation=screen_other.automation,
+        ),
+    )
 
 
 def list_stopped_stages(review: Review) -> dict[str, str]:
     """stage -> stopping rule, for stages where screening was stopped (live events)."""
-    from litreview.storage.events import iter_live_events
-
-    return {
-        str(e.stage): str(e.value or "stopping rule")
-        for e in iter_live_events(review.db, (STOP_EVENT,))
-        if e.stage
-    }
-
-
-def _screening(review: Review, arm_works: set[int]) -> dict[str, Any]:
-    """Screening-stage numbers for one arm's works."""
-    from litreview.screening.session import stage_works
-    from litreview.screening.team import effective_decisions
-
-    stopped = list_stopped_stages(review)
-    stages = [s for s in review.protocol.stages if s.kind == "screening"]
-    excluded: dict[str, int] = {}
-    automation = 0
-    pending: dict[str, int] = {}
-    open_: dict[str, int] = {}
-    maybe: dict[str, int] = {}
-    first = 0
-    for index, stage in enumerate(stages):
-        members = [w for w in stage_works(review, stage.name) if w in arm_works]
-        first = len(members) if index == 0 else first
-        current = effective_decisions(review, stage.name)
-        values = [current[w].value if w in current else None for w in members]
-        excluded[stage.name] = values.count("exclude")
-        undecided = values.count(None)
-        if stage.name in stopped:
-            automation += undecided
-            undecided = 0
-        pending[stage.name] = undecided + values.count("maybe")
-        open_[stage.name] = undecided
-        maybe[stage.name] = values.count("maybe")
-    return {
-        "screened": first,
-        "excluded_by_stage": excluded,
-        "automation": automation,
-        "pending": pending,
-        "undecided": open_,
-        "maybe": maybe,
-    }
-
-
-def _fulltext(review: Review, arm: str) -> dict[str, Any]:
-    from litreview.fulltext.reports import fulltext_counts
-
-    if not any(s.kind == "fulltext" for s in review.protocol.stages):
-        return {
-            "sought": 0,
-            "not_retrieved": 0,
-            "assessed": 0,
-            "excluded": {},
-            "included_reports": 0,
-            "awaiting": 0,
-        }
-    return fulltext_counts(review, arm=arm)
-
-
-def _arms(review: Review) -> tuple[set[int], set[int]]:
-    """(works of the databases-and-registers arm, works found only by other methods)."""
-    from litreview.storage import works
-    from litreview.storage.fulltext import work_arms
-
-    arms = work_arms(review.db)
-    all_works = works.list_work_ids(review.db, eligible_only=False)
-    other = {w for w in all_works if arms.get(w, set()) <= {"other"}}
-    return set(all_works) - other, other
-
-
-def _grades(review: Review, study_ids: list[int]) -> dict[str, int]:
-    from litreview.appraisal.ratings import current_grades
-
-    grades = current_grades(review)
-    counted = Counter(grades[s] for s in study_ids if s in grades)
-    order = [g.name for g in review.protocol.quality.grades]
-    return {g: counted.get(g, 0) for g in order} | {
-        g: n for g, n in sorted(counted.items()) if g not in order
-    }
-
-
-@dataclass(frozen=True)
-class _Flow:
-    """What the numbers are computed from, gathered once."""
-
-    ident: dict[str, dict[str, int]]
-    dbr: set[int]  # works of the databases-and-registers arm
-    other: set[int]  # works found only by other methods
-    ineligible: set[int]
-    screen: dict[str, Any]  # _screening() of each arm
-    screen_other: dict[str, Any]
-    full: dict[str, Any]  # fulltext_counts() of each arm
-    full_other: dict[str, Any]
-    studies: list[Any]  # included studies (fulltext.Study)
-
-
-def _collect(review: Review) -> _Flow:
-    from litreview.fulltext.reports import list_included_studies
-    from litreview.storage import works
-
-    dbr, other = _arms(review)
-    has_fulltext = any(s.kind == "fulltext" for s in review.protocol.stages)
-    return _Flow(
-        ident=_identification(review),
-        dbr=dbr,
-        other=other,
-        ineligible=set(works.ineligible_reasons(review.db)),
-        screen=_screening(review, dbr),
-        screen_other=_screening(review, other),
-        full=_fulltext(review, "database"),
-        full_other=_fulltext(review, "other"),
-        studies=list_included_studies(review) if has_fulltext else [],
-    )
-
-
-def _prisma_numbers(review: Review, f: _Flow) -> dict[str, Any]:
-    """The R package's keys, in CLI.md's order."""
-    by_database, by_register = (
-        f.ident["database_results_by_source"],
-        f.ident["register_results_by_source"],
-    )
-    return {
-        "database_results": sum(by_database.values()),
-        "database_results_by_source": by_database,
-        "register_results": sum(by_register.values()),
-        "duplicates": sum(by_database.values()) + sum(by_register.values()) - len(f.dbr),
-        "excluded_automatic": len(f.dbr & f.ineligible),
-        "excluded_other": 0,
-        "records_screened": f.screen["screened"],
-        "records_excluded": sum(f.screen["excluded_by_stage"].values()) + f.screen["automation"],
-        "records_excluded_by_automation": f.screen["automation"],
-        "dbr_sought_reports": f.full["sought"],
-        "dbr_notretrieved_reports": f.full["not_retrieved"],
-        "dbr_assessed": f.full["assessed"],
-        "dbr_excluded": dict(f.full["excluded"]),
-        "other_results": f.ident["other_results"],
-        "other_sought_reports": f.full_other["sought"],
-        "other_notretrieved_reports": f.full_other["not_retrieved"],
-        "other_assessed": f.full_other["assessed"],
-        "other_excluded": dict(f.full_other["excluded"]),
-        "new_studies": len(f.studies),
-        "new_reports": f.full["included_reports"] + f.full_other["included_reports"],
-        "quality_grades": _grades(review, [s.study_id for s in f.studies]),
-    }
-
-
-def _details(review: Review, f: _Flow) -> dict[str, Any]:
-    """Numbers beyond the R package's keys, to trace each one to the log."""
-    from litreview.storage import records as records_store
-
-    records = records_store.count_records(review.db)
-    pending = f.screen["pending"]
-    return {
-        "register_results_by_source": f.ident["register_results_by_source"],
-        "records_excluded_by_stage": f.screen["excluded_by_stage"],
-        "dbr_included_reports": f.full["included_reports"],
-        "other_included_reports": f.full_other["included_reports"],
-        "reports_of_included_studies": sum(len(s.report_ids) for s in f.studies),
-        "stopped_stages": list_stopped_stages(review),
-        "pending": {
-            "screening": {k: v + f.screen_other["pending"][k] for k, v in pending.items()},
-            "fulltext": f.full.get("awaiting", 0) + f.full_other.get("awaiting", 0),
-            "undecided": {
-                k: v + f.screen_other["undecided"][k] for k, v in f.screen["undecided"].items()
-            },
-            "maybe": {k: v + f.screen_other["maybe"][k] for k, v in f.screen["maybe"].items()},
-        },
-        "trace": {
-            "records": records,
-            "works": len(f.dbr) + len(f.other),
-            "duplicates_all_arms": records - len(f.dbr) - len(f.other),
-            "other_records": sum(f.ident["other_results"].values()),
-            "other_works": len(f.other),
-            "other_ineligible": len(f.other & f.ineligible),
-            "other_records_screened": f.screen_other["screened"],
-            "other_records_excluded_by_stage": f.screen_other["excluded_by_stage"],
-            "other_records_excluded_by_automation": f.screen_other["automation"],
-        },
-    }
+    return read_state(review).stopped_stages
 
 
 def compute_prisma_counts(review: Review) -> dict[str, Any]:
-    """Every PRISMA number (CLI.md keys first, then details), unchecked."""
-    flow = _collect(review)
-    return _prisma_numbers(review, flow) | _details(review, flow)
+    """Every PRISMA number (CLI.md keys first, then details), unchecked, as JSON."""
+    return prisma_counts(read_state(review)).to_json()
 
 
 def _sum(value: Any) -> int:
@@ -420,9 +340,14 @@ def _works(n: int) -> str:
 class PrismaCheck:
     """The PRISMA numbers so far, whether they are final, and why not."""
 
-    counts: dict[str, Any]
+    prisma: PrismaCounts
     violations: tuple[str, ...]  # identities the numbers break (find_violations)
     outstanding: tuple[str, ...]  # what is left to decide (list_outstanding)
+
+    @property
+    def counts(self) -> dict[str, Any]:
+        """The numbers as JSON (``PrismaCounts.to_json``)."""
+        return self.prisma.to_json()
 
     @property
     def complete(self) -> bool:
@@ -445,7 +370,8 @@ class PrismaCheck:
         }
 
 
-def check_prisma(review: Review) -> PrismaCheck:
+def check_prisma(review: Review, state: ReviewState | None = None) -> PrismaCheck:
     """The numbers of a review at any point, never refused: see ``complete``."""
-    counts = compute_prisma_counts(review)
-    return PrismaCheck(counts, tuple(find_violations(counts)), tuple(list_outstanding(counts)))
+    prisma = prisma_counts(state if state is not None else read_state(review))
+    counts = prisma.to_json()
+    return PrismaCheck(prisma, tuple(find_violations(counts)), tuple(list_outstanding(counts)))

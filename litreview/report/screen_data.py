@@ -11,6 +11,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from litreview.state.read import read_state
+from litreview.state.snapshot import ReviewState
+from litreview.storage.decisions import CurrentDecision
 from litreview.storage.review import Review
 
 if TYPE_CHECKING:
@@ -153,7 +156,7 @@ def load_studies(review: Review) -> list[StudyRow]:
 class BrowseRow:
     """One work (a record or a duplicate group) with everything browse filters on."""
 
-    work: ExportedWork  # fields and the decision that counts at each stage
+    work: ExportedWork  # listed fields (title, authors, year, journal, DOI) and decisions
     members: tuple[int, ...]  # its records
     sources: tuple[str, ...]  # databases its records came from
     stages: tuple[str, ...]  # stages it reached (is in the pool of)
@@ -166,50 +169,57 @@ class BrowseRow:
         return self.work.work_id
 
 
-def _studies_of(
-    review: Review,
-) -> tuple[dict[int, int], dict[int, str], dict[int, dict[str, CodeValue]]]:
-    """(report work id -> included study id, study -> grade, study -> codes)."""
-    from litreview.appraisal.ratings import current_grades
-    from litreview.coding.codes import current_codes
-    from litreview.fulltext.reports import list_included_studies
-
-    if not any(s.kind == "fulltext" for s in review.protocol.stages):
-        return {}, {}, {}
-    study_of = {r: s.study_id for s in list_included_studies(review) for r in s.report_ids}
-    grades = current_grades(review) if review.protocol.quality.criteria else {}
-    return study_of, grades, dict(current_codes(review))
+def _final_label(state: ReviewState, work: int, decided: dict[str, CurrentDecision]) -> int | None:
+    """``label_included`` as ``report.export`` gives it: 0 outside the limits or excluded
+    at any stage, 1 included at the last stage, else None."""
+    if work in state.ineligible or any(d.value == "exclude" for d in decided.values()):
+        return 0
+    found = decided.get(state.stages[-1].name) if state.stages else None
+    return 1 if found is not None and found.value == "include" else None
 
 
 def load_browse_rows(review: Review) -> list[BrowseRow]:
-    """Every work of the review (ineligible ones too), in work-id order."""
-    from litreview.dedup.apply import map_records_to_works
-    from litreview.report.export import select_works
-    from litreview.report.log_tables import map_records_to_sources
-    from litreview.screening.session import stage_works
+    """Every work of the review (ineligible ones too), in work-id order, read from the
+    review's snapshot and one query for the listed fields (title, authors, year, journal,
+    DOI: ``storage.views.list_work_briefs``; the screen reads a work in full to open it)."""
+    from litreview.coding.codes import current_codes
+    from litreview.report.export import ExportedWork
+    from litreview.storage import views
 
-    works = map_records_to_works(review)
-    sources = map_records_to_sources(review)
-    members: dict[int, list[int]] = {}
+    state = read_state(review)
+    groups: dict[int, list[int]] = {}
     names: dict[int, set[str]] = {}
-    for record, work in sorted(works.items()):
-        members.setdefault(work, []).append(record)
-        if record in sources:
-            names.setdefault(work, set()).add(sources[record].database)
-    pools = {s.name: set(stage_works(review, s.name)) for s in review.protocol.stages}
-    study_of, grades, codes = _studies_of(review)
+    databases = {s.source_id: s.database for s in state.sources}
+    group_of = state.groups
+    for record, source in views.list_record_sources(review.db):
+        work = group_of.get(record, record)
+        groups.setdefault(work, []).append(record)
+        names.setdefault(work, set()).add(databases[source])
+    pools = {s.name: frozenset(s.members) for s in state.stages}
+    reached: dict[int, list[str]] = {}
+    decisions: dict[int, dict[str, CurrentDecision]] = {}
+    for stage in state.stages:
+        for work in stage.members:
+            reached.setdefault(work, []).append(stage.name)
+        pool = pools[stage.name]
+        for work, decision in stage.decisions.items():
+            if work in pool:
+                decisions.setdefault(work, {})[stage.name] = decision
+    study_of = {r: s.study_id for s in state.studies for r in s.report_ids}
+    codes = dict(current_codes(review)) if state.studies else {}
+    briefs = views.list_work_briefs(review.db)
     rows = []
-    for item in select_works(review):
-        work = item.work_id
+    for work in state.work_ids:
+        decided = decisions.get(work, {})
         study = study_of.get(work)
         rows.append(
             BrowseRow(
-                item,
-                tuple(members.get(work, [work])),
+                ExportedWork(work, briefs[work], decided, _final_label(state, work, decided)),
+                tuple(sorted(groups.get(work, [work]))),
                 tuple(sorted(names.get(work, ()))),
-                tuple(name for name, pool in pools.items() if work in pool),
+                tuple(reached.get(work, ())),
                 study,
-                grades.get(study) if study is not None else None,
+                state.grades.get(study) if study is not None else None,
                 codes.get(study, {}) if study is not None else {},
             )
         )

@@ -1,18 +1,16 @@
 """Screening by more than one reviewer: dual screening, blinding, conflicts, agreement.
 
-In ``single`` mode a work's decision at a stage is the latest decision anyone made.
-In ``dual`` mode (or ``dual-sample`` for a seeded random share of works) a work
-needs two reviewers: when they agree that is the decision; when they disagree it
-is a conflict until someone records a resolution. Counts, the next stage and
-reports all use these *effective* decisions.
+Which decision counts (single, dual, dual-sample screening, resolutions) is
+``state.decisions``; this module applies it to one stage of an open review and keeps
+what only teams need: the conflicts to resolve and the agreement between reviewers.
 """
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from itertools import combinations
 
+from litreview.state import decisions as decisions_rule
 from litreview.storage import decisions as decisions_store
 from litreview.storage.decisions import CurrentDecision
 from litreview.storage.review import Review
@@ -27,71 +25,41 @@ class Conflict:
 
 
 def is_dual_stage(review: Review, stage: str) -> bool:
-    settings = review.protocol.screening
-    if settings.mode == "single":
-        return False
-    return not settings.stages or stage in settings.stages
+    return decisions_rule.is_dual_stage(review.protocol, stage)
 
 
 def in_dual_sample(review: Review, stage: str, work_id: int) -> bool:
     """Whether ``work_id`` is screened twice: all works in ``dual`` mode, a stable
     seeded share of them in ``dual-sample`` mode."""
-    if not is_dual_stage(review, stage):
-        return False
-    settings = review.protocol.screening
-    if settings.mode != "dual-sample":
-        return True
-    share = settings.sample_share if settings.sample_share is not None else 0.2
-    digest = hashlib.sha256(f"{review.review_id}:{stage}:{work_id}".encode()).digest()
-    return int.from_bytes(digest[:8], "big") / 2**64 < share
-
-
-def _agreeing(decisions: dict[str, CurrentDecision], fulltext: bool) -> CurrentDecision | None:
-    values = {d.value for d in decisions.values()}
-    if len(values) != 1:
-        return None
-    if fulltext and values == {"exclude"} and len({d.reason for d in decisions.values()}) > 1:
-        return None  # different exclusion reasons at full text are a conflict too
-    return max(decisions.values(), key=lambda d: d.event_id)
+    return decisions_rule.in_dual_sample(review.protocol, review.review_id, stage, work_id)
 
 
 def effective_decisions(review: Review, stage: str) -> dict[int, CurrentDecision]:
     """work id -> the decision that counts at ``stage`` (conflicts and half-done
-    dual screening have none)."""
+    dual screening have none): ``state.decisions.effective`` over the stage's log."""
     if not is_dual_stage(review, stage):
         return decisions_store.current_decisions(review.db, stage)
-    fulltext = review.protocol.stage(stage).kind == "fulltext"
-    by_reviewer = decisions_store.decisions_by_reviewer(review.db, stage)
-    resolutions = decisions_store.current_resolutions(review.db, stage)
-    result: dict[int, CurrentDecision] = {}
-    for work_id, decisions in by_reviewer.items():
-        if work_id in resolutions:
-            result[work_id] = resolutions[work_id]
-        elif not in_dual_sample(review, stage, work_id):
-            result[work_id] = max(decisions.values(), key=lambda d: d.event_id)
-        elif len(decisions) >= 2:
-            agreed = _agreeing(decisions, fulltext)
-            if agreed is not None:
-                result[work_id] = agreed
-    for work_id, resolution in resolutions.items():
-        result.setdefault(work_id, resolution)
-    return result
+    return decisions_rule.effective(
+        review.protocol,
+        review.review_id,
+        stage,
+        {},
+        decisions_store.decisions_by_reviewer(review.db, stage),
+        decisions_store.current_resolutions(review.db, stage),
+    )
 
 
 def list_conflicts(review: Review, stage: str, *, include_resolved: bool = False) -> list[Conflict]:
     if not is_dual_stage(review, stage):
         return []
-    fulltext = review.protocol.stage(stage).kind == "fulltext"
     resolutions = decisions_store.current_resolutions(review.db, stage)
-    found = []
     by_reviewer = decisions_store.decisions_by_reviewer(review.db, stage)
-    for work_id, decisions in sorted(by_reviewer.items()):
-        if len(decisions) < 2 or _agreeing(decisions, fulltext) is not None:
-            continue
-        resolution = resolutions.get(work_id)
-        if resolution is None or include_resolved:
-            found.append(Conflict(work_id, stage, decisions, resolution))
-    return found
+    return [
+        Conflict(work_id, stage, by_reviewer[work_id], resolutions.get(work_id))
+        for work_id in decisions_rule.open_conflicts(
+            review.protocol, stage, by_reviewer, resolutions, include_resolved=include_resolved
+        )
+    ]
 
 
 def _kappa(pairs: list[tuple[str, str]], categories: list[str]) -> tuple[float, float, float]:

@@ -155,3 +155,21 @@ def list_event_history(
         for event in iter_events(db, kinds=kinds)
         if event.record_id is not None and to_work(groups, event.record_id) in wanted
     ]
+
+
+def works_only_from(db: sqlite_utils.Database, arm: str, groups: dict[int, int]) -> set[int]:
+    """Works all of whose records came from sources of ``arm`` (``groups`` = group_map):
+    reads only the records of that arm's sources and the other records of their groups."""
+    sql = (
+        "SELECT r.record_id FROM records r JOIN sources s ON s.source_id = r.source_id "
+        "WHERE s.arm = ?"
+    )
+    if not db.execute("SELECT 1 FROM sources WHERE arm = ? LIMIT 1", [arm]).fetchone():
+        return set()
+    in_arm = {int(r[0]) for r in db.execute(sql, [arm])}
+    candidates = {groups.get(r, r) for r in in_arm}
+    members: dict[int, list[int]] = {}
+    for record, work in groups.items():
+        if work in candidates:
+            members.setdefault(work, []).append(record)
+    return {w for w in candidates if all(r in in_arm for r in members.get(w, [w]))}

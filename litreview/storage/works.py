@@ -144,3 +144,8 @@ def is_eligible_work(db: sqlite_utils.Database, work_id: int) -> bool:
         [work_id],
     ).fetchone()
     return row is not None
+
+
+def count_pairs(db: sqlite_utils.Database, verdict: str) -> int:
+    sql = "SELECT count(*) FROM dedup_pairs WHERE verdict = ?"
+    return int(db.execute(sql, [verdict]).fetchone()[0])

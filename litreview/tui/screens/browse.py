@@ -3,7 +3,7 @@ or code, sorted, searched, and opened in full."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from rich.text import Text
 from textual import on, work
@@ -27,6 +27,7 @@ from litreview.report.browse_filters import (
 from litreview.report.sanitize import one_line
 from litreview.report.screen_data import BrowseRow, load_browse_rows
 from litreview.storage.review import open_review
+from litreview.storage.views import work_fields
 from litreview.tui.screens._base import ReviewScreen
 from litreview.tui.screens.modals import CANCEL
 from litreview.tui.screens.prompts import Dialog, TextPrompt
@@ -250,8 +251,10 @@ class BrowseScreen(ReviewScreen):
 
     def action_open(self) -> None:
         row = self.current
-        if row is not None:
-            self.app.push_screen(RecordDetail(row, self.review.protocol))
+        if row is not None:  # the list holds the listed fields only: read the work in full
+            fields = work_fields(self.review.db, row.work_id)
+            full = replace(row, work=replace(row.work, fields=fields))
+            self.app.push_screen(RecordDetail(full, self.review.protocol))
 
     def action_home(self) -> None:
         self.app.pop_screen()
