@@ -101,6 +101,11 @@ CANDIDATES: dict[str, dict[str, Any]] = {
     "title1_pn_reliable": {"title_repeat": 1, "pseudo_negative_pool": 0.5},
     # the same with a stricter pool (the quarter least like the includes)
     "title1_pn_reliable25": {"title_repeat": 1, "pseudo_negative_pool": 0.25},
+    # round 3, fixed before any of them was run (docs/ranking.md, "Round 3"): the default
+    # fused by rank percentile with a u4-style member, a naive Bayes member, or both
+    "ensemble_u4": {"ensemble": "u4"},
+    "ensemble_nb": {"ensemble": "nb"},
+    "ensemble_u4_nb": {"ensemble": "u4+nb"},
 }
 
 
@@ -111,7 +116,13 @@ def config_of(model: str) -> ModelConfig:
 
 
 def cache_key(model: str, label_column: str, cold: bool) -> str:
-    settings = "u4" if model == "u4" else json.dumps(asdict(config_of(model)), sort_keys=True)
+    if model == "u4":
+        settings = "u4"
+    else:
+        fields = asdict(config_of(model))
+        if not fields["ensemble"]:  # added in round 3; keeps the earlier runs' keys
+            del fields["ensemble"]
+        settings = json.dumps(fields, sort_keys=True)
     digest = hashlib.sha1(f"{settings}|{cold}".encode()).hexdigest()[:10]
     return f"{label_column}/{model}{'@cold' if cold else ''}-{digest}"
 
@@ -309,6 +320,9 @@ def main() -> None:
     parser.add_argument("--seeds", default="1,2,3,4,5")
     parser.add_argument("--label-column", default="label_included")
     parser.add_argument("--jobs", type=int, default=1)
+    parser.add_argument("--no-anchor", action="store_true",
+                        help="only compute --models' runs into the cache (no u4, no tables), "
+                        "for a second process while another one runs u4")
     parser.add_argument("--json-out", type=Path, help="also write the per-set rows here")
     args = parser.parse_args()
     args.seeds = [int(s) for s in args.seeds.split(",")]
@@ -321,6 +335,9 @@ def main() -> None:
                 (DATA / f"{s}.csv").open(encoding="utf-8-sig").readline()]
     models = args.models.split(",")
     candidates = args.loso.split(",") if args.loso else []
+    if args.no_anchor:
+        collect(models, sets, args)
+        return
     wanted = ["u4"] + [m for m in dict.fromkeys(models + candidates)]
     runs = collect(wanted, sets, args)
     dump: dict[str, Any] = {}
