@@ -235,10 +235,13 @@ def build_features(texts: Sequence[RecordText], config: ModelConfig | None = Non
     if config.title_block > 0:
         matrix = _with_title_block(matrix, texts, config)
     views: tuple[csr_matrix, ...] = ()
-    once = [record_text(title, abstract, 1) for title, abstract in texts]
-    if config.char_fusion > 0:
-        views = (csr_matrix(_fit_hashed_tfidf(once, config, analyzer="char_wb")[0]),)
-    u4 = u4_matrix(once) if "u4" in member_names(config.ensemble) else None
+    u4: csr_matrix | None = None
+    if config.char_fusion > 0 or config.ensemble:
+        once = [record_text(title, abstract, 1) for title, abstract in texts]
+        if config.char_fusion > 0:
+            views = (csr_matrix(_fit_hashed_tfidf(once, config, analyzer="char_wb")[0]),)
+        if "u4" in member_names(config.ensemble):
+            u4 = u4_matrix(once)
     return Features(matrix=csr_matrix(matrix), vectorizer=model, config_json=config.to_json(),
                     views=views, u4_matrix=u4)
 
