@@ -27,6 +27,14 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
+from litreview.screening.ensemble import (
+    U4_BALANCE,
+    fuse_by_rank,
+    member_names,
+    member_scores,
+    u4_matrix,
+)
+
 if TYPE_CHECKING:
     from scipy.sparse import csr_matrix
 
@@ -62,7 +70,9 @@ class ModelConfig:
     default: ``pseudo_negative_pool`` < 1 draws the pseudo-negatives only from that
     share of the pool least similar to the includes (reliable negatives);
     ``title_block`` adds a weighted title-only TF-IDF block; ``char_fusion`` is the
-    weight of a character 3-5-gram SVM fused with the word one. Two settings only bound
+    weight of a character 3-5-gram SVM fused with the word one; ``ensemble`` names
+    members fused with this model by rank (``"u4"``, ``"nb"`` or ``"u4+nb"``, see
+    :mod:`litreview.screening.ensemble`). Two settings only bound
     the cost on large reviews: the solver tolerance ``tol`` and
     ``max_negatives``, a seeded random subset of the screened excludes kept
     once there are more (includes are always all kept). The retrain fields
@@ -90,6 +100,7 @@ class ModelConfig:
     retrain_growth: float = 0.1
     title_block: float = 0.0
     char_fusion: float = 0.0
+    ensemble: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
 
     def to_json(self) -> str:
@@ -114,6 +125,8 @@ class Features:
     #: Further feature views, each scored by its own classifier and fused
     #: with the main one (``ModelConfig.char_fusion``); empty by default.
     views: tuple[csr_matrix, ...] = ()
+    #: The u4 ensemble member's own features (``ModelConfig.ensemble``); None otherwise.
+    u4_matrix: csr_matrix | None = None
 
     @property
     def n_records(self) -> int:
@@ -228,11 +241,19 @@ def build_features(texts: Sequence[RecordText], config: ModelConfig | None = Non
     if config.title_block > 0:
         matrix = _with_title_block(matrix, texts, config)
     views: tuple[csr_matrix, ...] = ()
-    if config.char_fusion > 0:
-        char_docs = [record_text(title, abstract, 1) for title, abstract in texts]
-        views = (csr_matrix(_fit_hashed_tfidf(char_docs, config, analyzer="char_wb")[0]),)
+    u4: csr_matrix | None = None
+    if config.char_fusion > 0 or config.ensemble:
+        once = [record_text(title, abstract, 1) for title, abstract in texts]
+        if config.char_fusion > 0:
+            views = (csr_matrix(_fit_hashed_tfidf(once, config, analyzer="char_wb")[0]),)
+        if "u4" in member_names(config.ensemble):
+            u4 = u4_matrix(once)
     return Features(
-        matrix=csr_matrix(matrix), vectorizer=model, config_json=config.to_json(), views=views
+        matrix=csr_matrix(matrix),
+        vectorizer=model,
+        config_json=config.to_json(),
+        views=views,
+        u4_matrix=u4,
     )
 
 
@@ -336,6 +357,8 @@ def learned_scores(
     clf = _make_classifier(config, random_state)
     clf.fit(X[rows], target, sample_weight=weights)
     scores = np.asarray(clf.decision_function(X), dtype=np.float64)
+    if config.ensemble:
+        scores = _with_members(scores, features, labelled, y, config, random_state)
     if not features.views or config.char_fusion <= 0:
         return scores
     fused = (1.0 - config.char_fusion) * _standardise(scores)
@@ -345,6 +368,24 @@ def learned_scores(
         other.fit(view[rows], target, sample_weight=weights)
         fused += share * _standardise(np.asarray(other.decision_function(view), dtype=np.float64))
     return fused
+
+
+def _with_members(
+    scores: np.ndarray,
+    features: Features,
+    labelled: np.ndarray,
+    y: np.ndarray,
+    config: ModelConfig,
+    random_state: int | None,
+) -> np.ndarray:
+    """The default model's scores fused by rank with the ensemble members' (screened rows only)."""
+    members = [scores]
+    weights = sample_weights(y, U4_BALANCE)
+    for name in member_names(config.ensemble):
+        X = features.u4_matrix if name == "u4" else features.matrix
+        if X is not None:
+            members.append(member_scores(name, X, labelled, y, weights, random_state))
+    return fuse_by_rank(members) if len(members) > 1 else scores
 
 
 def _standardise(scores: np.ndarray) -> np.ndarray:
