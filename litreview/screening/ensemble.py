@@ -50,8 +50,8 @@ def member_names(spec: str) -> tuple[str, ...]:
 def u4_matrix(docs: Sequence[str]) -> csr_matrix | None:
     """u4's features: a fitted-vocabulary TF-IDF (word 1-2-grams, sublinear tf, max_df .95);
     None when the texts hold no usable term."""
-    from scipy.sparse import csr_matrix
-    from sklearn.feature_extraction.text import TfidfVectorizer
+    from scipy.sparse import csr_matrix  # heavy: scipy
+    from sklearn.feature_extraction.text import TfidfVectorizer  # heavy: sklearn
 
     max_df = 0.95 if len(docs) * 0.95 >= 2 else 1.0
     vectorizer = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, max_df=max_df)
@@ -72,13 +72,13 @@ def member_scores(
     """Fit member ``name`` on ``X[rows]`` with labels ``y`` and sample ``weights`` (the
     caller's class balance, ``U4_BALANCE`` for both members); one score per row of ``X``."""
     if name == "u4":
-        from sklearn.svm import LinearSVC
+        from sklearn.svm import LinearSVC  # heavy: sklearn
 
         svm = LinearSVC(C=U4_C, loss="squared_hinge", dual=True, random_state=random_state)
         svm.fit(X[rows], y, sample_weight=weights)
         return np.asarray(svm.decision_function(X), dtype=np.float64)
     if name == "nb":
-        from sklearn.naive_bayes import MultinomialNB
+        from sklearn.naive_bayes import MultinomialNB  # heavy: sklearn
 
         nb = MultinomialNB(alpha=NB_ALPHA)
         nb.fit(X[rows], y, sample_weight=weights)
@@ -98,7 +98,7 @@ def fuse_by_rank(members: Sequence[np.ndarray]) -> np.ndarray:
     each record's percentile in that fused order, so sorting it high to low gives the
     fused order and no two records tie.
     """
-    from scipy.stats import rankdata
+    from scipy.stats import rankdata  # heavy: scipy
 
     if not members:
         raise ValueError("nothing to fuse")
