@@ -21,30 +21,6 @@ PACKAGE = REPO / "litreview"
 
 # Files whose function-local imports have not been audited yet (issue 16: their owners
 # move them to the top or give the reason). Remove a file once it is clean.
-NOT_YET_AUDITED = frozenset(
-    {
-        "cli/report_cmds.py",
-        "cli/review_cmds.py",
-        "report/counts.py",
-        "report/export.py",
-        "report/export_bibtex.py",
-        "report/flow_image.py",
-        "report/formats.py",
-        "report/html_report.py",
-        "report/log_tables.py",
-        "report/plot_data.py",
-        "report/plots.py",
-        "report/screen_data.py",
-        "report/status.py",
-        "report/tables.py",
-        "screening/ranking.py",
-        "storage/db.py",
-        "storage/migrations.py",
-        "storage/protocols.py",
-        "storage/review.py",
-        "tui/screens/home.py",
-    }
-)
 
 
 # --- circles ---------------------------------------------------------------------------------
@@ -194,8 +170,6 @@ def test_every_function_local_import_gives_its_reason() -> None:
     unexplained = []
     for path in sorted(PACKAGE.rglob("*.py")):
         name = path.relative_to(PACKAGE).as_posix()
-        if name in NOT_YET_AUDITED:
-            continue
         unexplained += [
             f"litreview/{name}:{line}: {text}"
             for line, text in unexplained_local_imports(path.read_text(encoding="utf-8"))
@@ -226,8 +200,3 @@ def test_every_function_local_import_gives_its_reason() -> None:
 )
 def test_unexplained_local_imports(source: str, lines: list[int]) -> None:
     assert [line for line, _ in unexplained_local_imports(source)] == lines
-
-
-def test_the_not_yet_audited_files_exist() -> None:
-    """A file that moved or went away leaves the list, so nothing hides behind it."""
-    assert sorted(n for n in NOT_YET_AUDITED if not (PACKAGE / n).is_file()) == []

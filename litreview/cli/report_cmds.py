@@ -124,11 +124,11 @@ def prisma(
 
     On a review in progress it prints the numbers so far under a banner naming what is
     outstanding, and exits 0; --check exits 1 unless they are final."""
-    from litreview.errors import PrismaInconsistent
-    from litreview.report.counts import check_prisma
-    from litreview.report.flow_svg import render_flow_svg
-    from litreview.report.prisma_csv import render_prisma_csv
-    from litreview.storage.output_files import write_bytes, write_text
+    from litreview.errors import PrismaInconsistent  # lazy: start-up
+    from litreview.report.counts import check_prisma  # lazy: start-up
+    from litreview.report.flow_svg import render_flow_svg  # lazy: start-up
+    from litreview.report.prisma_csv import render_prisma_csv  # lazy: start-up
+    from litreview.storage.output_files import write_bytes, write_text  # lazy: start-up
 
     outputs = [(f, output_path(ctx, f)) for f in (svg_file, png_file, pdf_file, csv_file) if f]
     if svg_file:
@@ -151,7 +151,7 @@ def prisma(
             drawn.append((given, path, render_flow_svg(counts, title=title, banner=banner)))
         elif given in (png_file, pdf_file):
             # its plotting imports numpy (and matplotlib, an extra): only for PNG or PDF
-            from litreview.report.flow_image import render_flow_image
+            from litreview.report.flow_image import render_flow_image  # lazy: start-up
 
             fmt = "png" if given == png_file else "pdf"
             drawn.append((given, path, render_flow_image(counts, fmt, title=title, banner=banner)))
@@ -196,8 +196,8 @@ def table(
     output: str | None,
 ) -> None:
     """A report table: studies, matrix, grades, sources, exclusions or searches."""
-    from litreview.report.formats import render_text, write_table
-    from litreview.report.tables import build_table
+    from litreview.report.formats import render_text, write_table  # lazy: start-up
+    from litreview.report.tables import build_table  # lazy: start-up
 
     path = output_path(ctx, output) if output else None
     fmt = output_format(fmt, path, TABLE_SUFFIXES, default="md")
@@ -234,7 +234,7 @@ def export(
     output: str | None,
 ) -> None:
     """Export records (one per work) as RIS, CSV (with label_included), BibTeX or xlsx."""
-    from litreview.report.export import export_records, export_to_file
+    from litreview.report.export import export_records, export_to_file  # lazy: start-up
 
     path = output_path(ctx, output) if output else None
     fmt = output_format(fmt, path, EXPORT_SUFFIXES, default="ris")

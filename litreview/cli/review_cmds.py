@@ -19,8 +19,8 @@ from litreview.cli._common import echo_json, json_option, open_from_context, out
 @click.pass_context
 def init(ctx: click.Context, protocol_file: str | None, template: str | None, force: bool) -> None:
     """Create the review file with a protocol."""
-    from litreview.protocol import load_protocol_file, load_template
-    from litreview.storage.review import create_review
+    from litreview.protocol import load_protocol_file, load_template  # lazy: start-up
+    from litreview.storage.review import create_review  # lazy: start-up
 
     if protocol_file and template:
         raise click.UsageError("give --protocol or --template, not both")
@@ -68,7 +68,10 @@ def print_status(data: dict[str, Any]) -> None:
         stopped = " [stopped]" if s["stopped"] else ""
         click.echo(f"{name}: {recall}; {rule} says {verdict}{stopped}")
     if data.get("published_labels"):
-        from litreview.screening.published_labels import PublishedComparison, describe
+        from litreview.screening.published_labels import (  # lazy: start-up
+            PublishedComparison,
+            describe,
+        )
 
         for line in describe(PublishedComparison(**data["published_labels"])):
             click.echo(line)
@@ -79,7 +82,7 @@ def print_status(data: dict[str, Any]) -> None:
 @click.pass_context
 def status(ctx: click.Context, as_json: bool) -> None:
     """Counts per source and stage."""
-    from litreview.report.status import review_status
+    from litreview.report.status import review_status  # lazy: start-up
 
     data = review_status(open_from_context(ctx))
     if as_json:
@@ -93,8 +96,8 @@ def status(ctx: click.Context, as_json: bool) -> None:
 @click.pass_context
 def backup(ctx: click.Context, target: str) -> None:
     """Copy the review to TARGET with SQLite's online backup (safe while in use)."""
-    from litreview.errors import InvalidValue
-    from litreview.storage.db import backup_review
+    from litreview.errors import InvalidValue  # lazy: start-up
+    from litreview.storage.db import backup_review  # lazy: start-up
 
     path = output_path(ctx, target)
     review = open_from_context(ctx)
@@ -102,7 +105,7 @@ def backup(ctx: click.Context, target: str) -> None:
         raise InvalidValue(f"{path} exists", hint="choose a new file name")
     backup_review(review.db, path)
     click.echo(f"backed up {review.path} to {path}", err=True)
-    from litreview.fulltext.files import backup_files
+    from litreview.fulltext.files import backup_files  # lazy: start-up
 
     folder = backup_files(review, path)
     if folder is not None:

@@ -24,9 +24,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from litreview.errors import InvalidValue
+from litreview.fulltext.files import file_paths
 from litreview.models import RecordFields
-from litreview.report.formats import write_csv_rows
+from litreview.report.formats import write_csv_rows, write_xlsx
+from litreview.report.model import Table
+from litreview.screening.session import stage_works
+from litreview.screening.team import effective_decisions
+from litreview.storage import views, works
 from litreview.storage.decisions import CurrentDecision
+from litreview.storage.output_files import write_text
 from litreview.storage.review import Review
 
 EXPORT_FORMATS = ("ris", "csv", "bibtex", "xlsx")
@@ -64,9 +70,6 @@ def select_works(
     review: Review, *, stage: str | None = None, decision: str | None = None
 ) -> list[ExportedWork]:
     """The works to export, in work-id order, with their decisions and label."""
-    from litreview.screening.session import stage_works
-    from litreview.screening.team import effective_decisions
-    from litreview.storage import views, works
 
     names = [s.name for s in review.protocol.stages]
     if stage is not None and stage not in names:
@@ -104,8 +107,7 @@ def describe_decisions(review: Review, item: ExportedWork) -> str:
 
 
 def render_ris(review: Review, items: list[ExportedWork]) -> str:
-    from litreview.fulltext.files import file_paths
-    from litreview.report.export_ris import render_ris as write_ris
+    from litreview.report.export_ris import render_ris as write_ris  # heavy: rispy
 
     pdfs = file_paths(review)  # L1: the attached PDF, which Zotero and EndNote pick up
     return write_ris(
@@ -134,7 +136,6 @@ def csv_rows(review: Review, items: list[ExportedWork]) -> list[list[str]]:
     ]
     header += [col for s in stages for col in (f"{s}_decision", f"{s}_reason")]
     header.append("pdf_path")
-    from litreview.fulltext.files import file_paths
 
     pdfs = file_paths(review)
     rows: list[list[str]] = [header]
@@ -172,8 +173,6 @@ def render_csv(review: Review, items: list[ExportedWork]) -> str:
 
 def write_xlsx_export(review: Review, items: list[ExportedWork], path: Path) -> None:
     """The CSV export's columns as a worksheet: numbers as numbers, text as text."""
-    from litreview.report.formats import write_xlsx
-    from litreview.report.model import Table
 
     header, *rows = csv_rows(review, items)
     write_xlsx(
@@ -182,7 +181,7 @@ def write_xlsx_export(review: Review, items: list[ExportedWork], path: Path) -> 
 
 
 def render_bibtex(review: Review, items: list[ExportedWork]) -> str:
-    from litreview.report.export_bibtex import render_bibtex as write_bibtex
+    from litreview.report.export_bibtex import render_bibtex as write_bibtex  # heavy: bibtexparser
 
     return write_bibtex([(i.fields, describe_decisions(review, i)) for i in items])
 
@@ -206,7 +205,6 @@ def export_to_file(
     _check_format(fmt)
     if fmt != "xlsx":
         text, n = export_records(review, fmt, stage=stage, decision=decision)
-        from litreview.storage.output_files import write_text
 
         write_text(path, text)
         return n

@@ -29,6 +29,7 @@ from bibtexparser.library import Library
 from bibtexparser.model import Entry, Field
 
 from litreview.models import RecordFields
+from litreview.report.citations import surname_of
 from litreview.report.export_ris import ris_type
 
 __all__ = ["bibtex_keys", "encode_latex", "render_bibtex"]
@@ -64,7 +65,7 @@ _SCRIPT_RUNS = re.compile(r"[\u0000-\u024f\u1e00-\u1eff]+")
 
 @functools.cache
 def _encoder(protection: str) -> object:
-    from pylatexenc.latexencode import UnicodeToLatexEncoder
+    from pylatexenc.latexencode import UnicodeToLatexEncoder  # heavy: pylatexenc
 
     return UnicodeToLatexEncoder(
         non_ascii_only=False,
@@ -76,7 +77,7 @@ def _encoder(protection: str) -> object:
 
 @functools.cache
 def _decoder() -> object:
-    from pylatexenc.latex2text import LatexNodes2Text
+    from pylatexenc.latex2text import LatexNodes2Text  # heavy: pylatexenc
 
     return LatexNodes2Text()
 
@@ -169,7 +170,6 @@ def entry_type(fields: RecordFields) -> str:
 
 def bibtex_keys(items: list[RecordFields]) -> list[str]:
     """``surnameYEAR`` keys in lower-case ASCII, unique in the export (a, b, ... for repeats)."""
-    from litreview.report.citations import surname_of
 
     def base(f: RecordFields) -> str:
         if f.authors or f.editors:

@@ -60,7 +60,7 @@ def render_flow_image(
 
 
 def _box(ax: Any, box: flow.Box) -> None:
-    from matplotlib.patches import Rectangle
+    from matplotlib.patches import Rectangle  # heavy: matplotlib
 
     ax.add_patch(
         Rectangle(
@@ -132,7 +132,7 @@ def _arrows(ax: Any, rows: list[list[flow.Box | None]]) -> None:
 def _bar(
     ax: Any, x: float, y: float, w: float, h: float, colour: str, label: str, vertical: bool = False
 ) -> None:
-    from matplotlib.patches import FancyBboxPatch
+    from matplotlib.patches import FancyBboxPatch  # heavy: matplotlib
 
     ax.add_patch(
         FancyBboxPatch(

@@ -21,6 +21,7 @@ from typing import IO, Any
 
 from litreview.errors import InvalidValue, LitreviewError
 from litreview.report.model import Table
+from litreview.storage.output_files import write_text, write_with
 
 FORMATS = ("csv", "md", "latex", "html", "docx", "xlsx")
 BINARY_FORMATS = frozenset({"docx", "xlsx"})
@@ -214,8 +215,8 @@ def _missing(package: str, fmt: str) -> LitreviewError:
 
 def write_docx(table: Table, path: Path) -> None:
     try:
-        import docx
-        from docx.enum.section import WD_ORIENT
+        import docx  # heavy: docx
+        from docx.enum.section import WD_ORIENT  # heavy: docx
     except ImportError as exc:
         raise _missing("python-docx", "docx") from exc
     document = docx.Document()
@@ -233,7 +234,6 @@ def write_docx(table: Table, path: Path) -> None:
             _fill_docx_cell(cell, text)
     for note in table.notes:
         document.add_paragraph(strip_control(note))
-    from litreview.storage.output_files import write_with
 
     write_with(path, document.save)
 
@@ -248,11 +248,8 @@ def _fill_docx_cell(cell: Any, text: str) -> None:
 
 def write_xlsx(table: Table, path: Path) -> None:
     try:
-        from openpyxl import Workbook  # type: ignore[import-untyped, unused-ignore]
-        from openpyxl.styles import (  # type: ignore[import-untyped, unused-ignore]
-            Alignment,
-            Font,
-        )
+        from openpyxl import Workbook  # type: ignore[import-untyped, unused-ignore]  # heavy: openpyxl
+        from openpyxl.styles import Alignment, Font  # type: ignore[import-untyped, unused-ignore]  # heavy
     except ImportError as exc:
         raise _missing("openpyxl", "xlsx") from exc
     book = Workbook()
@@ -278,7 +275,6 @@ def write_xlsx(table: Table, path: Path) -> None:
             max(10, longest + 2), 60
         )
     sheet.freeze_panes = "A2"
-    from litreview.storage.output_files import write_with
 
     write_with(path, book.save)
 
@@ -291,6 +287,4 @@ def write_table(table: Table, fmt: str, path: Path) -> None:
     elif fmt == "xlsx":
         write_xlsx(table, path)
     else:
-        from litreview.storage.output_files import write_text
-
         write_text(path, render_text(table, fmt))

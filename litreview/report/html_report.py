@@ -15,7 +15,15 @@ from collections.abc import Iterable
 from typing import Any
 
 from litreview.errors import LitreviewError
+from litreview.report.counts import check_prisma
+from litreview.report.flow_svg import render_flow_svg
+from litreview.report.formats import escape_html
 from litreview.report.model import Table
+from litreview.report.plot_data import live_recall
+from litreview.report.plots import FigureSize, render
+from litreview.report.status import review_status
+from litreview.report.tables import build_table
+from litreview.storage import decisions as decisions_store
 from litreview.storage.review import Review
 
 _STYLE = """
@@ -34,15 +42,12 @@ dd{margin:0}
 
 
 def esc(text: object) -> str:
-    from litreview.report.formats import escape_html
 
     return escape_html("" if text is None else str(text))
 
 
 def render_report(review: Review) -> str:
     """The report as one HTML document (a string)."""
-    from litreview.report.counts import check_prisma
-    from litreview.report.status import review_status
 
     status = review_status(review)
     prisma = check_prisma(review)
@@ -73,7 +78,6 @@ def _section(heading: str, anchor: str) -> str:
 
 
 def _table_html(table: Table) -> list[str]:
-    from litreview.report.formats import escape_html
 
     if not table.rows:
         return [f'<p class="note">{esc(table.title)}: nothing yet.</p>']
@@ -139,7 +143,6 @@ def _protocol(review: Review) -> list[str]:
 
 
 def _build(review: Review, name: str) -> Table | str:
-    from litreview.report.tables import build_table
 
     try:
         return build_table(review, name)
@@ -163,7 +166,6 @@ def inline_svg(svg: str) -> str:
 
 
 def _prisma(review: Review, check: Any) -> list[str]:
-    from litreview.report.flow_svg import render_flow_svg
 
     c = check.counts
     out = [_section("PRISMA 2020 flow", "prisma")]
@@ -260,8 +262,6 @@ def _screening(review: Review, status: dict[str, Any]) -> list[str]:
 
 
 def _recall_figure(review: Review, stage: str, status: dict[str, Any]) -> str:
-    from litreview.report.plot_data import live_recall
-    from litreview.report.plots import FigureSize, render
 
     data = live_recall(review, stage, status)
     if not data.screened:
@@ -316,7 +316,6 @@ def _methods(review: Review, status: dict[str, Any], counts: dict[str, Any]) -> 
 def methods_paragraph(review: Review, status: dict[str, Any], counts: dict[str, Any]) -> str:
     """The methods as the log records them: databases and dates, deduplication, stages,
     reviewers, agreement and stopping."""
-    from litreview.storage import decisions as decisions_store
 
     p = review.protocol
     sentences = []

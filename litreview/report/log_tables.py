@@ -6,10 +6,17 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 
+from litreview.fulltext.reports import list_included_studies
 from litreview.models import RecordFields, Source
 from litreview.report.citations import cite_reports
 from litreview.report.model import Table
+from litreview.screening.session import stage_works
+from litreview.screening.team import effective_decisions
+from litreview.storage import records as records_store
+from litreview.storage import sources as sources_store
+from litreview.storage import works
 from litreview.storage.review import Review
+from litreview.storage.views import work_fields
 
 EMPTY = "-"
 
@@ -20,8 +27,6 @@ def _source_label(source: Source) -> str:
 
 def map_records_to_sources(review: Review) -> dict[int, Source]:
     """record id -> the source it was imported from."""
-    from litreview.storage import records as records_store
-    from litreview.storage import sources as sources_store
 
     sources = sources_store.list_sources(review.db)
     by_key = {s.sha256 or f"source:{s.source_id}": s for s in sources}
@@ -36,7 +41,6 @@ def works_by_source_label(
     review: Review,
 ) -> tuple[dict[str, set[int]], Counter[str], dict[str, str]]:
     """(label -> works it found, label -> records, label -> arm)."""
-    from litreview.storage import works
 
     groups = works.group_map(review.db)
     found: dict[str, set[int]] = defaultdict(set)
@@ -51,7 +55,6 @@ def works_by_source_label(
 
 
 def _included_works(review: Review) -> set[int]:
-    from litreview.fulltext.reports import list_included_studies
 
     if not any(s.kind == "fulltext" for s in review.protocol.stages):
         return set()
@@ -108,9 +111,6 @@ def sources_table(review: Review) -> Table:
 
 def exclusions_table(review: Review) -> Table:
     """Every report excluded at a full-text stage, with the protocol's reason label."""
-    from litreview.screening.session import stage_works
-    from litreview.screening.team import effective_decisions
-    from litreview.storage.views import work_fields
 
     rows: list[tuple[str, ...]] = []
     fields: dict[int, RecordFields] = {}
@@ -142,8 +142,6 @@ def exclusions_table(review: Review) -> Table:
 
 def searches_table(review: Review) -> Table:
     """PRISMA-S: each search or other source exactly as recorded at import."""
-    from litreview.storage import records as records_store
-    from litreview.storage import sources as sources_store
 
     per_source = records_store.count_records_by_source(review.db)
     headers = (

@@ -17,6 +17,14 @@ from pathlib import Path
 from typing import Any
 
 from litreview.errors import ImportFormatError, InvalidValue
+from litreview.report.log_tables import works_by_source_label
+from litreview.report.status import review_status
+from litreview.screening.progress import labels_in_screening_order
+from litreview.screening.simulate import order_metrics
+from litreview.screening.stopping import default_rule, make_rules
+from litreview.screening.team import stage_agreement
+from litreview.storage import decisions as decisions_store
+from litreview.storage import events as events_store
 from litreview.storage.review import Review
 
 TRACE_COLUMNS = ("file", "seed", "position", "record_id", "label", "is_prior")
@@ -123,8 +131,6 @@ def read_trace(path: str | Path) -> list[TraceRecall]:
 
     Columns beyond the six of CLI.md are ignored; a row that breaks the format is
     reported by its line."""
-    from litreview.screening.simulate import order_metrics
-    from litreview.screening.stopping import default_rule, make_rules
 
     name = str(path)
     csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
@@ -196,7 +202,7 @@ def read_trace(path: str | Path) -> list[TraceRecall]:
 
 
 def _array(labels: Sequence[int]) -> Any:
-    import numpy as np
+    import numpy as np  # heavy: numpy
 
     return np.asarray(labels, dtype=np.int64)
 
@@ -232,8 +238,6 @@ def live_recall(
 ) -> LiveRecall:
     """Includes found so far at ``stage`` (default: the first screening stage), with the
     recall estimate and the default rule's verdict exactly as ``status --json`` says."""
-    from litreview.report.status import review_status
-    from litreview.screening.progress import labels_in_screening_order
 
     stage = _check_stage(review, stage, ("screening",))
     status = status if status is not None else review_status(review)
@@ -258,7 +262,6 @@ def live_recall(
 
 def cumulative_includes(review: Review, stage: str) -> tuple[int, ...]:
     """Includes found after each record screened at ``stage``, in screening order."""
-    from litreview.screening.progress import labels_in_screening_order
 
     return _cumulative(labels_in_screening_order(review, stage))
 
@@ -268,11 +271,8 @@ def progress(review: Review, stage: str | None = None, block: int = 100) -> Prog
     (UTC) it was made (a changed decision counts once, on the day of the change), and the
     includes among each ``block`` records screened, in screening order. With one reviewer
     the days add up to ``status``'s screened count."""
-    from litreview.screening.progress import labels_in_screening_order
-    from litreview.storage import decisions as decisions_store
 
     stage = _check_stage(review, stage, ("screening", "fulltext"))
-    from litreview.storage import events as events_store
 
     day_of = {
         e.event_id: e.created_at[:10]
@@ -298,7 +298,6 @@ def progress(review: Review, stage: str | None = None, block: int = 100) -> Prog
 def source_overlap(review: Review) -> SourceOverlap:
     """Works (after deduplication) per source and per exact combination of sources, with
     the labels and counts of ``litreview table sources``."""
-    from litreview.report.log_tables import works_by_source_label
 
     found, records, arms = works_by_source_label(review)
     names = tuple(sorted(found, key=lambda lb: (arms[lb] == "other", lb.casefold())))
@@ -315,8 +314,6 @@ def source_overlap(review: Review) -> SourceOverlap:
 
 def agreement_table(review: Review, stage: str | None = None) -> AgreementTable:
     """The decision table of the pair ``agreement --json`` reports, with its statistics."""
-    from litreview.screening.team import stage_agreement
-    from litreview.storage import decisions as decisions_store
 
     if stage is None:
         dual = [

@@ -94,13 +94,13 @@ def check_size(size: FigureSize) -> None:
 def pyplot() -> Any:
     """matplotlib's pyplot on the Agg backend, or a clear error saying how to install it."""
     try:
-        import matplotlib
+        import matplotlib  # heavy: matplotlib
     except ImportError:
         raise LitreviewError(
             "drawing figures needs matplotlib, which is not installed", hint=INSTALL_HINT
         ) from None
     matplotlib.use("Agg", force=True)
-    import matplotlib.pyplot as plt
+    import matplotlib.pyplot as plt  # heavy: matplotlib
 
     return plt
 

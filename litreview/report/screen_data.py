@@ -11,9 +11,22 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from litreview.appraisal.ratings import current_appraisals, current_grades
+from litreview.fulltext.reports import (
+    current_notes,
+    current_retrieval,
+    get_fulltext_stage,
+    get_study_links,
+    list_included_studies,
+)
+from litreview.report.export import ExportedWork, select_works
+from litreview.screening.session import get_view
+from litreview.screening.team import is_dual_stage, list_conflicts
 from litreview.state.read import read_state
 from litreview.state.snapshot import ReviewState
+from litreview.storage import views
 from litreview.storage.decisions import CurrentDecision
+from litreview.storage.files import current_attachments
 from litreview.storage.review import Review
 
 if TYPE_CHECKING:
@@ -57,8 +70,6 @@ def _visible_decisions(
 ) -> dict[int, tuple[str | None, str | None]]:
     """work id -> (decision, reason): the effective decision, or only this reviewer's own
     while blinded dual screening hides the other's."""
-    from litreview.screening.session import get_view
-    from litreview.screening.team import is_dual_stage
 
     if is_dual_stage(review, stage) and review.protocol.screening.blinded:
         views = [get_view(review, item.work_id, stage, reviewer=reviewer) for item in items]
@@ -72,16 +83,6 @@ def _visible_decisions(
 
 def load_reports(review: Review, reviewer: str | None) -> list[ReportRow]:
     """Every report sought at the full-text stage, in work-id order."""
-    from litreview.appraisal.ratings import current_appraisals
-    from litreview.fulltext.reports import (
-        current_notes,
-        current_retrieval,
-        get_fulltext_stage,
-        get_study_links,
-        list_included_studies,
-    )
-    from litreview.report.export import select_works
-    from litreview.storage.files import current_attachments
 
     stage = get_fulltext_stage(review).name
     attached = current_attachments(review.db)
@@ -135,9 +136,7 @@ class StudyRow:
 
 def load_studies(review: Review) -> list[StudyRow]:
     """Every included study, in the order they were first included."""
-    from litreview.appraisal.ratings import current_grades
-    from litreview.coding.codes import current_codes
-    from litreview.fulltext.reports import list_included_studies
+    from litreview.coding.codes import current_codes  # heavy: loads bibtexparser, pylatexenc, rispy
 
     codes = current_codes(review)
     grades = current_grades(review) if review.protocol.quality.criteria else {}
@@ -182,9 +181,7 @@ def load_browse_rows(review: Review) -> list[BrowseRow]:
     """Every work of the review (ineligible ones too), in work-id order, read from the
     review's snapshot and one query for the listed fields (title, authors, year, journal,
     DOI: ``storage.views.list_work_briefs``; the screen reads a work in full to open it)."""
-    from litreview.coding.codes import current_codes
-    from litreview.report.export import ExportedWork
-    from litreview.storage import views
+    from litreview.coding.codes import current_codes  # heavy: loads bibtexparser, pylatexenc, rispy
 
     state = read_state(review)
     groups: dict[int, list[int]] = {}
@@ -243,8 +240,6 @@ class ConflictRow:
 
 def load_conflicts(review: Review) -> list[ConflictRow]:
     """The open conflicts of every dual-screening stage, stage by stage."""
-    from litreview.screening.session import get_view
-    from litreview.screening.team import is_dual_stage, list_conflicts
 
     rows = []
     for stage in review.protocol.stages:

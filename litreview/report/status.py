@@ -8,8 +8,12 @@ from typing import Any
 
 from litreview.models import Source
 from litreview.report.flow_counts import FulltextCounts, fulltext_counts
+from litreview.screening.progress import stopping_report
+from litreview.screening.published_labels import compare_with_published
+from litreview.screening.team import stage_agreement
 from litreview.state.read import read_state
 from litreview.state.snapshot import ReviewState, StageCounts
+from litreview.storage import works as works_store
 from litreview.storage.review import Review
 
 
@@ -104,8 +108,6 @@ class ReviewStatus:
 
 def read_status(review: Review, state: ReviewState | None = None) -> ReviewStatus:
     """The review's status (``state``: its snapshot, when the caller has read it)."""
-    from litreview.screening.progress import stopping_report
-    from litreview.storage import works as works_store
 
     state = state if state is not None else read_state(review)
     stages = {s.name: s.counts() for s in state.stages}
@@ -144,21 +146,19 @@ def review_status(review: Review) -> dict[str, Any]:
 
 def _published(review: Review) -> dict[str, Any] | None:
     """A shipped example's comparison with its published labels (None otherwise)."""
-    from litreview.screening.published_labels import compare_with_published
 
     comparison = compare_with_published(review)
     return None if comparison is None else asdict(comparison)
 
 
 def _agreement(review: Review, state: ReviewState) -> list[dict[str, object]]:
-    from litreview.screening.team import stage_agreement
 
     return [stage_agreement(review, s.name) for s in state.stages if s.dual]
 
 
 def _studies(review: Review, state: ReviewState) -> StudiesStatus | None:
     """Full text, grades and coding progress of the included studies."""
-    from litreview.coding.codes import current_codes
+    from litreview.coding.codes import current_codes  # heavy: loads bibtexparser, pylatexenc, rispy
 
     if state.fulltext is None:
         return None

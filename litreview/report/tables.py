@@ -12,12 +12,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from litreview.appraisal.ratings import current_appraisals, current_grades
 from litreview.errors import InvalidValue
+from litreview.fulltext.reports import current_notes, list_included_studies
 from litreview.models import RecordFields
 from litreview.protocol import Dimension, DimValue, Protocol, split_source
 from litreview.protocol.lines import suggest
+from litreview.report import log_tables
+from litreview.report.citations import cite_studies
 from litreview.report.model import Table
 from litreview.storage.review import Review
+from litreview.storage.views import work_fields
 
 TABLES = ("studies", "matrix", "grades", "sources", "exclusions", "searches")
 EMPTY_CELL = "-"
@@ -36,11 +41,7 @@ class StudyData:
 
 
 def load_study_data(review: Review) -> StudyData:
-    from litreview.appraisal.ratings import current_grades
-    from litreview.coding.codes import current_codes
-    from litreview.fulltext.reports import current_notes, list_included_studies
-    from litreview.report.citations import cite_studies
-    from litreview.storage.views import work_fields
+    from litreview.coding.codes import current_codes  # heavy: loads bibtexparser, pylatexenc, rispy
 
     studies = list_included_studies(review)
     reports = {s.study_id: s.report_ids for s in studies}
@@ -288,7 +289,6 @@ def matrix_table(matrix: Matrix) -> Table:
 
 def grades_table(review: Review, data: StudyData | None = None) -> Table:
     """Quality appraisal of each appraised study: ratings, score, grade."""
-    from litreview.appraisal.ratings import current_appraisals
 
     quality = review.protocol.quality
     data = data or load_study_data(review)
@@ -328,7 +328,6 @@ def build_table(
     review: Review, name: str, *, rows: str | None = None, cols: str | None = None
 ) -> Table:
     """The report table ``name`` (one of :data:`TABLES`)."""
-    from litreview.report import log_tables
 
     if name not in TABLES:
         raise InvalidValue(f"unknown table {name!r}", hint=suggest(name, TABLES, "tables are"))

@@ -159,7 +159,7 @@ def record_text(title: str | None, abstract: str | None, title_repeat: int = 1) 
 
 
 def _make_classifier(config: ModelConfig, random_state: int | None) -> Any:
-    from sklearn.svm import LinearSVC
+    from sklearn.svm import LinearSVC  # heavy: sklearn
 
     if config.classifier != "svm":
         raise ValueError(f"unknown classifier {config.classifier!r}; known: 'svm'")
@@ -186,7 +186,7 @@ class HashedTfidf:
 
 
 def _weight(counts: csr_matrix, idf: np.ndarray, sublinear_tf: bool) -> csr_matrix:
-    from sklearn.preprocessing import normalize
+    from sklearn.preprocessing import normalize  # heavy: sklearn
 
     tf = counts.astype(np.float64)
     if sublinear_tf:
@@ -199,7 +199,7 @@ def _weight(counts: csr_matrix, idf: np.ndarray, sublinear_tf: bool) -> csr_matr
 def _fit_hashed_tfidf(
     docs: Sequence[str], config: ModelConfig, analyzer: str = "word"
 ) -> tuple[csr_matrix, HashedTfidf]:
-    from sklearn.feature_extraction.text import HashingVectorizer
+    from sklearn.feature_extraction.text import HashingVectorizer  # heavy: sklearn
 
     n = len(docs)
     ngrams = (1, config.ngram_max) if analyzer == "word" else CHAR_NGRAMS
@@ -226,7 +226,7 @@ def _fit_hashed_tfidf(
 
 def build_features(texts: Sequence[RecordText], config: ModelConfig | None = None) -> Features:
     """Fit TF-IDF once over every record of the stage (labelled or not)."""
-    from scipy.sparse import csr_matrix
+    from scipy.sparse import csr_matrix  # heavy: scipy
 
     config = config or ModelConfig()
     docs = [record_text(title, abstract, config.title_repeat) for title, abstract in texts]
@@ -262,8 +262,8 @@ def _with_title_block(
 ) -> csr_matrix:
     """Append a title-only TF-IDF block weighted ``title_block`` (records without a title
     get an empty row there); the topic query ignores it (see :func:`topic_scores`)."""
-    from scipy.sparse import csr_matrix as sparse
-    from scipy.sparse import hstack
+    from scipy.sparse import csr_matrix as sparse  # heavy: scipy
+    from scipy.sparse import hstack  # heavy: scipy
 
     titles = [(title or "").strip() for title, _abstract in texts]
     if not any(titles):

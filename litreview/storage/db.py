@@ -21,6 +21,7 @@ from litreview.errors import (
     SchemaTooNew,
 )
 from litreview.storage.migrations import MIGRATIONS
+from litreview.storage.output_files import atomic_target
 
 BUSY_TIMEOUT_MS = 30_000
 WRITE_WAIT_SECONDS = 900.0  # how long a writer waits for another (e.g. a 1 GB import)
@@ -195,7 +196,6 @@ def backup_review(
     ``target`` is never half-overwritten). The folder must exist. ``progress(status,
     remaining, total)`` (SQLite's backup callback) is called after each step of 256 pages.
     """
-    from litreview.storage.output_files import atomic_target
 
     with atomic_target(target) as temp:
         dest = sqlite3.connect(str(temp))

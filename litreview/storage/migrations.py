@@ -7,6 +7,8 @@ import sqlite3
 import sqlite_utils
 from sqlite_utils.migrations import Migrations
 
+from litreview.storage.view_settings import sync_view_settings
+
 MIGRATIONS = Migrations("litreview")
 
 
@@ -389,7 +391,6 @@ def m005_views(db: sqlite_utils.Database) -> None:
         GROUP BY s.source_id;
         """,
     )
-    from litreview.storage.view_settings import sync_view_settings
 
     sync_view_settings(db)
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import sqlite_utils
 
 from litreview.storage._clock import now_iso
+from litreview.storage.view_settings import sync_view_settings
 
 
 def save_protocol_text(db: sqlite_utils.Database, text: str, sha256: str, title: str | None) -> int:
-    from litreview.storage.view_settings import sync_view_settings
 
     cur = db.execute(
         "INSERT INTO protocols (title, text, sha256, loaded_at) VALUES (?, ?, ?, ?)",

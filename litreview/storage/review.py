@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 import sqlite_utils
 
+from litreview.protocol import load_protocol, load_template
 from litreview.storage import db as storage_db
 from litreview.storage import meta, protocols
 
@@ -26,7 +27,6 @@ class Review:
 
     @cached_property
     def protocol(self) -> Protocol:
-        from litreview.protocol import load_protocol, load_template
 
         text = protocols.find_protocol_text(self.db)
         if text is None:
@@ -60,9 +60,7 @@ def open_review(path: str | Path) -> Review:
 
 def create_review(path: str | Path, protocol_text: str, *, force: bool = False) -> Review:
     """Create a review file holding ``protocol_text`` (already validated by the caller)."""
-    import uuid
-
-    from litreview.protocol import load_protocol
+    import uuid  # heavy: uuid
 
     protocol = load_protocol(protocol_text)
     path = Path(path)

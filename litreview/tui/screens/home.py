@@ -19,9 +19,11 @@ from textual.content import Content
 from textual.message import Message
 from textual.widgets import DataTable, Footer, Header, Sparkline, Static
 
+from litreview.report.plot_data import cumulative_includes
 from litreview.report.sanitize import one_line
 from litreview.report.status import review_status
 from litreview.screening.progress import resume_screening, stop_screening
+from litreview.screening.published_labels import PublishedComparison, describe
 from litreview.screening.session import queue
 from litreview.screening.team import is_dual_stage
 from litreview.storage.review import Review, open_review
@@ -65,7 +67,6 @@ CURVE_POINTS = 120  # the sparkline bins these into its width
 def includes_curve(review: Review, stage: str, points: int = CURVE_POINTS) -> list[int]:
     """Includes found after each record screened at ``stage`` (the figure ``plot recall``
     draws), thinned to at most ``points`` values, the last one always kept."""
-    from litreview.report.plot_data import cumulative_includes
 
     found = cumulative_includes(review, stage)
     if len(found) <= points:
@@ -166,8 +167,6 @@ class HomeScreen(ReviewScreen):
         self.query_one(StageTable).show_stages(protocol.stages, status.get("stages", {}))
         stopping = stopping_lines(protocol, status.get("stopping", {}))
         if status.get("published_labels"):  # a shipped example: compare with its labels
-            from litreview.screening.published_labels import PublishedComparison, describe
-
             lines = describe(PublishedComparison(**status["published_labels"]))
             stopping += Content("\n" + "\n".join(lines))
         self.query_one("#home-stopping", Static).update(stopping)
