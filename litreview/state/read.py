@@ -234,15 +234,26 @@ def _grades(
 
 
 def read_state(review: Review) -> ReviewState:
-    """The review as it stands now (see ``state.snapshot``)."""
+    """The review as it stands now (see ``state.snapshot``).
+
+    Everything is read from storage first, in one block, and only then worked out, so a reader
+    of this function sees the whole of what the snapshot rests on in one place.
+    """
     db = review.db
     protocol = review.protocol
     review_id = review.review_id
     groups = works_store.group_map(db)
     work_ids = works_store.list_work_ids(db, eligible_only=False)
     ineligible = works_store.ineligible_reasons(db)
+    rows = events_store.list_live_rows(db, _KINDS)
+    records = records_store.count_records(db)
+    events = events_store.count_events(db)
+    sources = tuple(sources_store.list_sources(db))
+    records_by_source = records_store.count_records_by_source(db)
+    other_only = frozenset(works_only_from(db, "other", groups))
+
     eligible = [w for w in work_ids if w not in ineligible] if ineligible else work_ids
-    log = _Log(events_store.list_live_rows(db, _KINDS), groups)
+    log = _Log(rows, groups)
     stages = _stages(protocol, review_id, log, eligible, groups)
     fulltext = _fulltext(protocol, log)
     studies = _studies(stages, fulltext)
@@ -251,14 +262,14 @@ def read_state(review: Review) -> ReviewState:
         title=protocol.title,
         review_id=review_id,
         protocol=protocol,
-        records=records_store.count_records(db),
-        events=events_store.count_events(db),
-        sources=tuple(sources_store.list_sources(db)),
-        records_by_source=records_store.count_records_by_source(db),
+        records=records,
+        events=events,
+        sources=sources,
+        records_by_source=records_by_source,
         work_ids=tuple(work_ids),
         groups=groups,
         ineligible=ineligible,
-        other_only=frozenset(works_only_from(db, "other", groups)),
+        other_only=other_only,
         stages=stages,
         fulltext=fulltext,
         studies=studies,
