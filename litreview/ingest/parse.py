@@ -4,11 +4,9 @@ that format's parser (:mod:`litreview.ingest._streaming` reads the same formats 
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import re
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 from litreview.errors import ImportFormatError
@@ -16,6 +14,7 @@ from litreview.ingest import bibtex, csl_json, endnote_xml, enw, nbib, ris, tabu
 from litreview.ingest._decode import decode_bytes
 from litreview.ingest._tagged import ParseResult
 from litreview.models import ParsedFile, ParsedRecord
+from litreview.storage.bulk import gc_paused
 
 __all__ = [
     "FORMATS",
@@ -89,7 +88,7 @@ def parse_bytes(data: bytes, path: str) -> ParsedFile:
 
 def parse_text(fmt: str, text: str, path: str) -> ParseResult:
     """Parse a whole decoded file of format ``fmt``; no records is an error."""
-    with _gc_paused():
+    with gc_paused():
         records, problems, hint = _PARSERS[fmt](text, path)
     if not records:
         raise ImportFormatError(f"no records found in this {fmt} file", path=path)
@@ -135,24 +134,6 @@ def _detect(text: str) -> str | None:
         if ris.split_ris_line(line) is not None:
             return "ris"
     return None
-
-
-@contextlib.contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while one file's records are built.
-
-    A large import creates millions of container objects that all stay
-    alive; CPython's full collections would traverse them again and again
-    (about a third of the parse time at 100,000 records). Parsing creates
-    no reference cycles, so nothing is lost by collecting once at the end.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _most_common_database(records: list[ParsedRecord]) -> str | None:

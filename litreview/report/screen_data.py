@@ -25,6 +25,7 @@ from litreview.screening.team import is_dual_stage, list_conflicts
 from litreview.state.read import read_state
 from litreview.state.snapshot import ReviewState
 from litreview.storage import views
+from litreview.storage.bulk import gc_paused
 from litreview.storage.decisions import CurrentDecision
 from litreview.storage.files import current_attachments
 from litreview.storage.review import Review
@@ -181,6 +182,11 @@ def load_browse_rows(review: Review) -> list[BrowseRow]:
     """Every work of the review (ineligible ones too), in work-id order, read from the
     review's snapshot and one query for the listed fields (title, authors, year, journal,
     DOI: ``storage.views.list_work_briefs``; the screen reads a work in full to open it)."""
+    with gc_paused():  # 50,000 rows: the collector would otherwise take most of the time
+        return _browse_rows(review)
+
+
+def _browse_rows(review: Review) -> list[BrowseRow]:
     from litreview.coding.codes import current_codes  # heavy: loads bibtexparser, pylatexenc, rispy
 
     state = read_state(review)
