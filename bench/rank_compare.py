@@ -106,6 +106,12 @@ CANDIDATES: dict[str, dict[str, Any]] = {
     "ensemble_u4": {"ensemble": "u4"},
     "ensemble_nb": {"ensemble": "nb"},
     "ensemble_u4_nb": {"ensemble": "u4+nb"},
+    # round 4, fixed before any of them was run (docs/ranking.md, "Round 4"): a nearest-include
+    # member, and the pseudo-negative draw averaged over five fits
+    "knn": {"ensemble": "knn"},
+    "u4_knn": {"ensemble": "u4+knn"},
+    "pn_bag5": {"pseudo_negative_bags": 5},
+    "pn_bag5_knn": {"pseudo_negative_bags": 5, "ensemble": "knn"},
 }
 
 
@@ -122,6 +128,8 @@ def cache_key(model: str, label_column: str, cold: bool) -> str:
         fields = asdict(config_of(model))
         if not fields["ensemble"]:  # added in round 3; keeps the earlier runs' keys
             del fields["ensemble"]
+        if fields["pseudo_negative_bags"] == 1:  # added in round 4; likewise
+            del fields["pseudo_negative_bags"]
         settings = json.dumps(fields, sort_keys=True)
     digest = hashlib.sha1(f"{settings}|{cold}".encode()).hexdigest()[:10]
     return f"{label_column}/{model}{'@cold' if cold else ''}-{digest}"

@@ -8,7 +8,12 @@ each refitted on the same screened records at the same moments:
   with the includes together weighing 9.8 times the excludes, no pseudo-negatives;
 * ``"nb"``: multinomial naive Bayes (``alpha=3.822``, ASReview's older ``nb`` default)
   on the default model's own TF-IDF matrix, trained on the screened records with the
-  same 9.8 balance, scoring each record by its log-odds.
+  same 9.8 balance, scoring each record by its log-odds;
+* ``"knn"``: nearest include, on the default model's own TF-IDF matrix: a record's
+  score is its highest cosine similarity to any screened include. A linear model
+  ranks by a record's likeness to what the includes share; this member ranks by
+  its likeness to any single include, so a relevant record that resembles one
+  unusual include is not left at the bottom.
 
 The members' scores are on unrelated scales, so they are fused by rank: each member's
 scores become percentiles over all records, the fused score is their mean, and ties go
@@ -29,7 +34,7 @@ if TYPE_CHECKING:
 __all__ = ["MEMBERS", "U4_BALANCE", "fuse_by_rank", "member_names", "member_scores", "u4_matrix"]
 
 #: The members an ensemble may add to the default model.
-MEMBERS = ("u4", "nb")
+MEMBERS = ("u4", "nb", "knn")
 U4_C = 0.11
 U4_BALANCE = 9.8
 NB_ALPHA = 3.822
@@ -86,6 +91,13 @@ def member_scores(
         log_odds = nb.feature_log_prob_[include] - nb.feature_log_prob_[1 - include]
         prior = nb.class_log_prior_[include] - nb.class_log_prior_[1 - include]
         return np.asarray(X @ log_odds, dtype=np.float64).ravel() + float(prior)
+    if name == "knn":
+        included = rows[y == 1]
+        if not len(included):
+            return np.zeros(X.shape[0], dtype=np.float64)
+        # rows of the TF-IDF matrix are L2-normalised, so the dot product is the cosine
+        similarity = (X @ X[included].T).tocsr()
+        return np.asarray(similarity.max(axis=1).toarray(), dtype=np.float64).ravel()
     raise ValueError(f"unknown ensemble member {name!r}; known: {', '.join(MEMBERS)}")
 
 

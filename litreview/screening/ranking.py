@@ -71,8 +71,10 @@ class ModelConfig:
     share of the pool least similar to the includes (reliable negatives);
     ``title_block`` adds a weighted title-only TF-IDF block; ``char_fusion`` is the
     weight of a character 3-5-gram SVM fused with the word one; ``ensemble`` names
-    members fused with this model by rank (``"u4"``, ``"nb"`` or ``"u4+nb"``, see
-    :mod:`litreview.screening.ensemble`). Two settings only bound
+    members fused with this model by rank (``"u4"``, ``"nb"``, ``"knn"`` or several
+    joined by ``+``, see :mod:`litreview.screening.ensemble`);
+    ``pseudo_negative_bags`` > 1 averages that many SVMs, each fitted with its own
+    draw of pseudo-negatives. Two settings only bound
     the cost on large reviews: the solver tolerance ``tol`` and
     ``max_negatives``, a seeded random subset of the screened excludes kept
     once there are more (includes are always all kept). The retrain fields
@@ -101,6 +103,7 @@ class ModelConfig:
     title_block: float = 0.0
     char_fusion: float = 0.0
     ensemble: str = ""
+    pseudo_negative_bags: int = 1
     extra: dict[str, Any] = field(default_factory=dict)
 
     def to_json(self) -> str:
@@ -286,11 +289,12 @@ def sample_weights(y: np.ndarray, include_weight: float) -> np.ndarray:
 
 
 def _pseudo_negatives(
-    unlabelled: np.ndarray, count: int, random_state: int | None, n_labels: int
+    unlabelled: np.ndarray, count: int, random_state: int | None, n_labels: int, bag: int = 0
 ) -> np.ndarray:
     if count <= 0 or len(unlabelled) == 0:
         return unlabelled[:0]
-    seed = [0 if random_state is None else int(random_state), n_labels, 0]
+    # bag 0 keeps the seed of the single-draw model, so one bag is exactly that model
+    seed = [0 if random_state is None else int(random_state), n_labels, 0] + ([bag] if bag else [])
     rng = np.random.default_rng(seed)
     return rng.choice(unlabelled, size=min(count, len(unlabelled)), replace=False)
 
@@ -350,13 +354,18 @@ def learned_scores(
         unlabelled = reliable_negatives(
             X, unlabelled, labelled[y == 1], config.pseudo_negative_pool
         )
-    pseudo = _pseudo_negatives(unlabelled, count, random_state, len(y))
-    rows = np.concatenate([labelled, pseudo])
-    target = np.concatenate([y, np.zeros(len(pseudo), dtype=y.dtype)])
-    weights = sample_weights(target, config.include_weight)
-    clf = _make_classifier(config, random_state)
-    clf.fit(X[rows], target, sample_weight=weights)
-    scores = np.asarray(clf.decision_function(X), dtype=np.float64)
+    bags = max(1, config.pseudo_negative_bags) if count > 0 else 1
+    scores = np.zeros(X.shape[0], dtype=np.float64)
+    for bag in range(bags):
+        pseudo = _pseudo_negatives(unlabelled, count, random_state, len(y), bag)
+        rows = np.concatenate([labelled, pseudo])
+        target = np.concatenate([y, np.zeros(len(pseudo), dtype=y.dtype)])
+        weights = sample_weights(target, config.include_weight)
+        clf = _make_classifier(config, random_state)
+        clf.fit(X[rows], target, sample_weight=weights)
+        scores += np.asarray(clf.decision_function(X), dtype=np.float64)
+    if bags > 1:
+        scores /= bags
     if config.ensemble:
         scores = _with_members(scores, features, labelled, y, config, random_state)
     if not features.views or config.char_fusion <= 0:
