@@ -1,7 +1,9 @@
-"""Round-3 ensembles: rank fusion order, the members, config round trip (docs/ranking.md)."""
+"""Round-3 and round-4 ranking options: rank fusion order, the members, averaged
+pseudo-negative draws, config round trip (docs/ranking.md)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -89,7 +91,7 @@ def test_naive_bayes_member_scores_by_log_odds(texts: list[tuple[str, str]]) -> 
     assert np.allclose(scores, log_proba[:, 1] - log_proba[:, 0])
 
 
-@pytest.mark.parametrize("members", ["u4", "nb", "u4+nb"])
+@pytest.mark.parametrize("members", ["u4", "nb", "u4+nb", "knn", "u4+knn"])
 def test_rank_fuses_the_default_with_its_members(
     texts: list[tuple[str, str]], members: str
 ) -> None:
@@ -108,3 +110,61 @@ def test_rank_fuses_the_default_with_its_members(
     assert fused.mode == "learned" and set(fused.order[:3].tolist()) == {2, 4, 6}
     # before the first include and exclude the topic text ranks, as without an ensemble
     assert rank(None, {}, config, features=features, topic="dog training").mode == "topic"
+
+
+def test_knn_member_scores_each_record_by_its_nearest_include(
+    texts: list[tuple[str, str]],
+) -> None:
+    X = build_features(texts).matrix
+    rows, y = np.array([0, 1, 2, 3]), np.array([1, 0, 1, 0])
+    scores = member_scores("knn", X, rows, y, sample_weights(y, 9.8), 0)
+    dense = X.toarray()
+    cosine = (
+        dense
+        @ dense[[0, 2]].T
+        / np.outer(np.linalg.norm(dense, axis=1).clip(1e-12), np.linalg.norm(dense[[0, 2]], axis=1))
+    )
+    assert np.allclose(scores, cosine.max(axis=1))
+    assert np.allclose(scores[[0, 2]], 1.0)  # an include is its own nearest include
+    # the excludes play no part: the same includes with other excludes score the same
+    other = member_scores("knn", X, np.array([0, 2, 5]), np.array([1, 1, 0]), np.ones(3), 0)
+    assert np.array_equal(scores, other)
+    none = member_scores("knn", X, np.array([1, 3]), np.array([0, 0]), np.ones(2), 0)
+    assert not none.any()
+
+
+def test_one_pseudo_negative_bag_is_the_default_and_more_bags_average_their_fits(
+    texts: list[tuple[str, str]],
+) -> None:
+    from sklearn.svm import LinearSVC
+
+    from litreview.screening.ranking import _pseudo_negatives
+
+    features = build_features(texts)
+    labels = {0: 1, 1: 0, 2: 1, 3: 0}
+    # pseudo-negatives need enough unlabelled records: lower the share cap for tiny data
+    base = ModelConfig(pseudo_negatives=3, pseudo_negative_share=1.0)
+    one = rank(None, labels, replace(base, pseudo_negative_bags=1), 1, features=features)
+    assert np.array_equal(one.scores, rank(None, labels, base, 1, features=features).scores)
+    five = rank(None, labels, replace(base, pseudo_negative_bags=5), 1, features=features)
+    assert np.array_equal(
+        five.scores,
+        rank(None, labels, replace(base, pseudo_negative_bags=5), 1, features=features).scores,
+    )
+    # the same five fits by hand: bag 0 is the single-draw model's draw, the others differ
+    X = features.matrix
+    rows, y = np.array([0, 1, 2, 3]), np.array([1, 0, 1, 0])
+    unlabelled = np.arange(4, X.shape[0])
+    draws = [_pseudo_negatives(unlabelled, 3, 1, 4, bag) for bag in range(5)]
+    assert len({tuple(sorted(d.tolist())) for d in draws}) > 1
+    expected = np.zeros(X.shape[0])
+    for draw in draws:
+        target = np.concatenate([y, np.zeros(len(draw), dtype=y.dtype)])
+        svm = LinearSVC(C=0.11, loss="squared_hinge", dual=True, tol=1e-3, random_state=1)
+        svm.fit(X[np.concatenate([rows, draw])], target, sample_weight=sample_weights(target, 9.8))
+        expected += svm.decision_function(X)
+    assert np.allclose(five.scores, expected / 5)
+    assert not np.allclose(five.scores, one.scores)
+    config = ModelConfig(pseudo_negative_bags=5)
+    assert ModelConfig.from_json(config.to_json()) == config
+    assert ModelConfig.from_json('{"C": 0.11}').pseudo_negative_bags == 1
