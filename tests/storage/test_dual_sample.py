@@ -128,7 +128,7 @@ def test_work_decisions_follow_the_dual_sample_through_imports_dedup_and_protoco
     run_dedup(review)
     _assert_views_match_state(path)
     awaiting = [w for w in session.stage_works(review, "title") if _status(review, w) == AWAITING]
-    assert len(awaiting) >= 10
+    assert len(awaiting) >= 5
     review.close()
 
     # a smaller share: works that leave the sample count with one decision
@@ -153,8 +153,8 @@ def test_work_decisions_follow_the_dual_sample_through_imports_dedup_and_protoco
 
 
 def test_a_review_file_from_before_the_table_migrates_to_the_right_view(tmp_path: Path) -> None:
-    previous = [m.name for m in MIGRATIONS._migrations][-1]
-    assert previous == "m007_dual_sample"  # the step this test is about: the last one so far
+    previous = "m007_dual_sample"  # the step that added the table
+    assert previous in [m.name for m in MIGRATIONS._migrations]
     path = tmp_path / "old.db"
     sqlite3.connect(path).close()
     old = _connect(path)
