@@ -9,11 +9,11 @@ decisions already read from the log; ``state.read`` and ``screening.team`` call 
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Mapping
 
 from litreview.protocol import Protocol
 from litreview.storage.decisions import CurrentDecision
+from litreview.storage.dual_sample import DEFAULT_SAMPLE_SHARE, in_sample
 
 
 def is_dual_stage(protocol: Protocol, stage: str) -> bool:
@@ -31,9 +31,8 @@ def in_dual_sample(protocol: Protocol, review_id: str, stage: str, work_id: int)
     settings = protocol.screening
     if settings.mode != "dual-sample":
         return True
-    share = settings.sample_share if settings.sample_share is not None else 0.2
-    digest = hashlib.sha256(f"{review_id}:{stage}:{work_id}".encode()).digest()
-    return int.from_bytes(digest[:8], "big") / 2**64 < share
+    share = settings.sample_share if settings.sample_share is not None else DEFAULT_SAMPLE_SHARE
+    return in_sample(review_id, stage, work_id, share)  # the rule the SQL views' table uses
 
 
 def agreeing(decisions: Mapping[str, CurrentDecision], fulltext: bool) -> CurrentDecision | None:

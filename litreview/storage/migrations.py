@@ -7,6 +7,7 @@ import sqlite3
 import sqlite_utils
 from sqlite_utils.migrations import Migrations
 
+from litreview.storage.dual_sample import sync_dual_sample
 from litreview.storage.view_settings import sync_view_settings
 
 MIGRATIONS = Migrations("litreview")
@@ -415,3 +416,70 @@ def m006_fulltext_files(db: sqlite_utils.Database) -> None:
         );
         """,
     )
+
+
+@MIGRATIONS()
+def m007_dual_sample(db: sqlite_utils.Database) -> None:
+    # m005's effective_decision_events counted every work decided once as decided in
+    # dual-sample mode; only works outside the sample are. The sample is a sha256 draw SQL
+    # cannot make, so it is stored (storage.dual_sample) and the view reads it.
+    _run_script(
+        db,
+        """
+        CREATE TABLE dual_sample (
+            stage TEXT NOT NULL,
+            work_id INTEGER NOT NULL,
+            PRIMARY KEY (stage, work_id)
+        ) WITHOUT ROWID;
+        DROP VIEW effective_decision_events;
+        CREATE VIEW effective_decision_events AS
+        WITH latest AS (
+            SELECT work_id, stage, max(event_id) AS event_id FROM live_screening_events
+            WHERE kind = 'decision' GROUP BY work_id, stage
+        ), resolved AS (
+            SELECT work_id, stage, max(event_id) AS event_id FROM live_screening_events
+            WHERE kind = 'resolution' GROUP BY work_id, stage
+        ), agreement AS (
+            SELECT work_id, stage, count(*) AS reviewers,
+                   count(DISTINCT decision) AS decisions, max(decision) AS decision,
+                   count(DISTINCT COALESCE(reason, '')) AS reasons, max(event_id) AS event_id
+            FROM reviewer_decisions GROUP BY work_id, stage
+        ), keys AS (
+            SELECT work_id, stage FROM latest UNION SELECT work_id, stage FROM resolved
+        ), judged AS (
+            SELECT k.work_id, k.stage, COALESCE(s.mode, 'single') AS mode,
+                   COALESCE(a.reviewers, 0) AS reviewers, l.event_id AS latest_id,
+                   r.event_id AS resolution_id,
+                   CASE WHEN a.reviewers >= 2 AND a.decisions = 1 AND NOT (
+                             s.kind = 'fulltext' AND a.decision = 'exclude' AND a.reasons > 1)
+                        THEN a.event_id END AS agreed_id,
+                   CASE WHEN COALESCE(s.mode, 'single') = 'single' THEN 0
+                        WHEN s.mode = 'dual-sample' THEN EXISTS (
+                            SELECT 1 FROM dual_sample d
+                            WHERE d.stage = k.stage AND d.work_id = k.work_id)
+                        ELSE 1 END AS twice
+            FROM keys k
+            LEFT JOIN screening_stages s ON s.stage = k.stage
+            LEFT JOIN latest l ON l.work_id = k.work_id AND l.stage = k.stage
+            LEFT JOIN resolved r ON r.work_id = k.work_id AND r.stage = k.stage
+            LEFT JOIN agreement a ON a.work_id = k.work_id AND a.stage = k.stage
+        )
+        SELECT work_id, stage, mode, reviewers,
+               CASE
+                 WHEN mode = 'single' THEN latest_id
+                 WHEN resolution_id IS NOT NULL THEN resolution_id
+                 WHEN NOT twice THEN latest_id
+                 ELSE agreed_id
+               END AS event_id,
+               CASE
+                 WHEN mode = 'single' AND latest_id IS NULL
+                   THEN 'resolution without decisions'
+                 WHEN mode = 'single' OR resolution_id IS NOT NULL THEN 'decided'
+                 WHEN NOT twice OR agreed_id IS NOT NULL THEN 'decided'
+                 WHEN reviewers >= 2 THEN 'conflict'
+                 ELSE 'awaiting a second reviewer'
+               END AS status
+        FROM judged;
+        """,
+    )
+    sync_dual_sample(db)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite_utils
 
 from litreview.storage._clock import now_iso
+from litreview.storage.dual_sample import sync_dual_sample
 from litreview.storage.view_settings import sync_view_settings
 
 
@@ -15,6 +16,7 @@ def save_protocol_text(db: sqlite_utils.Database, text: str, sha256: str, title:
         [title, text, sha256, now_iso()],
     )
     sync_view_settings(db)  # the SQL views follow the protocol in force
+    sync_dual_sample(db)  # (mode, sample_share and stages decide the dual sample)
     return int(cur.lastrowid or 0)
 
 

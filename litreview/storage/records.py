@@ -11,6 +11,7 @@ import sqlite_utils
 
 from litreview.errors import RecordNotFound
 from litreview.models import ParsedRecord, Record, RecordFields
+from litreview.storage.dual_sample import extend_dual_sample
 
 _FIELD_NAMES = tuple(f.name for f in dc_fields(RecordFields))
 _LIST_FIELDS = frozenset(
@@ -36,7 +37,9 @@ def insert_records(
     db: sqlite_utils.Database, source_id: int, records: Iterable[ParsedRecord]
 ) -> int:
     """Insert records of one source; the caller owns the transaction."""
+    before = int(db.execute("SELECT COALESCE(max(record_id), 0) FROM records").fetchone()[0])
     cur = db.conn.executemany(_INSERT_SQL, (_row_values(source_id, r) for r in records))
+    extend_dual_sample(db, before)  # the SQL views' dual sample covers every record
     return int(cur.rowcount)
 
 

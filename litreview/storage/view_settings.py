@@ -15,7 +15,7 @@ from typing import Any
 
 import sqlite_utils
 
-__all__ = ["sync_view_settings"]
+__all__ = ["protocol_text", "sync_view_settings"]
 
 
 def _stage_rows(data: dict[str, Any]) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
@@ -34,19 +34,22 @@ def _stage_rows(data: dict[str, Any]) -> tuple[list[tuple[object, ...]], list[tu
     return stages, reasons
 
 
-def sync_view_settings(db: sqlite_utils.Database) -> None:
-    """Rewrite ``screening_stages`` and ``exclusion_reasons`` from the newest protocol."""
+def protocol_text(db: sqlite_utils.Database) -> str:
+    """The newest stored protocol text, or the default template's (what Review.protocol reads)."""
     row = db.execute("SELECT text FROM protocols ORDER BY protocol_id DESC LIMIT 1").fetchone()
-    if row is None:  # what Review.protocol falls back to
-        text = (
+    if row is None:
+        return (
             resources.files("litreview")
             .joinpath("templates", "default.toml")
             .read_text(encoding="utf-8")
         )
-    else:
-        text = str(row[0])
+    return str(row[0])
+
+
+def sync_view_settings(db: sqlite_utils.Database) -> None:
+    """Rewrite ``screening_stages`` and ``exclusion_reasons`` from the newest protocol."""
     try:
-        stages, reasons = _stage_rows(tomllib.loads(text))
+        stages, reasons = _stage_rows(tomllib.loads(protocol_text(db)))
     except (tomllib.TOMLDecodeError, AttributeError, TypeError):
         stages, reasons = [], []  # the views then read every stage as single-reviewer
     db.execute("DELETE FROM screening_stages")
