@@ -5,7 +5,9 @@ A write is a function of an open ``Review``. ``write`` queues it and starts a
 worker; the worker runs the oldest queued write under a lock, so writes happen in
 the order the keys were pressed. When it is done the screen's ``write_done`` runs
 on the UI thread (subclasses reload there). Errors the user caused
-(``LitreviewError``) reach the app's one worker-error handler, which shows them.
+(``LitreviewError``) and system failures (disk full, read-only, locked: turned into an
+``EnvironmentFailure``) reach the app's one worker-error handler, which shows them; the
+write then finishes as failed, so the screen reloads what is really stored.
 """
 
 from __future__ import annotations
@@ -16,12 +18,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from textual import work
+from textual import on, work
 from textual.message import Message
 from textual.screen import Screen
+from textual.worker import Worker
 
 from litreview.errors import LitreviewError
 from litreview.storage.review import Review, open_review
+from litreview.tui.failures import is_system_failure, not_saved, system_failures
 from litreview.tui.shell import ReviewApp, review_app
 
 WriteAction = Callable[[Review], Any]
@@ -73,12 +77,16 @@ class ReviewScreen(Screen[None]):
             except queue.Empty:
                 return  # already run by on_unmount
             try:
-                with open_review(self.review.path) as review:
+                with system_failures(), open_review(self.review.path) as review:
                     result = action(review)
             except LitreviewError:
                 self.post_message(self.WriteFinished(None, None, failed=True))
                 raise
             self.post_message(self.WriteFinished(result, done, failed=False))
+
+    @on(Worker.StateChanged)
+    def _report_worker_error(self, event: Worker.StateChanged) -> None:
+        review_app(self).worker_failed(event.worker)  # the message never bubbles to the app
 
     def on_review_screen_write_finished(self, message: WriteFinished) -> None:
         self.pending_writes -= 1
@@ -91,11 +99,20 @@ class ReviewScreen(Screen[None]):
 
     def on_unmount(self) -> None:
         """Run what no worker has picked up yet, so a key pressed right before leaving
-        the screen is never lost. Runs on the UI thread with the app's connection."""
+        the screen is never lost. Runs on the UI thread with the app's connection.
+
+        A failure is reported naming what was lost (the screen that would show it is
+        closing); after a system failure the writes still queued are dropped, not tried:
+        they would fail the same way, each after the busy timeout, and an undo among them
+        would revert an older change than the one meant."""
         with self._write_lock:
             while not self._writes.empty():
                 action, _ = self._writes.get_nowait()
                 try:
-                    action(self.review)
+                    with system_failures():
+                        action(self.review)
                 except LitreviewError as exc:
-                    self.litreview.report_error(exc)
+                    dropped = self._writes.qsize() if is_system_failure(exc) else 0
+                    self.litreview.report_error(not_saved("A change", exc, dropped=dropped))
+                    if dropped:
+                        self._writes = queue.Queue()

@@ -23,11 +23,13 @@ from textual.content import Content, Span
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Static
+from textual.worker import Worker
 
 from litreview.fulltext.files import get_attachment, get_pages, stored_location
 from litreview.report.sanitize import one_line, sanitize
 from litreview.storage.review import Review, open_review
 from litreview.tui.highlight import EXCLUDE_STYLE, INCLUDE_STYLE, find_terms
+from litreview.tui.shell import review_app
 
 
 class ReaderOwner(Protocol):
@@ -138,6 +140,10 @@ class FulltextReader(Screen[None]):
         self.post_message(
             self.Loaded(build_text(pages, tuple(highlight.include), tuple(highlight.exclude)))
         )
+
+    @on(Worker.StateChanged)
+    def _report_worker_error(self, event: Worker.StateChanged) -> None:
+        review_app(self).worker_failed(event.worker)  # the message never bubbles to the app
 
     @on(Loaded)
     def _loaded(self, message: Loaded) -> None:
