@@ -18,20 +18,28 @@ from __future__ import annotations
 
 import contextlib
 import resource
+import shutil
 import signal
 import sqlite3
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from review_builders import add_near_duplicates, make_review
+from textual import events
 from textual.pilot import Pilot
-from tui_helpers import make_test_app, settle
+from tui_helpers import DATA, make_test_app, protocol_text, settle
 
+from litreview.ingest.importer import import_files
 from litreview.models import Event
 from litreview.storage import db as storage_db
 from litreview.storage.events import iter_events
-from litreview.storage.review import Review, open_review
+from litreview.storage.review import Review, create_review, open_review
+from litreview.storage.works import work_of
 from litreview.tui.app import LitreviewApp
+from litreview.tui.screens.duplicates import DuplicatesScreen
+from litreview.tui.screens.home import HomeScreen
 from litreview.tui.screens.screening import ScreeningScreen
 
 SIZE = (100, 32)
@@ -153,3 +161,127 @@ async def test_the_lock_held_by_another_process_fails_as_busy_and_the_key_works_
         assert screen.current is not None and screen.current.record_id != first.record_id
     [event] = decisions(tui_review.path)
     assert (event.record_id, event.value) == (first.record_id, "include")
+
+
+async def test_a_decision_lost_as_the_screen_closes_is_named(tui_review: Review) -> None:
+    """``i`` then Escape at once: the screen closes while the decision is being saved
+    (by its worker, or by ``on_unmount`` if no worker picked it up yet), so the record
+    cannot come back on screen: the message names the decision that was lost."""
+    app = make_test_app(tui_review, reviewer="ann", start="screen")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await start_screening(pilot)
+        first = screen.current
+        assert first is not None
+        truncate_wal(tui_review)
+        with file_size_limit(4096):
+            driver = app._driver
+            assert driver is not None
+            for key in ("i", "escape"):  # no pause in between
+                driver.send_message(events.Key(key, key))
+            await quiet(pilot)
+            assert app.is_running
+            assert isinstance(app.screen, HomeScreen)
+            [shown] = errors_shown(app)
+            assert shown.startswith(
+                f"The decision 'include' on record {first.record_id} was not saved: "
+                "a disk input/output error"
+            )
+            assert "check the disk" in shown
+    assert decisions(tui_review.path) == []
+
+
+async def test_a_failed_merge_brings_the_pair_back(tmp_path: Path) -> None:
+    """The review screens' shared write path (``ReviewScreen.write``), here a merge."""
+    review = make_review(tmp_path / "r.db")
+    add_near_duplicates(review)
+    app = make_test_app(review, reviewer="ann")
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            await pilot.press("d")
+            await settle(pilot)
+            screen = app.screen
+            assert isinstance(screen, DuplicatesScreen)
+            assert screen.current is not None and screen.current.key == (2, 9)
+            truncate_wal(review)
+            with file_size_limit(4096):
+                await pilot.press("m")
+                await quiet(pilot)
+                assert app.is_running
+                assert screen.pending_writes == 0
+                assert screen.current is not None and screen.current.key == (2, 9)
+                [shown] = errors_shown(app)
+                assert "disk I/O error" in shown and "check the disk" in shown
+            assert work_of(review.db, 9) == 9  # not merged
+            await pilot.press("m")
+            await settle(pilot)
+            assert work_of(review.db, 9) == 2
+    finally:
+        review.close()
+
+
+def mount_tmpfs(folder: Path, size: str) -> None:
+    folder.mkdir()
+    done = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(folder)],
+        capture_output=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        pytest.skip(f"cannot mount a small tmpfs to fill up: {done.stderr.decode().strip()}")
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    """A 4 MiB file system of its own (mounting needs root or CAP_SYS_ADMIN)."""
+    if shutil.which("mount") is None:
+        pytest.skip("no mount command")
+    folder = tmp_path / "disk"
+    mount_tmpfs(folder, "4m")
+    try:
+        yield folder
+    finally:
+        subprocess.run(["umount", "-l", str(folder)], check=False)
+
+
+def fill(folder: Path) -> Path:
+    """Write a file until the disk has no byte left; removing it frees the space."""
+    filler = folder / "filler"
+    try:
+        with filler.open("wb") as out:
+            while True:
+                out.write(b"\0" * 4096)
+                out.flush()
+    except OSError:  # ENOSPC: full
+        pass
+    return filler
+
+
+async def test_a_full_disk_keeps_the_record_and_says_so(small_disk: Path) -> None:
+    review = create_review(small_disk / "r.db", protocol_text())
+    import_files(review, [DATA / "screening.ris"])
+    app = make_test_app(review, reviewer="ann", start="screen")
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            screen = await start_screening(pilot)
+            first = screen.current
+            assert first is not None
+            truncate_wal(review)
+            filler = fill(small_disk)
+            await pilot.press("i")
+            await quiet(pilot)
+            assert app.is_running
+            assert screen.current == first
+            assert screen._pending == 0
+            [shown] = errors_shown(app)
+            assert "the disk is full (database or disk is full)" in shown
+            assert "free some space" in shown
+            assert decisions(review.path) == []
+            filler.unlink()  # space again: the same key saves the decision
+            await pilot.press("i")
+            await settle(pilot)
+            assert screen.current is not None and screen.current.record_id != first.record_id
+        [event] = decisions(review.path)
+        assert (event.record_id, event.value) == (first.record_id, "include")
+    finally:
+        review.close()

@@ -6,8 +6,9 @@ worker; the worker runs the oldest queued write under a lock, so writes happen i
 the order the keys were pressed. When it is done the screen's ``write_done`` runs
 on the UI thread (subclasses reload there). Errors the user caused
 (``LitreviewError``) and system failures (disk full, read-only, locked: turned into an
-``EnvironmentFailure``) reach the app's one worker-error handler, which shows them; the
-write then finishes as failed, so the screen reloads what is really stored.
+``EnvironmentFailure``) are shown as "... was not saved: <what failed>" with the hint;
+the write then finishes as failed, so the screen reloads what is really stored. Other
+workers' errors go to the app's one worker-error handler (bugs crash there).
 """
 
 from __future__ import annotations
@@ -79,9 +80,12 @@ class ReviewScreen(Screen[None]):
             try:
                 with system_failures(), open_review(self.review.path) as review:
                     result = action(review)
-            except LitreviewError:
+            except LitreviewError as exc:
                 self.post_message(self.WriteFinished(None, None, failed=True))
-                raise
+                # shown from here (notify is thread-safe): a worker's error reaches the
+                # app only through a mounted screen, and this one may be closing
+                self.litreview.report_error(not_saved("A change", exc))
+                return
             self.post_message(self.WriteFinished(result, done, failed=False))
 
     @on(Worker.StateChanged)

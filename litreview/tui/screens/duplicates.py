@@ -218,6 +218,10 @@ class DuplicatesScreen(ReviewScreen):
 
     def write_done(self, *, failed: bool) -> None:
         if failed and self._decided:
-            self._done.discard(self._decided.pop())
+            # writes run in order: the one that failed is the oldest not yet saved; it
+            # comes back on screen when the reload arrives
+            key = self._decided.pop(max(len(self._decided) - self.pending_writes - 1, 0))
+            self._done.discard(key)
+            self._front = key
         if self.pending_writes == 0:
             self.load()

@@ -390,8 +390,10 @@ class ScreeningScreen(Screen[None]):
         """Run the oldest pending command; the lock keeps commands in the order sent.
 
         A failure, the user's or the system's (disk full, locked, read-only), posts
-        ``WriteFailed``, which puts the record back on screen, and reaches the app's
-        worker-error handler, which shows it; the next command still runs."""
+        ``WriteFailed``, which puts the record back on screen, and is shown at once,
+        naming the decision: not by raising it to the worker-error handler, which only
+        hears from a mounted screen, and the screen may be closing. The next command
+        still runs."""
         with self._write_lock:
             try:
                 command = self._writes.get_nowait()
@@ -400,9 +402,9 @@ class ScreeningScreen(Screen[None]):
             try:
                 with system_failures(), open_review(self.review.path) as review:
                     self._run(review, command)
-            except LitreviewError:
+            except LitreviewError as exc:
                 self.post_message(self.WriteFailed(command))
-                raise
+                self.litreview.report_error(not_saved(_described(command), exc))
 
     def on_unmount(self) -> None:
         """Save what no worker has picked up yet: ``i`` then an instant ``q`` (or Escape)
