@@ -26,7 +26,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from review_builders import add_near_duplicates, make_review
+from review_builders import add_near_duplicates, make_conflicts, make_review
 from textual import events
 from textual.pilot import Pilot
 from tui_helpers import DATA, make_test_app, protocol_text, settle
@@ -38,6 +38,7 @@ from litreview.storage.events import iter_events
 from litreview.storage.review import Review, create_review, open_review
 from litreview.storage.works import work_of
 from litreview.tui.app import LitreviewApp
+from litreview.tui.screens.conflicts import ConflictsScreen
 from litreview.tui.screens.duplicates import DuplicatesScreen
 from litreview.tui.screens.home import HomeScreen
 from litreview.tui.screens.screening import ScreeningScreen
@@ -211,11 +212,47 @@ async def test_a_failed_merge_brings_the_pair_back(tmp_path: Path) -> None:
                 assert screen.pending_writes == 0
                 assert screen.current is not None and screen.current.key == (2, 9)
                 [shown] = errors_shown(app)
+                assert shown.startswith("The merge of records 2 and 9 was not saved: ")
                 assert "disk I/O error" in shown and "check the disk" in shown
             assert work_of(review.db, 9) == 9  # not merged
             await pilot.press("m")
             await settle(pilot)
             assert work_of(review.db, 9) == 2
+    finally:
+        review.close()
+
+
+async def test_a_failed_resolution_comes_back_with_its_note(tmp_path: Path) -> None:
+    review = make_review(tmp_path / "r.db", dual=True)
+    make_conflicts(review)  # ann and bob disagree on records 1 and 2 at title
+    app = make_test_app(review, reviewer="carol")
+    try:
+        async with app.run_test(size=(110, 40)) as pilot:
+            await settle(pilot)
+            await pilot.press("k")
+            await settle(pilot)
+            screen = app.screen
+            assert isinstance(screen, ConflictsScreen)
+            assert screen.current is not None and screen.current.conflict.work_id == 1
+            screen._notes[screen.current.key] = "checked the methods"
+            truncate_wal(review)
+            with file_size_limit(4096):
+                await pilot.press("i")
+                await quiet(pilot)
+                assert app.is_running
+                assert screen.pending_writes == 0
+                assert [row.conflict.work_id for row in screen.rows] == [1, 2]
+                assert screen.current is not None and screen.current.conflict.work_id == 1
+                assert screen._notes[("title", 1)] == "checked the methods"
+                [shown] = errors_shown(app)
+                assert shown.startswith(
+                    "The resolution of record 1 at title (include) was not saved: "
+                )
+            assert list(iter_events(review.db, kind="resolution")) == []
+            await pilot.press("i")
+            await settle(pilot)
+        [event] = iter_events(review.db, kind="resolution")
+        assert (event.record_id, event.value, event.note) == (1, "include", "checked the methods")
     finally:
         review.close()
 

@@ -31,6 +31,15 @@ from litreview.tui.shell import ReviewApp, review_app
 
 WriteAction = Callable[[Review], Any]
 WriteDoneCallback = Callable[[Any], None]
+WriteFailedCallback = Callable[[], None]
+
+
+@dataclass(frozen=True)
+class _Write:
+    action: WriteAction
+    done: WriteDoneCallback | None
+    failed: WriteFailedCallback | None
+    what: str  # names it in the message if it fails: "The merge of records 2 and 9"
 
 
 class ReviewScreen(Screen[None]):
@@ -41,10 +50,11 @@ class ReviewScreen(Screen[None]):
         result: Any
         done: WriteDoneCallback | None
         failed: bool
+        undo: WriteFailedCallback | None = None  # the write's ``failed`` callback
 
     def __init__(self) -> None:
         super().__init__()
-        self._writes: queue.Queue[tuple[WriteAction, WriteDoneCallback | None]] = queue.Queue()
+        self._writes: queue.Queue[_Write] = queue.Queue()
         self._write_lock = threading.Lock()
         self.pending_writes = 0
 
@@ -64,29 +74,38 @@ class ReviewScreen(Screen[None]):
         else:
             self.litreview.ask_reviewer(lambda: self.with_reviewer(then))
 
-    def write(self, action: WriteAction, done: WriteDoneCallback | None = None) -> None:
-        """Run ``action(review)`` in a worker, after every write queued before it."""
+    def write(
+        self,
+        action: WriteAction,
+        done: WriteDoneCallback | None = None,
+        *,
+        failed: WriteFailedCallback | None = None,
+        what: str = "A change",
+    ) -> None:
+        """Run ``action(review)`` in a worker, after every write queued before it; then
+        ``done(result)``, or ``failed()`` if it was not saved (both on the UI thread,
+        before ``write_done``). ``what`` names the write in the error message."""
         self.pending_writes += 1
-        self._writes.put((action, done))
+        self._writes.put(_Write(action, done, failed, what))
         self._run_write()
 
     @work(thread=True, group="writes", exit_on_error=False, description="save")
     def _run_write(self) -> None:
         with self._write_lock:
             try:
-                action, done = self._writes.get_nowait()
+                write = self._writes.get_nowait()
             except queue.Empty:
                 return  # already run by on_unmount
             try:
                 with system_failures(), open_review(self.review.path) as review:
-                    result = action(review)
+                    result = write.action(review)
             except LitreviewError as exc:
-                self.post_message(self.WriteFinished(None, None, failed=True))
+                self.post_message(self.WriteFinished(None, None, failed=True, undo=write.failed))
                 # shown from here (notify is thread-safe): a worker's error reaches the
                 # app only through a mounted screen, and this one may be closing
-                self.litreview.report_error(not_saved("A change", exc))
+                self.litreview.report_error(not_saved(write.what, exc))
                 return
-            self.post_message(self.WriteFinished(result, done, failed=False))
+            self.post_message(self.WriteFinished(result, write.done, failed=False))
 
     @on(Worker.StateChanged)
     def _report_worker_error(self, event: Worker.StateChanged) -> None:
@@ -96,6 +115,8 @@ class ReviewScreen(Screen[None]):
         self.pending_writes -= 1
         if message.done is not None and not message.failed:
             message.done(message.result)
+        if message.undo is not None and message.failed:
+            message.undo()
         self.write_done(failed=message.failed)
 
     def write_done(self, *, failed: bool) -> None:
@@ -111,12 +132,12 @@ class ReviewScreen(Screen[None]):
         would revert an older change than the one meant."""
         with self._write_lock:
             while not self._writes.empty():
-                action, _ = self._writes.get_nowait()
+                write = self._writes.get_nowait()
                 try:
                     with system_failures():
-                        action(self.review)
+                        write.action(self.review)
                 except LitreviewError as exc:
                     dropped = self._writes.qsize() if is_system_failure(exc) else 0
-                    self.litreview.report_error(not_saved("A change", exc, dropped=dropped))
+                    self.litreview.report_error(not_saved(write.what, exc, dropped=dropped))
                     if dropped:
                         self._writes = queue.Queue()
