@@ -37,7 +37,7 @@ from litreview.storage import db as storage_db
 from litreview.storage.events import iter_events
 from litreview.storage.review import Review, create_review, open_review
 from litreview.storage.works import work_of
-from litreview.tui.app import LitreviewApp
+from litreview.tui.app import LitreviewApp, make_app
 from litreview.tui.screens.conflicts import ConflictsScreen
 from litreview.tui.screens.duplicates import DuplicatesScreen
 from litreview.tui.screens.home import HomeScreen
@@ -255,6 +255,42 @@ async def test_a_failed_resolution_comes_back_with_its_note(tmp_path: Path) -> N
         assert (event.record_id, event.value, event.note) == (1, "include", "checked the methods")
     finally:
         review.close()
+
+
+async def test_a_ranking_that_cannot_be_stored_is_reported(tui_review: Review) -> None:
+    """The first ranking (retrained in a worker thread here) fails to store its run:
+    the records still come, unranked, and the failure is shown."""
+    truncate_wal(tui_review)
+    with file_size_limit(4096):
+        app = make_test_app(tui_review, reviewer="ann", start="screen")
+        async with app.run_test(size=SIZE) as pilot:
+            await quiet(pilot)
+            assert app.is_running
+            screen = screening(app)
+            assert screen.current is not None and screen.current.score is None
+            shown = errors_shown(app)  # once per attempt: each refill of an unranked queue
+            assert shown
+            assert all("disk input/output error" in m and "check the disk" in m for m in shown)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="litreview/screening/ranker_process.py (not the TUI's) answers a SQLite or OS "
+    "error in the helper as a crash; it should answer ('error', message, hint) from "
+    "describe_environment_error",
+)
+async def test_the_ranking_helper_reports_a_disk_failure_too(tui_review: Review) -> None:
+    """As above with the helper process the app uses by default: started under the
+    limit, the helper inherits it."""
+    truncate_wal(tui_review)
+    with file_size_limit(4096):
+        app = make_app(tui_review, reviewer="ann", start="screen")
+        async with app.run_test(size=SIZE) as pilot:
+            await quiet(pilot)
+            assert app.is_running
+            shown = errors_shown(app)
+            assert shown
+            assert all("disk input/output error" in m and "check the disk" in m for m in shown)
 
 
 def mount_tmpfs(folder: Path, size: str) -> None:
