@@ -33,6 +33,7 @@ from tui_helpers import DATA, make_test_app, protocol_text, settle
 
 from litreview.ingest.importer import import_files
 from litreview.models import Event
+from litreview.screening import session
 from litreview.storage import db as storage_db
 from litreview.storage.events import iter_events
 from litreview.storage.review import Review, create_review, open_review
@@ -41,6 +42,7 @@ from litreview.tui.app import LitreviewApp, make_app
 from litreview.tui.screens.conflicts import ConflictsScreen
 from litreview.tui.screens.duplicates import DuplicatesScreen
 from litreview.tui.screens.home import HomeScreen
+from litreview.tui.screens.modals import ReviewerPrompt
 from litreview.tui.screens.screening import ScreeningScreen
 
 SIZE = (100, 32)
@@ -291,6 +293,28 @@ async def test_the_ranking_helper_reports_a_disk_failure_too(tui_review: Review)
             shown = errors_shown(app)
             assert shown
             assert all("disk input/output error" in m and "check the disk" in m for m in shown)
+
+
+async def test_a_reviewer_name_that_cannot_be_stored_still_screens(tui_review: Review) -> None:
+    """The name is saved on the UI thread when the prompt closes: it fails, the app
+    says the name was not remembered, and decisions are recorded under it all the same
+    once the disk is writable."""
+    app = make_test_app(tui_review)  # home screen: reads only until a key
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, ReviewerPrompt)
+        truncate_wal(tui_review)
+        with file_size_limit(4096):
+            await pilot.press(*"bob", "enter")
+            await quiet(pilot)
+            assert app.is_running
+            assert isinstance(app.screen, HomeScreen)
+            assert app.reviewer == "bob"
+            [shown] = errors_shown(app)
+            assert shown.startswith(
+                "The reviewer name 'bob' was not remembered: a disk input/output error"
+            )
+    assert session.remembered_reviewer(tui_review) is None
 
 
 def mount_tmpfs(folder: Path, size: str) -> None:
