@@ -69,7 +69,8 @@ def is_system_failure(error: LitreviewError) -> bool:
 
 
 def not_saved(what: str, error: LitreviewError, *, dropped: int = 0) -> LitreviewError:
-    """``error`` said about a write that failed as a screen closed: the screen that would
-    have shown it is gone, so the message names what was lost."""
+    """``error`` said about the write ``what`` ("The decision 'include' on record 3"):
+    the message names what was not saved, since the screen that would show it may be
+    closing; ``dropped`` counts later writes given up with it."""
     also = f" (nor {dropped} later change{'s' if dropped != 1 else ''})" if dropped else ""
     return LitreviewError(f"{what} was not saved{also}: {error.message}", hint=error.hint)
