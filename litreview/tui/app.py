@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Callable, Mapping
-from typing import Literal
+from typing import Any, Literal
 
 from textual import on
 from textual.app import App
@@ -22,6 +22,7 @@ from litreview.errors import LitreviewError
 from litreview.screening import session
 from litreview.screening.ranker_process import RankerProcess
 from litreview.storage.review import Review
+from litreview.tui.failures import USER_ERRORS, user_error
 from litreview.tui.screens.browse import BrowseScreen
 from litreview.tui.screens.coding import CodingScreen
 from litreview.tui.screens.conflicts import ConflictsScreen
@@ -92,7 +93,10 @@ class LitreviewApp(App[None]):
         if self.start == "screen":
             self.open_screening(self.start_stage)
         if self.reviewer is None:
-            self.reviewer = session.remembered_reviewer(self.review)
+            try:
+                self.reviewer = session.remembered_reviewer(self.review)
+            except USER_ERRORS as exc:
+                self.report_failure(exc)  # then ask, as for a review never screened
         if self.reviewer is None:
             self.ask_reviewer()
 
@@ -118,8 +122,14 @@ class LitreviewApp(App[None]):
         def answered(name: object) -> None:
             if isinstance(name, str) and name:
                 self.reviewer = name
-                session.remember_reviewer(self.review, name)
-                self.notify(f"Decisions are recorded as {name}.", title="Reviewer", markup=False)
+                try:
+                    session.remember_reviewer(self.review, name)
+                except USER_ERRORS as exc:  # recorded as ``name`` all the same: not kept
+                    self.report_failure(exc, f"The reviewer name {name!r} was not remembered")
+                else:
+                    self.notify(
+                        f"Decisions are recorded as {name}.", title="Reviewer", markup=False
+                    )
                 for screen in self.screen_stack:
                     if isinstance(screen, ScreeningScreen):
                         screen.reviewer_changed()
@@ -133,8 +143,8 @@ class LitreviewApp(App[None]):
         try:
             stage = stage or session.default_stage(self.review)
             self.review.protocol.stage(stage)
-        except LitreviewError as exc:
-            self.report_error(exc)
+        except USER_ERRORS as exc:
+            self.report_failure(exc)
             return
         self.push_screen(ScreeningScreen(stage))
 
@@ -151,16 +161,27 @@ class LitreviewApp(App[None]):
         message = error.message + (f"\n{error.hint}" if error.hint else "")
         self.notify(message, title="Error", severity="error", timeout=8, markup=False)
 
+    def report_failure(self, exc: BaseException, what: str | None = None) -> None:
+        """Show a ``LitreviewError`` or a system failure (``OSError``, SQLite error...:
+        see ``litreview.tui.failures``) like :meth:`report_error`; ``what`` prefixes the
+        message (e.g. what was not saved). Anything else is a bug and is raised again."""
+        error = user_error(exc)
+        if error is None:
+            raise exc
+        if what is not None:
+            error = LitreviewError(f"{what}: {error.message}", hint=error.hint)
+        self.report_error(error)
+
+    def worker_failed(self, worker: Worker[Any]) -> None:
+        """The one place worker errors land: user errors and system failures (disk full,
+        read-only, locked) notify, bugs crash loudly. ``Worker.StateChanged`` does not
+        bubble: each screen with workers forwards its own here."""
+        if worker.state == WorkerState.ERROR and worker.error is not None:
+            self.report_failure(worker.error)
+
     @on(Worker.StateChanged)
-    def _worker_failed(self, event: Worker.StateChanged) -> None:
-        """The one place worker errors land: user errors notify, bugs crash loudly."""
-        if event.state != WorkerState.ERROR:
-            return
-        error = event.worker.error
-        if isinstance(error, LitreviewError):
-            self.report_error(error)
-        elif error is not None:
-            raise error
+    def _worker_state_changed(self, event: Worker.StateChanged) -> None:
+        self.worker_failed(event.worker)  # the app's own workers
 
 
 def _as_review_app(app: LitreviewApp) -> ReviewApp:

@@ -8,9 +8,10 @@ gives a screen its app as a :class:`ReviewApp`.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Protocol, cast
+from typing import Any, Protocol, cast
 
 from textual.dom import DOMNode
+from textual.worker import Worker
 
 from litreview.errors import LitreviewError
 from litreview.screening.ranker_process import RankerProcess
@@ -33,6 +34,10 @@ class ReviewApp(Protocol):
     def open_screen(self, name: str) -> None: ...
 
     def report_error(self, error: LitreviewError) -> None: ...
+
+    def report_failure(self, exc: BaseException, what: str | None = None) -> None: ...
+
+    def worker_failed(self, worker: Worker[Any]) -> None: ...
 
 
 def review_app(node: DOMNode) -> ReviewApp:

@@ -5,7 +5,10 @@ A write is a function of an open ``Review``. ``write`` queues it and starts a
 worker; the worker runs the oldest queued write under a lock, so writes happen in
 the order the keys were pressed. When it is done the screen's ``write_done`` runs
 on the UI thread (subclasses reload there). Errors the user caused
-(``LitreviewError``) reach the app's one worker-error handler, which shows them.
+(``LitreviewError``) and system failures (disk full, read-only, locked: turned into an
+``EnvironmentFailure``) are shown as "... was not saved: <what failed>" with the hint;
+the write then finishes as failed, so the screen reloads what is really stored. Other
+workers' errors go to the app's one worker-error handler (bugs crash there).
 """
 
 from __future__ import annotations
@@ -16,16 +19,27 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from textual import work
+from textual import on, work
 from textual.message import Message
 from textual.screen import Screen
+from textual.worker import Worker
 
 from litreview.errors import LitreviewError
 from litreview.storage.review import Review, open_review
+from litreview.tui.failures import is_system_failure, not_saved, system_failures
 from litreview.tui.shell import ReviewApp, review_app
 
 WriteAction = Callable[[Review], Any]
 WriteDoneCallback = Callable[[Any], None]
+WriteFailedCallback = Callable[[], None]
+
+
+@dataclass(frozen=True)
+class _Write:
+    action: WriteAction
+    done: WriteDoneCallback | None
+    failed: WriteFailedCallback | None
+    what: str  # names it in the message if it fails: "The merge of records 2 and 9"
 
 
 class ReviewScreen(Screen[None]):
@@ -36,10 +50,11 @@ class ReviewScreen(Screen[None]):
         result: Any
         done: WriteDoneCallback | None
         failed: bool
+        undo: WriteFailedCallback | None = None  # the write's ``failed`` callback
 
     def __init__(self) -> None:
         super().__init__()
-        self._writes: queue.Queue[tuple[WriteAction, WriteDoneCallback | None]] = queue.Queue()
+        self._writes: queue.Queue[_Write] = queue.Queue()
         self._write_lock = threading.Lock()
         self.pending_writes = 0
 
@@ -59,31 +74,49 @@ class ReviewScreen(Screen[None]):
         else:
             self.litreview.ask_reviewer(lambda: self.with_reviewer(then))
 
-    def write(self, action: WriteAction, done: WriteDoneCallback | None = None) -> None:
-        """Run ``action(review)`` in a worker, after every write queued before it."""
+    def write(
+        self,
+        action: WriteAction,
+        done: WriteDoneCallback | None = None,
+        *,
+        failed: WriteFailedCallback | None = None,
+        what: str = "A change",
+    ) -> None:
+        """Run ``action(review)`` in a worker, after every write queued before it; then
+        ``done(result)``, or ``failed()`` if it was not saved (both on the UI thread,
+        before ``write_done``). ``what`` names the write in the error message."""
         self.pending_writes += 1
-        self._writes.put((action, done))
+        self._writes.put(_Write(action, done, failed, what))
         self._run_write()
 
     @work(thread=True, group="writes", exit_on_error=False, description="save")
     def _run_write(self) -> None:
         with self._write_lock:
             try:
-                action, done = self._writes.get_nowait()
+                write = self._writes.get_nowait()
             except queue.Empty:
                 return  # already run by on_unmount
             try:
-                with open_review(self.review.path) as review:
-                    result = action(review)
-            except LitreviewError:
-                self.post_message(self.WriteFinished(None, None, failed=True))
-                raise
-            self.post_message(self.WriteFinished(result, done, failed=False))
+                with system_failures(), open_review(self.review.path) as review:
+                    result = write.action(review)
+            except LitreviewError as exc:
+                self.post_message(self.WriteFinished(None, None, failed=True, undo=write.failed))
+                # shown from here (notify is thread-safe): a worker's error reaches the
+                # app only through a mounted screen, and this one may be closing
+                self.litreview.report_error(not_saved(write.what, exc))
+                return
+            self.post_message(self.WriteFinished(result, write.done, failed=False))
+
+    @on(Worker.StateChanged)
+    def _report_worker_error(self, event: Worker.StateChanged) -> None:
+        review_app(self).worker_failed(event.worker)  # the message never bubbles to the app
 
     def on_review_screen_write_finished(self, message: WriteFinished) -> None:
         self.pending_writes -= 1
         if message.done is not None and not message.failed:
             message.done(message.result)
+        if message.undo is not None and message.failed:
+            message.undo()
         self.write_done(failed=message.failed)
 
     def write_done(self, *, failed: bool) -> None:
@@ -91,11 +124,20 @@ class ReviewScreen(Screen[None]):
 
     def on_unmount(self) -> None:
         """Run what no worker has picked up yet, so a key pressed right before leaving
-        the screen is never lost. Runs on the UI thread with the app's connection."""
+        the screen is never lost. Runs on the UI thread with the app's connection.
+
+        A failure is reported naming what was lost (the screen that would show it is
+        closing); after a system failure the writes still queued are dropped, not tried:
+        they would fail the same way, each after the busy timeout, and an undo among them
+        would revert an older change than the one meant."""
         with self._write_lock:
             while not self._writes.empty():
-                action, _ = self._writes.get_nowait()
+                write = self._writes.get_nowait()
                 try:
-                    action(self.review)
+                    with system_failures():
+                        write.action(self.review)
                 except LitreviewError as exc:
-                    self.litreview.report_error(exc)
+                    dropped = self._writes.qsize() if is_system_failure(exc) else 0
+                    self.litreview.report_error(not_saved(write.what, exc, dropped=dropped))
+                    if dropped:
+                        self._writes = queue.Queue()

@@ -28,6 +28,7 @@ from litreview.report.sanitize import one_line
 from litreview.report.screen_data import BrowseRow, load_browse_rows
 from litreview.storage.review import open_review
 from litreview.storage.views import work_fields
+from litreview.tui.failures import USER_ERRORS
 from litreview.tui.screens._base import ReviewScreen
 from litreview.tui.screens.modals import CANCEL
 from litreview.tui.screens.prompts import Dialog, TextPrompt
@@ -252,7 +253,11 @@ class BrowseScreen(ReviewScreen):
     def action_open(self) -> None:
         row = self.current
         if row is not None:  # the list holds the listed fields only: read the work in full
-            fields = work_fields(self.review.db, row.work_id)
+            try:
+                fields = work_fields(self.review.db, row.work_id)
+            except USER_ERRORS as exc:
+                self.litreview.report_failure(exc, f"Record {row.work_id} cannot be read")
+                return
             full = replace(row, work=replace(row.work, fields=fields))
             self.app.push_screen(RecordDetail(full, self.review.protocol))
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 from rich.text import Text
 from textual import on, work
@@ -71,6 +72,7 @@ class ConflictsScreen(ReviewScreen):
         self._done: set[tuple[str, int]] = set()
         self._resolved: list[tuple[str, int]] = []  # this session's, newest last
         self._notes: dict[tuple[str, int], str] = {}
+        self._reselect: tuple[str, int] | None = None  # a failed resolution: shown again
         self._has_loaded = False
 
     def compose(self) -> ComposeResult:
@@ -108,7 +110,8 @@ class ConflictsScreen(ReviewScreen):
 
     def _fill(self, rows: list[ConflictRow]) -> None:
         table: DataTable[Text] = self.query_one("#conflicts-table", DataTable)
-        selected = self.current.key if self.current else None
+        selected = self._reselect or (self.current.key if self.current else None)
+        self._reselect = None
         row_index = table.cursor_row
         self.rows = rows
         table.clear()
@@ -189,7 +192,9 @@ class ConflictsScreen(ReviewScreen):
                     reviewer=resolver,
                     reason=reason,
                     note=note,
-                )
+                ),
+                failed=partial(self._not_saved, row.key, note),
+                what=f"The resolution of record {work_id} at {stage} ({decision})",
             )
             self._fill([r for r in self.rows if r.key != row.key])
             self.notify(
@@ -252,10 +257,21 @@ class ConflictsScreen(ReviewScreen):
         def done(view: object) -> None:
             self.notify("Undone: the conflict is open again." if view else "Nothing to undo.")
 
-        self.write(lambda review: undo(review, reviewer=resolver, stage=stage), done)
+        self.write(
+            lambda review: undo(review, reviewer=resolver, stage=stage), done, what="The undo"
+        )
 
     def action_home(self) -> None:
         self.app.pop_screen()
+
+    def _not_saved(self, key: tuple[str, int], note: str | None) -> None:
+        """The resolution of ``key`` failed: the conflict is open again (with its note)."""
+        if key in self._resolved:
+            self._resolved.remove(key)
+        self._done.discard(key)
+        self._reselect = key
+        if note:
+            self._notes.setdefault(key, note)
 
     def write_done(self, *, failed: bool) -> None:
         if self.pending_writes == 0:

@@ -9,6 +9,7 @@ of pairs is reloaded, since a merge can settle or change other pairs.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -177,10 +178,19 @@ class DuplicatesScreen(ReviewScreen):
             a, b = loaded.key
             self._done.add(loaded.key)
             self._decided.append(loaded.key)
+            failed = partial(self._not_saved, loaded.key)
             if verb == "merge":
-                self.write(lambda review: merge_records(review, a, b, reviewer=reviewer))
+                self.write(
+                    lambda review: merge_records(review, a, b, reviewer=reviewer),
+                    failed=failed,
+                    what=f"The merge of records {a} and {b}",
+                )
             else:
-                self.write(lambda review: mark_not_duplicate(review, a, b, reviewer=reviewer))
+                self.write(
+                    lambda review: mark_not_duplicate(review, a, b, reviewer=reviewer),
+                    failed=failed,
+                    what=f"'Not a duplicate' for records {a} and {b}",
+                )
             self._show(self._next_pair())
 
         self.with_reviewer(save)
@@ -209,15 +219,22 @@ class DuplicatesScreen(ReviewScreen):
             self.notify("Undone: the last duplicates decision.")
 
         def run(reviewer: str) -> None:
-            self.write(lambda review: undo_dedup(review, reviewer=reviewer), undone)
+            self.write(
+                lambda review: undo_dedup(review, reviewer=reviewer), undone, what="The undo"
+            )
 
         self.with_reviewer(run)
 
     def action_home(self) -> None:
         self.app.pop_screen()
 
+    def _not_saved(self, key: tuple[int, int]) -> None:
+        """The decision on pair ``key`` failed: open again, shown when the reload arrives."""
+        if key in self._decided:
+            self._decided.remove(key)
+        self._done.discard(key)
+        self._front = key
+
     def write_done(self, *, failed: bool) -> None:
-        if failed and self._decided:
-            self._done.discard(self._decided.pop())
         if self.pending_writes == 0:
             self.load()

@@ -23,11 +23,14 @@ from textual.content import Content, Span
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Static
+from textual.worker import Worker
 
 from litreview.fulltext.files import get_attachment, get_pages, stored_location
 from litreview.report.sanitize import one_line, sanitize
 from litreview.storage.review import Review, open_review
+from litreview.tui.failures import USER_ERRORS
 from litreview.tui.highlight import EXCLUDE_STYLE, INCLUDE_STYLE, find_terms
+from litreview.tui.shell import review_app
 
 
 class ReaderOwner(Protocol):
@@ -139,6 +142,10 @@ class FulltextReader(Screen[None]):
             self.Loaded(build_text(pages, tuple(highlight.include), tuple(highlight.exclude)))
         )
 
+    @on(Worker.StateChanged)
+    def _report_worker_error(self, event: Worker.StateChanged) -> None:
+        review_app(self).worker_failed(event.worker)  # the message never bubbles to the app
+
     @on(Loaded)
     def _loaded(self, message: Loaded) -> None:
         shown = message.shown
@@ -186,14 +193,19 @@ class FulltextReader(Screen[None]):
         self.owner.action_notes()
 
     def action_open_pdf(self) -> None:
-        found = get_attachment(self.owner.review, self.work_id)
-        if found is None:
+        try:  # on the UI thread: a read of the review and a look at the disk
+            found = get_attachment(self.owner.review, self.work_id)
+            if found is None:
+                return
+            path = stored_location(self.owner.review, found.path)
+            if not Path(path).is_file():
+                self.notify(f"The file is missing: {path}", severity="error", markup=False)
+                return
+            uri = Path(path).resolve().as_uri()
+        except USER_ERRORS as exc:
+            review_app(self).report_failure(exc, "The PDF cannot be opened")
             return
-        path = stored_location(self.owner.review, found.path)
-        if not Path(path).is_file():
-            self.notify(f"The file is missing: {path}", severity="error", markup=False)
-            return
-        self.app.open_url(Path(path).resolve().as_uri())
+        self.app.open_url(uri)
         self.notify(f"Opening {path}", markup=False)
 
     def action_close(self) -> None:

@@ -17,6 +17,7 @@ from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
+from textual.worker import Worker
 
 from litreview.protocol import Stage
 from litreview.report.sanitize import one_line
@@ -174,6 +175,10 @@ class SearchDialog(_Dialog):
         with open_review(review_app(self).review.path) as review:
             records = search_records(review, text)
         self.post_message(self.Found(text, records))
+
+    @on(Worker.StateChanged)
+    def _report_worker_error(self, event: Worker.StateChanged) -> None:
+        review_app(self).worker_failed(event.worker)  # the message never bubbles to the app
 
     @on(Found)
     def _show_results(self, message: Found) -> None:

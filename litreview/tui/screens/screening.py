@@ -39,6 +39,7 @@ from litreview.screening.session import (
 from litreview.screening.session import queue as stage_queue
 from litreview.screening.team import is_dual_stage
 from litreview.storage.review import Review, open_review
+from litreview.tui.failures import is_system_failure, not_saved, system_failures
 from litreview.tui.screens.modals import NoteEditor, ReasonChoice, ReasonPicker, SearchDialog
 from litreview.tui.shell import ReviewApp, review_app
 from litreview.tui.widgets.criteria_panel import CriteriaPanel
@@ -65,6 +66,13 @@ class _Decide:
 class _Undo:
     generation: int
     reviewer: str
+
+
+def _described(command: _Decide | _Undo) -> str:
+    """A command as the message about it being lost names it."""
+    if isinstance(command, _Undo):
+        return "The undo"
+    return f"The decision {command.decision!r} on record {command.view.record_id}"
 
 
 def stage_progress(review: Review, stage: str, reviewer: str | None) -> dict[str, int]:
@@ -379,18 +387,24 @@ class ScreeningScreen(Screen[None]):
 
     @work(thread=True, group="decisions", exit_on_error=False, description="save a decision")
     def _write(self) -> None:
-        """Run the oldest pending command; the lock keeps commands in the order sent."""
+        """Run the oldest pending command; the lock keeps commands in the order sent.
+
+        A failure, the user's or the system's (disk full, locked, read-only), posts
+        ``WriteFailed``, which puts the record back on screen, and is shown at once,
+        naming the decision: not by raising it to the worker-error handler, which only
+        hears from a mounted screen, and the screen may be closing. The next command
+        still runs."""
         with self._write_lock:
             try:
                 command = self._writes.get_nowait()
             except queue.Empty:
                 return  # already saved by on_unmount
             try:
-                with open_review(self.review.path) as review:
+                with system_failures(), open_review(self.review.path) as review:
                     self._run(review, command)
-            except LitreviewError:
+            except LitreviewError as exc:
                 self.post_message(self.WriteFailed(command))
-                raise
+                self.litreview.report_error(not_saved(_described(command), exc))
 
     def on_unmount(self) -> None:
         """Save what no worker has picked up yet: ``i`` then an instant ``q`` (or Escape)
@@ -404,9 +418,17 @@ class ScreeningScreen(Screen[None]):
             while not self._writes.empty():
                 command = self._writes.get_nowait()
                 try:
-                    self._run(self.review, command)
+                    with system_failures():
+                        self._run(self.review, command)
                 except LitreviewError as exc:
-                    self.litreview.report_error(exc)
+                    # the screen that would put the record back is closing: say which
+                    # decision is lost; after a system failure drop the rest (see _base)
+                    dropped = self._writes.qsize() if is_system_failure(exc) else 0
+                    self.litreview.report_error(
+                        not_saved(_described(command), exc, dropped=dropped)
+                    )
+                    if dropped:
+                        self._writes = queue.Queue()
 
     def _run(self, review: Review, command: _Decide | _Undo) -> None:
         if isinstance(command, _Undo):
@@ -548,8 +570,9 @@ class ScreeningScreen(Screen[None]):
 
     @on(Worker.StateChanged)
     def _worker_finished(self, event: Worker.StateChanged) -> None:
-        """Bookkeeping only; errors are reported by the app's handler."""
+        """Bookkeeping; errors go to the app's handler (the message never bubbles)."""
         worker: Worker[Any] = event.worker
+        self.litreview.worker_failed(worker)
         if worker.group == "ranking" and worker.is_finished:
             self._ranking_busy = False
             self.query_one(ProgressHeader).show_record(self.current)

@@ -1,0 +1,76 @@
+"""System failures in the TUI: the CLI's error boundary, for screens and their workers.
+
+The CLI turns an ``OSError``, a SQLite error, an integer overflow or ``MemoryError`` into
+an ``EnvironmentFailure`` (``describe_environment_error``: what failed, what to do) in
+``litreview.cli.main``. The TUI runs review code in many places (thread workers, writes
+flushed when a screen closes, the reviewer's name saved from a dialog), so each of them
+uses :func:`system_failures` or :func:`user_error`, and the app shows the result like any
+``LitreviewError``. Any other exception is a bug and still crashes the app loudly.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+from collections.abc import Iterator
+
+from litreview.errors import (
+    EnvironmentFailure,
+    LitreviewError,
+    ReviewBusy,
+    ReviewReadOnly,
+    describe_environment_error,
+)
+
+__all__ = [
+    "SYSTEM_ERRORS",
+    "USER_ERRORS",
+    "is_system_failure",
+    "not_saved",
+    "system_failures",
+    "user_error",
+]
+
+#: What the system raises when it refuses: disk full, read-only, locked, no memory...
+SYSTEM_ERRORS: tuple[type[BaseException], ...] = (
+    OSError,
+    sqlite3.Error,
+    OverflowError,
+    MemoryError,
+)
+#: Every error the user is shown rather than a traceback.
+USER_ERRORS: tuple[type[BaseException], ...] = (LitreviewError, *SYSTEM_ERRORS)
+
+
+def user_error(exc: BaseException) -> LitreviewError | None:
+    """``exc`` as the user sees it: a ``LitreviewError`` as it is, a system failure as an
+    ``EnvironmentFailure`` with its hint; ``None`` for a bug."""
+    if isinstance(exc, LitreviewError):
+        return exc
+    if isinstance(exc, SYSTEM_ERRORS):
+        return describe_environment_error(exc)
+    return None
+
+
+@contextlib.contextmanager
+def system_failures() -> Iterator[None]:
+    """Raise a system failure inside the block as its ``EnvironmentFailure`` (the original
+    stays its ``__cause__``), so that ``except LitreviewError`` catches it too."""
+    try:
+        yield
+    except SYSTEM_ERRORS as exc:
+        raise describe_environment_error(exc) from exc
+
+
+def is_system_failure(error: LitreviewError) -> bool:
+    """Whether the system refused (disk full, read-only, locked, busy) rather than the
+    input: the next write would most likely fail the same way."""
+    return isinstance(error, (EnvironmentFailure, ReviewBusy, ReviewReadOnly))
+
+
+def not_saved(what: str, error: LitreviewError, *, dropped: int = 0) -> LitreviewError:
+    """``error`` said about the write ``what`` ("The decision 'include' on record 3"):
+    the message names what was not saved, since the screen that would show it may be
+    closing; ``dropped`` counts later writes given up with it."""
+    also = f" (nor {dropped} later change{'s' if dropped != 1 else ''})" if dropped else ""
+    return LitreviewError(f"{what} was not saved{also}: {error.message}", hint=error.hint)
