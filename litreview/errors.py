@@ -213,6 +213,17 @@ _SQLITE_HINTS: tuple[tuple[str, str, str], ...] = (
 )
 
 
+#: What the system raises when it refuses (disk full, read-only file, a locked or damaged
+#: database, no memory, a number too large): every front end shows these as an
+#: ``EnvironmentFailure`` through :func:`describe_environment_error`, never a traceback.
+SYSTEM_ERRORS: tuple[type[BaseException], ...] = (
+    OSError,
+    sqlite3.Error,
+    OverflowError,
+    MemoryError,
+)
+
+
 def describe_environment_error(exc: BaseException) -> EnvironmentFailure:
     """An error the system raised (``OSError``, SQLite error, integer overflow) as a
     message that says what failed and a hint that says what to do."""

@@ -24,7 +24,7 @@ from collections.abc import Collection
 from pathlib import Path
 from typing import IO, Any
 
-from litreview.errors import LitreviewError
+from litreview.errors import SYSTEM_ERRORS, LitreviewError, describe_environment_error
 from litreview.screening.session import RecordView, next_records, refresh_ranking
 from litreview.storage.review import open_review
 
@@ -135,6 +135,9 @@ def main() -> None:
             answer = ("ok", rerank_and_fetch(*arguments))
         except LitreviewError as exc:
             answer = ("error", exc.message, exc.hint)
+        except SYSTEM_ERRORS as exc:  # the system refused (disk full, locked): not a bug
+            failure = describe_environment_error(exc)
+            answer = ("error", failure.message, failure.hint)
         except Exception:  # a bug: the UI re-raises it with this traceback and crashes loudly
             answer = ("crash", traceback.format_exc())
         pickle.dump(answer, answers)

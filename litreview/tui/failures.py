@@ -11,10 +11,10 @@ uses :func:`system_failures` or :func:`user_error`, and the app shows the result
 from __future__ import annotations
 
 import contextlib
-import sqlite3
 from collections.abc import Iterator
 
 from litreview.errors import (
+    SYSTEM_ERRORS,
     EnvironmentFailure,
     LitreviewError,
     ReviewBusy,
@@ -31,13 +31,6 @@ __all__ = [
     "user_error",
 ]
 
-#: What the system raises when it refuses: disk full, read-only, locked, no memory...
-SYSTEM_ERRORS: tuple[type[BaseException], ...] = (
-    OSError,
-    sqlite3.Error,
-    OverflowError,
-    MemoryError,
-)
 #: Every error the user is shown rather than a traceback.
 USER_ERRORS: tuple[type[BaseException], ...] = (LitreviewError, *SYSTEM_ERRORS)
 

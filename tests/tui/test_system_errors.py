@@ -275,12 +275,6 @@ async def test_a_ranking_that_cannot_be_stored_is_reported(tui_review: Review) -
             assert all("disk input/output error" in m and "check the disk" in m for m in shown)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="litreview/screening/ranker_process.py (not the TUI's) answers a SQLite or OS "
-    "error in the helper as a crash; it should answer ('error', message, hint) from "
-    "describe_environment_error",
-)
 async def test_the_ranking_helper_reports_a_disk_failure_too(tui_review: Review) -> None:
     """As above with the helper process the app uses by default: started under the
     limit, the helper inherits it."""
