@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+import typing
 
 from litreview.errors import LitreviewError
 
-if TYPE_CHECKING:
+if typing.TYPE_CHECKING:
     from litreview.storage.review import Review, create_review, open_review
 
 __all__ = ["LitreviewError", "Review", "create_review", "open_review"]
@@ -17,7 +17,7 @@ __all__ = ["LitreviewError", "Review", "create_review", "open_review"]
 _FROM_STORAGE = frozenset({"Review", "create_review", "open_review"})
 
 
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str) -> typing.Any:
     if name in _FROM_STORAGE:
         from litreview.storage import review  # lazy: start-up
 
