@@ -3,7 +3,9 @@
 In ``single`` mode a work's decision at a stage is the latest decision anyone made
 (resolutions play no part). In ``dual`` mode (or ``dual-sample`` for a seeded random
 share of works) a work needs two reviewers: when they agree that is the decision; when
-they disagree it is a conflict until someone records a resolution. Pure functions over
+they disagree it is a conflict until someone records a resolution. Outside the dual
+sample one reviewer's decision counts, unless a second reviewer decided the work too and
+they disagree: that is a conflict as well, and the conflicts list shows it. Pure functions over
 decisions already read from the log; ``state.read`` and ``screening.team`` call them.
 """
 
@@ -63,9 +65,9 @@ def effective(
     for work_id, decisions in by_reviewer.items():
         if work_id in resolutions:
             result[work_id] = resolutions[work_id]
-        elif not in_dual_sample(protocol, review_id, stage, work_id):
-            result[work_id] = max(decisions.values(), key=lambda d: d.event_id)
-        elif len(decisions) >= 2:
+        elif len(decisions) == 1 and not in_dual_sample(protocol, review_id, stage, work_id):
+            result[work_id] = next(iter(decisions.values()))
+        elif len(decisions) >= 2:  # in the sample or not, two reviewers must agree
             agreed = agreeing(decisions, fulltext)
             if agreed is not None:
                 result[work_id] = agreed

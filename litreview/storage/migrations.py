@@ -468,14 +468,14 @@ def m007_dual_sample(db: sqlite_utils.Database) -> None:
                CASE
                  WHEN mode = 'single' THEN latest_id
                  WHEN resolution_id IS NOT NULL THEN resolution_id
-                 WHEN NOT twice THEN latest_id
+                 WHEN NOT twice AND reviewers < 2 THEN latest_id
                  ELSE agreed_id
                END AS event_id,
                CASE
                  WHEN mode = 'single' AND latest_id IS NULL
                    THEN 'resolution without decisions'
                  WHEN mode = 'single' OR resolution_id IS NOT NULL THEN 'decided'
-                 WHEN NOT twice OR agreed_id IS NOT NULL THEN 'decided'
+                 WHEN (NOT twice AND reviewers < 2) OR agreed_id IS NOT NULL THEN 'decided'
                  WHEN reviewers >= 2 THEN 'conflict'
                  ELSE 'awaiting a second reviewer'
                END AS status

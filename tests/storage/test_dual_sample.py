@@ -14,6 +14,7 @@ from litreview.demo.build import DEMO_SOURCES
 from litreview.ingest.importer import import_files
 from litreview.protocol import load_template
 from litreview.screening import session
+from litreview.screening.team import list_conflicts
 from litreview.state.decisions import in_dual_sample
 from litreview.state.read import read_state
 from litreview.storage import events as events_store
@@ -44,7 +45,8 @@ def _sampled(review: Review, work_id: int) -> bool:
 
 def _assert_views_match_state(path: Path) -> None:
     """In a fresh connection (the protocol is read anew): the view's decided rows are the read
-    model's decisions, every other row is a conflict exactly when two reviewers disagree, and
+    model's decisions, every other row is a conflict exactly when two reviewers disagree (and
+    awaits a second reviewer only in the sample), and
     ``dual_sample`` holds the rule's draw for every record (in dual-sample mode; else none)."""
     with open_review(path) as review:
         state = read_state(review)
@@ -58,7 +60,9 @@ def _assert_views_match_state(path: Path) -> None:
         for work_id, stage, status, _, reviewers in rows:
             if status != "decided":
                 assert status == ("conflict" if reviewers >= 2 else AWAITING)
-                assert in_dual_sample(review.protocol, review.review_id, stage, work_id)
+                # outside the sample only a disagreement keeps a work undecided
+                sampled = in_dual_sample(review.protocol, review.review_id, stage, work_id)
+                assert sampled or status == "conflict"
         stored = set(review.db.execute("SELECT stage, work_id FROM dual_sample").fetchall())
         records = [r[0] for r in review.db.execute("SELECT record_id FROM records")]
         assert stored == {
@@ -100,7 +104,12 @@ def test_work_decisions_follow_the_dual_sample_through_imports_dedup_and_protoco
     assert _status(review, outside[0]) == "decided"
     assert _status(review, inside[1]) == "conflict"
     assert _status(review, inside[2]) == "decided"
-    assert _status(review, outside[1]) == "decided"  # outside the sample the latest counts
+    # outside the sample one decision is enough, but two reviewers who disagree are a
+    # conflict there too, as the conflicts screen lists it
+    assert _status(review, outside[1]) == "conflict"
+    conflicts = [c.work_id for c in list_conflicts(review, "title")]
+    assert outside[1] in conflicts and inside[1] in conflicts
+    assert outside[1] not in read_state(review).stage("title").decisions
     _assert_views_match_state(path)
 
     # records imported later are drawn too: one in the sample, decided once, awaits bob
