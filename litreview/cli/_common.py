@@ -1,4 +1,8 @@
-"""Shared pieces of the command modules: opening the review, printing JSON, output files."""
+"""Shared pieces of the command modules: opening the review, printing JSON, output files.
+
+Every command imports this module, so it imports nothing heavy at the top: the storage
+layer that opens a review (sqlite-utils) loads inside ``open_from_context``.
+"""
 
 from __future__ import annotations
 
@@ -6,14 +10,15 @@ import json
 import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from litreview.errors import InvalidValue, RecordNotFound
 from litreview.storage.output_files import check_output_folder, is_special
-from litreview.storage.records import get_record
-from litreview.storage.review import Review, open_review
+
+if TYPE_CHECKING:
+    from litreview.storage.review import Review
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -55,6 +60,10 @@ RECORD_ID = RecordIdType()
 
 
 def open_from_context(ctx: click.Context) -> Review:
+    # storage.review imports sqlite-utils (and pandas where installed): commands that
+    # never open a review (simulate on a CSV, --help) do not pay for it
+    from litreview.storage.review import open_review  # lazy: start-up
+
     review = open_review(ctx.obj["db_path"])
     ctx.call_on_close(review.close)
     _check_record_ids(ctx, review)
@@ -63,6 +72,8 @@ def open_from_context(ctx: click.Context) -> Review:
 
 def _check_record_ids(ctx: click.Context, review: Review) -> None:
     """Every record id given to the command (``RECORD_ID`` parameters) exists."""
+    from litreview.storage.records import get_record  # lazy: start-up (sqlite-utils)
+
     for param in ctx.command.params:
         if not isinstance(param.type, RecordIdType) or param.name is None:
             continue
