@@ -22,7 +22,6 @@ import importlib
 import json
 import logging
 import os
-import sqlite3
 import sys
 import unicodedata
 from collections.abc import Iterator, Mapping
@@ -31,7 +30,12 @@ from typing import Any, TextIO
 import click
 
 from litreview.cli._common import terminal_text
-from litreview.errors import EnvironmentFailure, LitreviewError, describe_environment_error
+from litreview.errors import (
+    SYSTEM_ERRORS,
+    EnvironmentFailure,
+    LitreviewError,
+    describe_environment_error,
+)
 
 #: Every command: its name -> ``module:attribute`` in ``litreview.cli``. The names and the
 #: set are the contract of CLI.md; ``--help`` lists them sorted, as click always did.
@@ -255,7 +259,7 @@ def main(argv: list[str] | None = None) -> None:
     except BrokenPipeError:
         _quiet_stdout()  # the reader went away (| head): nothing to report
         sys.exit(1)
-    except (OSError, sqlite3.Error, OverflowError, MemoryError) as exc:
+    except SYSTEM_ERRORS as exc:
         if debug:
             raise
         failure = describe_environment_error(exc)

@@ -77,10 +77,7 @@ def test_included_studies_are_the_seeds(seeded: Review) -> None:
 def test_chase_command(seeded: Review, api: FakeApi, monkeypatch: pytest.MonkeyPatch) -> None:
     import litreview.search.chase as chase_module
     from litreview.cli import cli
-    from litreview.cli.search_cmds import chase
 
-    if "chase" not in cli.commands:  # until the lead registers it
-        cli.add_command(chase)
     _chase_api(api)
     real = chase_module.chase_citations
     monkeypatch.setattr(

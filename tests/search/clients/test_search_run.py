@@ -180,11 +180,7 @@ def test_pubmed_search_imports_medline(review: Review, tmp_path: Path, api: Fake
 
 def _cli():  # type: ignore[no-untyped-def]
     from litreview.cli import cli
-    from litreview.cli.search_cmds import chase, query, search
 
-    for command in (query, search, chase):  # until the lead registers them
-        if command.name not in cli.commands:
-            cli.add_command(command)
     return cli
 
 
