@@ -17,7 +17,7 @@ from litreview.screening.random_check import (
     draw_sample,
     proposes_stop,
 )
-from litreview.screening.stages import stage_works, works_in_screening_order
+from litreview.screening.stages import stage_works
 from litreview.screening.stopping import default_rule
 from litreview.screening.stops import find_stop
 from litreview.screening.team import effective_decisions
@@ -66,11 +66,21 @@ def review_seed(review: Review, stage: str) -> int:
 
 
 def _labels(review: Review, stage: str) -> dict[int, int]:
-    return {
+    return _labels_in_order(review, stage)[0]
+
+
+def _labels_in_order(review: Review, stage: str) -> tuple[dict[int, int], list[int]]:
+    """work -> 1/0 for every live include/exclude, and those works in the order their
+    decision was recorded, from ONE read of the decisions: the TUI reads while its writer
+    records decisions, and two reads could disagree about the newest one."""
+    current = effective_decisions(review, stage)
+    labels = {
         w: 1 if d.value == "include" else 0
-        for w, d in effective_decisions(review, stage).items()
+        for w, d in current.items()
         if d.value in ("include", "exclude")
     }
+    order = [w for _, w in sorted((current[w].event_id, w) for w in labels)]
+    return labels, order
 
 
 def _judge(
@@ -154,11 +164,10 @@ def ensure_check(
     chosen = review.protocol.screening.stopping_rule or default_rule().name
     if chosen != default_rule().name or find_stop(review, stage) is not None or not members:
         return None
-    labels = _labels(review, stage)
+    labels, order = _labels_in_order(review, stage)
     checks = stage_checks(review, stage, labels, len(members))
     if checks and checks[-1].status == "open":
         return checks[-1]
-    order = [w for w, _ in works_in_screening_order(review, stage)]
     if not _proposer_due(review, stage, checks, order, labels, len(members)):
         return None
     target = review.protocol.screening.recall_target

@@ -122,3 +122,33 @@ def test_records_added_after_a_check_make_it_stale(review, tmp_path: Path) -> No
     (check,) = stage_checks(review, stage)
     assert check.status == "stale"  # its sample no longer covers what is unscreened
     assert stopping_report(review, stage, 340)["rules"]["random_check"]["stop"] is False
+
+
+def test_a_decision_recorded_while_next_reads_does_not_break_it(
+    review, tmp_path: Path, monkeypatch
+) -> None:
+    """The TUI asks for the next records while its writer records decisions: a decision
+    committed by another connection between two reads of the decisions once made the
+    proposer look up a label it had not read (KeyError in a screen worker)."""
+    import litreview.screening.checks as checks
+    from litreview.storage.review import open_review
+
+    import_files(review, [_records(tmp_path, 300, 25)])
+    stage = review.protocol.stages[0].name
+    for record_id in range(1, 26):
+        session.decide(review, record_id, "include", stage=stage, reviewer="a")
+    real = checks.effective_decisions
+    calls = {"n": 0}
+
+    def read_then_another_connection_decides(*args, **kwargs):  # type: ignore[no-untyped-def]
+        result = real(*args, **kwargs)
+        calls["n"] += 1
+        if calls["n"] == 1:  # right after the first read, a write commits elsewhere
+            with open_review(review.path) as other:
+                session.decide(other, 26, "exclude", stage=stage, reviewer="a")
+        return result
+
+    monkeypatch.setattr(checks, "effective_decisions", read_then_another_connection_decides)
+    views = session.next_records(review, stage, n=2, reviewer="a")
+    assert views and 26 not in [v.record_id for v in views]
+    assert calls["n"] >= 1
