@@ -14,7 +14,6 @@ import threading
 from collections import deque
 from dataclasses import dataclass, replace
 from typing import Any
-from urllib.parse import quote, urlsplit
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -26,21 +25,17 @@ from textual.widgets import Footer
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from litreview.errors import LitreviewError
-from litreview.screening.progress import labels_in_screening_order
 from litreview.screening.ranker_process import rerank_and_fetch
-from litreview.screening.session import (
-    RecordView,
-    decide,
-    get_view,
-    next_records,
-    stage_counts,
-    undo,
-)
-from litreview.screening.session import queue as stage_queue
-from litreview.screening.team import is_dual_stage
+from litreview.screening.session import RecordView, decide, get_view, next_records, undo
 from litreview.storage.review import Review, open_review
 from litreview.tui.failures import is_system_failure, not_saved, system_failures
 from litreview.tui.screens.modals import NoteEditor, ReasonChoice, ReasonPicker, SearchDialog
+from litreview.tui.screens.screening_reads import (
+    RECENT,
+    recent_labels,
+    record_url,
+    stage_progress,
+)
 from litreview.tui.shell import ReviewApp, review_app
 from litreview.tui.widgets.criteria_panel import CriteriaPanel
 from litreview.tui.widgets.progress_header import ProgressHeader
@@ -73,35 +68,6 @@ def _described(command: _Decide | _Undo) -> str:
     if isinstance(command, _Undo):
         return "The undo"
     return f"The decision {command.decision!r} on record {command.view.record_id}"
-
-
-def stage_progress(review: Review, stage: str, reviewer: str | None) -> dict[str, int]:
-    """The stage's counts. In blinded dual screening only what is left for ``reviewer``:
-    the stage's counts would tell, decision by decision, whether the other agreed."""
-    if is_dual_stage(review, stage) and review.protocol.screening.blinded:
-        return {"remaining": len(stage_queue(review, stage, reviewer=reviewer)), "blinded": 1}
-    return stage_counts(review, stage)
-
-
-RECENT = 100  # the header shows the inclusion rate of the last RECENT records screened
-
-
-def recent_labels(review: Review, stage: str, reviewer: str | None) -> tuple[int, ...] | None:
-    """1/0 for the last ``RECENT`` records screened at ``stage``; None in blinded dual
-    screening, where the stage's decisions would tell what the other reviewer said."""
-    if is_dual_stage(review, stage) and review.protocol.screening.blinded:
-        return None
-    return tuple(labels_in_screening_order(review, stage)[-RECENT:])
-
-
-def record_url(view: RecordView) -> str | None:
-    """The DOI resolver link, else the first http(s) URL; never another scheme."""
-    if view.doi:
-        return "https://doi.org/" + quote(view.doi.strip(), safe="/:;()._-<>")
-    for url in view.urls:
-        if urlsplit(url.strip()).scheme.lower() in ("http", "https"):
-            return url.strip()
-    return None
 
 
 class ScreeningScreen(Screen[None]):
