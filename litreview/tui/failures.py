@@ -11,7 +11,9 @@ uses :func:`system_failures` or :func:`user_error`, and the app shows the result
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+import queue
+from collections.abc import Callable, Iterator
+from typing import TypeVar
 
 from litreview.errors import (
     SYSTEM_ERRORS,
@@ -27,6 +29,7 @@ __all__ = [
     "USER_ERRORS",
     "is_system_failure",
     "not_saved",
+    "run_queued",
     "system_failures",
     "user_error",
 ]
@@ -67,3 +70,29 @@ def not_saved(what: str, error: LitreviewError, *, dropped: int = 0) -> Litrevie
     closing; ``dropped`` counts later writes given up with it."""
     also = f" (nor {dropped} later change{'s' if dropped != 1 else ''})" if dropped else ""
     return LitreviewError(f"{what} was not saved{also}: {error.message}", hint=error.hint)
+
+
+T = TypeVar("T")
+
+
+def run_queued(
+    pending: queue.Queue[T],
+    run: Callable[[T], object],
+    describe: Callable[[T], str],
+    report: Callable[[LitreviewError], None],
+) -> None:
+    """Run every write still queued, oldest first, on this thread (a screen is closing,
+    so nothing else will). A failure is reported naming what was lost, since the screen
+    that would show it is going. After a system failure the writes still queued are
+    dropped, not tried: they would fail the same way, each after the busy timeout, and
+    an undo among them would revert an older change than the one meant."""
+    while not pending.empty():
+        write = pending.get_nowait()
+        try:
+            with system_failures():
+                run(write)
+        except LitreviewError as exc:
+            dropped = pending.qsize() if is_system_failure(exc) else 0
+            report(not_saved(describe(write), exc, dropped=dropped))
+            for _ in range(dropped):
+                pending.get_nowait()

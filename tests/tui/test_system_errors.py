@@ -34,6 +34,7 @@ from tui_helpers import DATA, make_test_app, protocol_text, settle
 from litreview.ingest.importer import import_files
 from litreview.models import Event
 from litreview.screening import session
+from litreview.screening.session import RecordView
 from litreview.storage import db as storage_db
 from litreview.storage.events import iter_events
 from litreview.storage.review import Review, create_review, open_review
@@ -104,6 +105,16 @@ async def start_screening(pilot: Pilot[None]) -> ScreeningScreen:
     return screen
 
 
+def kept_and_said(app: LitreviewApp, screen: ScreeningScreen, first: RecordView) -> str:
+    """The app runs on, the record whose decision failed is back on screen with no write
+    pending, and exactly one error says so: its text."""
+    assert app.is_running
+    assert screen.current == first  # back on screen: not advanced past it
+    assert screen._pending == 0
+    [shown] = errors_shown(app)
+    return shown
+
+
 async def test_a_failed_write_keeps_the_record_and_the_app_and_says_what_to_do(
     tui_review: Review,
 ) -> None:
@@ -116,12 +127,9 @@ async def test_a_failed_write_keeps_the_record_and_the_app_and_says_what_to_do(
         with file_size_limit(4096):  # a WAL frame is 4 KiB + 24 bytes: the write fails
             await pilot.press("i")
             await quiet(pilot)
-            assert app.is_running
+            shown = kept_and_said(app, screen, first)
             assert app.screen is screen
-            assert screen.current == first  # back on screen: not advanced past it
-            assert screen._pending == 0
             assert first.record_id not in screen._done
-            [shown] = errors_shown(app)
             assert "disk input/output error" in shown
             assert "disk I/O error" in shown  # SQLite's own words
             assert "check the disk" in shown  # the hint: what to do
@@ -149,10 +157,7 @@ async def test_the_lock_held_by_another_process_fails_as_busy_and_the_key_works_
         try:
             await pilot.press("i")
             await quiet(pilot)
-            assert app.is_running
-            assert screen.current == first
-            assert screen._pending == 0
-            [shown] = errors_shown(app)
+            shown = kept_and_said(app, screen, first)
             assert "the review is busy" in shown
             assert "wait for the other litreview command" in shown
         finally:
@@ -361,10 +366,7 @@ async def test_a_full_disk_keeps_the_record_and_says_so(small_disk: Path) -> Non
             filler = fill(small_disk)
             await pilot.press("i")
             await quiet(pilot)
-            assert app.is_running
-            assert screen.current == first
-            assert screen._pending == 0
-            [shown] = errors_shown(app)
+            shown = kept_and_said(app, screen, first)
             assert "the disk is full (database or disk is full)" in shown
             assert "free some space" in shown
             assert decisions(review.path) == []

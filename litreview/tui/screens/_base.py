@@ -26,7 +26,7 @@ from textual.worker import Worker
 
 from litreview.errors import LitreviewError
 from litreview.storage.review import Review, open_review
-from litreview.tui.failures import is_system_failure, not_saved, system_failures
+from litreview.tui.failures import not_saved, run_queued, system_failures
 from litreview.tui.shell import ReviewApp, review_app
 
 WriteAction = Callable[[Review], Any]
@@ -124,20 +124,12 @@ class ReviewScreen(Screen[None]):
 
     def on_unmount(self) -> None:
         """Run what no worker has picked up yet, so a key pressed right before leaving
-        the screen is never lost. Runs on the UI thread with the app's connection.
-
-        A failure is reported naming what was lost (the screen that would show it is
-        closing); after a system failure the writes still queued are dropped, not tried:
-        they would fail the same way, each after the busy timeout, and an undo among them
-        would revert an older change than the one meant."""
+        the screen is never lost. Runs on the UI thread with the app's connection; what
+        happens on a failure: ``failures.run_queued``."""
         with self._write_lock:
-            while not self._writes.empty():
-                write = self._writes.get_nowait()
-                try:
-                    with system_failures():
-                        write.action(self.review)
-                except LitreviewError as exc:
-                    dropped = self._writes.qsize() if is_system_failure(exc) else 0
-                    self.litreview.report_error(not_saved(write.what, exc, dropped=dropped))
-                    if dropped:
-                        self._writes = queue.Queue()
+            run_queued(
+                self._writes,
+                lambda write: write.action(self.review),
+                lambda write: write.what,
+                self.litreview.report_error,
+            )

@@ -28,7 +28,7 @@ from litreview.errors import LitreviewError
 from litreview.screening.ranker_process import rerank_and_fetch
 from litreview.screening.session import RecordView, decide, get_view, next_records, undo
 from litreview.storage.review import Review, open_review
-from litreview.tui.failures import is_system_failure, not_saved, system_failures
+from litreview.tui.failures import not_saved, run_queued, system_failures
 from litreview.tui.screens.modals import NoteEditor, ReasonChoice, ReasonPicker, SearchDialog
 from litreview.tui.screens.screening_reads import (
     RECENT,
@@ -381,20 +381,12 @@ class ScreeningScreen(Screen[None]):
             if picker.is_attached:
                 picker.remove()
         with self._write_lock:
-            while not self._writes.empty():
-                command = self._writes.get_nowait()
-                try:
-                    with system_failures():
-                        self._run(self.review, command)
-                except LitreviewError as exc:
-                    # the screen that would put the record back is closing: say which
-                    # decision is lost; after a system failure drop the rest (see _base)
-                    dropped = self._writes.qsize() if is_system_failure(exc) else 0
-                    self.litreview.report_error(
-                        not_saved(_described(command), exc, dropped=dropped)
-                    )
-                    if dropped:
-                        self._writes = queue.Queue()
+            run_queued(
+                self._writes,
+                lambda command: self._run(self.review, command),
+                _described,
+                self.litreview.report_error,
+            )
 
     def _run(self, review: Review, command: _Decide | _Undo) -> None:
         if isinstance(command, _Undo):
