@@ -50,7 +50,7 @@ class ReviewScreen(Screen[None]):
         result: Any
         done: WriteDoneCallback | None
         failed: bool
-        undo: WriteFailedCallback | None = None  # the write's ``failed`` callback
+        on_failure: WriteFailedCallback | None = None  # the write's ``failed`` callback
 
     def __init__(self) -> None:
         super().__init__()
@@ -100,7 +100,9 @@ class ReviewScreen(Screen[None]):
                 with system_failures(), open_review(self.review.path) as review:
                     result = write.action(review)
             except LitreviewError as exc:
-                self.post_message(self.WriteFinished(None, None, failed=True, undo=write.failed))
+                self.post_message(
+                    self.WriteFinished(None, None, failed=True, on_failure=write.failed)
+                )
                 # shown from here (notify is thread-safe): a worker's error reaches the
                 # app only through a mounted screen, and this one may be closing
                 self.litreview.report_error(not_saved(write.what, exc))
@@ -115,8 +117,8 @@ class ReviewScreen(Screen[None]):
         self.pending_writes -= 1
         if message.done is not None and not message.failed:
             message.done(message.result)
-        if message.undo is not None and message.failed:
-            message.undo()
+        if message.on_failure is not None and message.failed:
+            message.on_failure()
         self.write_done(failed=message.failed)
 
     def write_done(self, *, failed: bool) -> None:
